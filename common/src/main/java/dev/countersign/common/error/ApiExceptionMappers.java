@@ -1,0 +1,59 @@
+package dev.countersign.common.error;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every exception a REST endpoint can end with into the error model, so no service ever
+ * answers with a framework page or a stack trace.
+ */
+public class ApiExceptionMappers {
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    @ServerExceptionMapper
+    public Response apiException(ApiException e) {
+        Response.ResponseBuilder response = json(e.code().status(), e.body());
+        if (e.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
+        }
+        return response.build();
+    }
+
+    /** 404, 405, 406, 415 and friends raised by the REST layer itself. */
+    @ServerExceptionMapper
+    public Response webApplicationException(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        ErrorCode code = ErrorCode.forStatus(status);
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+            return json(500, ErrorCode.SERVER_ERROR.body("Internal error")).build();
+        }
+        return json(status, code.body(describe(status))).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected failure", e);
+        return json(500, ErrorCode.SERVER_ERROR.body("Internal error")).build();
+    }
+
+    static String describe(int status) {
+        return switch (status) {
+            case 404 -> "No such resource";
+            case 405 -> "Method not allowed on this resource";
+            case 406 -> "Only application/json responses are offered";
+            case 413 -> "Request body too large";
+            case 415 -> "Content-Type must be application/json";
+            default -> "Request refused";
+        };
+    }
+
+    private static Response.ResponseBuilder json(int status, ErrorBody body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.countersign.credential;
+
+import dev.countersign.testkit.RealInfrastructure;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+
+/** Every {@code @QuarkusTest} of this module runs on the real servers, started once for the run. */
+@WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
+public final class RealInfrastructureForTests {
+
+    private RealInfrastructureForTests() {
+    }
+}

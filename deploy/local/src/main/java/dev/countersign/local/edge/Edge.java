@@ -1,0 +1,127 @@
+package dev.countersign.local.edge;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.countersign.common.error.ErrorBody;
+import dev.countersign.common.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyOptions;
+
+/**
+ * The local edge: one port serving the public API, routed to the services by {@link RouteTable}
+ * through Vert.x' reverse proxy (which also carries WebSocket upgrades). It plays the Ingress'
+ * part, so it adds {@code X-Forwarded-*}; paths outside the table get the JSON 404 of the error model.
+ */
+public final class Edge implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final HttpServer server;
+
+    private Edge(Vertx vertx, HttpServer server) {
+        this.vertx = vertx;
+        this.server = server;
+    }
+
+    public static Edge start(String host, int port, RouteTable routes, Map<String, InetSocketAddress> services) {
+        for (String service : routes.services()) {
+            if (!services.containsKey(service)) {
+                throw new IllegalArgumentException("No address for " + service);
+            }
+        }
+        Vertx vertx = Vertx.vertx();
+        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true),
+                        vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64)))
+                .originSelector(request -> {
+                    InetSocketAddress target = services.get(routes.serviceFor(request.path()).orElseThrow());
+                    return Future.succeededFuture(SocketAddress.inetSocketAddress(target.getPort(), target.getHostString()));
+                });
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+                .requestHandler(request -> {
+                    if (!isCanonical(request.path())) {
+                        refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Path must be canonical"));
+                        return;
+                    }
+                    Optional<String> service = routes.serviceFor(request.path());
+                    if (service.isEmpty()) {
+                        notFound(request);
+                        return;
+                    }
+                    addForwardedHeaders(request);
+                    proxy.handle(request);
+                });
+        try {
+            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("The edge cannot listen on " + host + ":" + port, e);
+        }
+        return new Edge(vertx, server);
+    }
+
+    /** Appends the peer to {@code X-Forwarded-For} like nginx' {@code $proxy_add_x_forwarded_for}. */
+    private static void addForwardedHeaders(HttpServerRequest request) {
+        String peer = request.remoteAddress().hostAddress();
+        String forwarded = request.getHeader("X-Forwarded-For");
+        request.headers().set("X-Forwarded-For", forwarded == null || forwarded.isBlank() ? peer : forwarded + ", " + peer);
+        request.headers().set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
+        if (request.authority() != null) {
+            request.headers().set("X-Forwarded-Host", request.authority().toString());
+        }
+    }
+
+    /**
+     * Routing decides on the path as written, while the services' routers normalise it; so a path
+     * they would read differently ({@code /v1/users/x/../../q/health}, encoded dots or slashes,
+     * empty segments) could reach what is not public. Such paths are refused outright.
+     */
+    static boolean isCanonical(String path) {
+        if (path == null || !path.startsWith("/") || path.contains("//") || path.contains("\\")) {
+            return false;
+        }
+        String lower = path.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25")) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void notFound(HttpServerRequest request) {
+        refuse(request, 404, ErrorCode.NOT_FOUND.body("No such resource"));
+    }
+
+    private static void refuse(HttpServerRequest request, int status, ErrorBody body) {
+        request.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.toJson());
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("Stopping the edge failed: " + e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.countersign.local.launcher;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import dev.countersign.local.edge.Edge;
+import dev.countersign.local.edge.RouteTable;
+import dev.countersign.local.infra.FreePorts;
+import dev.countersign.local.infra.InfrastructureEndpoints;
+import dev.countersign.local.infra.LocalInfrastructure;
+import dev.countersign.local.infra.RunDirectory;
+
+/**
+ * Everything the run command brings up — real Kafka, PostgreSQL and Redis, the three packaged
+ * services as processes (prod profile) and the edge — and takes down again on {@link #close()}.
+ * The end-to-end tests start the same thing.
+ */
+public final class CountersignStack implements AutoCloseable {
+
+    /** Loopback: the services trust {@code X-Forwarded-For} only from the edge (and, later, the notifier). */
+    private static final String TRUSTED_PROXIES = "127.0.0.1/32,::1/128";
+
+    private final RunDirectory runDirectory;
+    private LocalInfrastructure infrastructure;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private Edge edge;
+    private DemoSecrets secrets;
+
+    public CountersignStack() {
+        this.runDirectory = RunDirectory.create("countersign-run-");
+    }
+
+    public static CountersignStack start(StackSettings settings) {
+        return new CountersignStack().startWith(settings);
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public CountersignStack startWith(StackSettings settings) {
+        try {
+            startAll(settings);
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startAll(StackSettings settings) {
+        infrastructure = LocalInfrastructure.start(runDirectory.path().resolve("infra"), settings.infrastructure());
+        secrets = DemoSecrets.generate(settings.tenantId());
+
+        Map<CountersignService, Integer> ports = new EnumMap<>(CountersignService.class);
+        for (CountersignService service : CountersignService.values()) {
+            ports.put(service, FreePorts.pick());
+        }
+        for (CountersignService service : CountersignService.values()) {
+            services.add(ServiceProcess.start(service, service.jar(settings.projectRoot()), ports.get(service),
+                    environment(service, infrastructure.endpoints(), ports),
+                    settings.logDir().orElse(runDirectory.path().resolve("logs"))));
+        }
+        try {
+            CompletableFuture.allOf(services.stream()
+                    .map(s -> CompletableFuture.runAsync(s::awaitReady))
+                    .toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+
+        Map<String, InetSocketAddress> addresses = new HashMap<>();
+        for (ServiceProcess s : services) {
+            addresses.put(s.service().serviceName(), new InetSocketAddress("127.0.0.1", s.port()));
+        }
+        edge = Edge.start("127.0.0.1", settings.edgePort(), RouteTable.load(), addresses);
+    }
+
+    /** The configuration each service gets, all through its environment (no files, nothing committed). */
+    private Map<String, String> environment(CountersignService service, InfrastructureEndpoints endpoints,
+            Map<CountersignService, Integer> ports) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_PROFILE", "prod");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
+        env.put("COUNTERSIGN_TRUSTED_PROXIES", TRUSTED_PROXIES);
+        env.put("COUNTERSIGN_SERVICES_CREDENTIAL_URL", "http://127.0.0.1:" + ports.get(CountersignService.CREDENTIAL));
+        env.put("COUNTERSIGN_SERVICES_CHALLENGE_URL", "http://127.0.0.1:" + ports.get(CountersignService.CHALLENGE));
+        env.put("COUNTERSIGN_TOKENS_PUBLIC_KEYS", secrets.publicKeyPem());
+        env.put("COUNTERSIGN_TENANTS__" + secrets.tenantId().toUpperCase().replace('-', '_') + "__SECRET_SHA256",
+                secrets.secretKeySha256());
+        switch (service) {
+            case CREDENTIAL -> {
+                env.put("QUARKUS_DATASOURCE_REACTIVE_URL", endpoints.postgres().reactiveUrl());
+                env.put("QUARKUS_DATASOURCE_JDBC_URL", endpoints.postgres().jdbcUrl());
+                env.put("QUARKUS_DATASOURCE_USERNAME", endpoints.postgres().username());
+                env.put("QUARKUS_DATASOURCE_PASSWORD", endpoints.postgres().password());
+            }
+            case CHALLENGE -> {
+                env.put("QUARKUS_REDIS_HOSTS", endpoints.redisUrl());
+                env.put("COUNTERSIGN_TOKENS_SIGNING_KEY", secrets.signingKeyPem());
+            }
+            case NOTIFIER -> {
+                // Kafka only: the notifier keeps no state.
+            }
+        }
+        return env;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + edge.port() + "/v1";
+    }
+
+    public int edgePort() {
+        return edge.port();
+    }
+
+    public String tenantId() {
+        return secrets.tenantId();
+    }
+
+    public String secretKey() {
+        return secrets.secretKey();
+    }
+
+    public InfrastructureEndpoints infrastructure() {
+        return infrastructure.endpoints();
+    }
+
+    /** The direct address of one service, bypassing the edge (for tests of internal routes). */
+    public String serviceUrl(CountersignService service) {
+        return services.stream().filter(s -> s.service() == service).findFirst()
+                .map(s -> "http://127.0.0.1:" + s.port()).orElseThrow();
+    }
+
+    /** Stops the edge, the services, then the servers, and removes the run directory; never throws. */
+    @Override
+    public synchronized void close() {
+        if (edge != null) {
+            edge.close();
+            edge = null;
+        }
+        services.parallelStream().forEach(ServiceProcess::close);
+        services.clear();
+        if (infrastructure != null) {
+            infrastructure.close();
+            infrastructure = null;
+        }
+        runDirectory.close();
+    }
+}

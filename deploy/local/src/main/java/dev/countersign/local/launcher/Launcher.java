@@ -1,0 +1,39 @@
+package dev.countersign.local.launcher;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The run command: brings up the whole of Countersign on this machine, prints how to reach it,
+ * and runs until Ctrl-C (SIGINT) or SIGTERM, then stops everything it started.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        long started = System.nanoTime();
+        System.err.println("Countersign: starting Kafka, PostgreSQL, Redis, the three services and the edge...");
+        CountersignStack stack = new CountersignStack();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before anything starts, so a Ctrl-C during start-up also cleans up.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("Countersign: stopping...");
+            stack.close();
+            stopped.countDown();
+        }, "countersign-stop"));
+        try {
+            stack.startWith(StackSettings.fromEnvironment());
+        } catch (RuntimeException e) {
+            System.err.println("Countersign failed to start: " + e.getMessage());
+            System.exit(1);
+        }
+
+        System.err.printf("Countersign: ready in %.1f s (Ctrl-C to stop)%n", (System.nanoTime() - started) / 1e9);
+        System.out.println("COUNTERSIGN_BASE_URL=" + stack.baseUrl());
+        System.out.println("COUNTERSIGN_TENANT_ID=" + stack.tenantId());
+        System.out.println("COUNTERSIGN_SECRET_KEY=" + stack.secretKey());
+        System.out.flush();
+        stopped.await();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.countersign.local.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import dev.countersign.local.infra.InfrastructureSettings;
+
+/**
+ * What the run command reads from its environment (or system properties, for tests):
+ * {@code COUNTERSIGN_PORT} (edge port, default 8080; 0 picks a free one),
+ * {@code COUNTERSIGN_TENANT_ID} (default {@code demo}), {@code COUNTERSIGN_HOME} (the project
+ * checkout holding the packaged services), {@code COUNTERSIGN_LOG_DIR} (service logs; default in
+ * the run directory) and the infrastructure addresses of {@link InfrastructureSettings}.
+ */
+public record StackSettings(
+        int edgePort,
+        String tenantId,
+        Path projectRoot,
+        Optional<Path> logDir,
+        InfrastructureSettings infrastructure) {
+
+    public static StackSettings fromEnvironment() {
+        return new StackSettings(
+                Integer.parseInt(setting("COUNTERSIGN_PORT", "countersign.port").orElse("8080")),
+                setting("COUNTERSIGN_TENANT_ID", "countersign.tenant-id").orElse("demo"),
+                setting("COUNTERSIGN_HOME", "countersign.project-root").map(Path::of).orElseGet(StackSettings::findProjectRoot),
+                setting("COUNTERSIGN_LOG_DIR", "countersign.log-dir").map(Path::of),
+                InfrastructureSettings.fromEnvironment());
+    }
+
+    public StackSettings withEdgePort(int port) {
+        return new StackSettings(port, tenantId, projectRoot, logDir, infrastructure);
+    }
+
+    public StackSettings withLogDir(Path dir) {
+        return new StackSettings(edgePort, tenantId, projectRoot, Optional.of(dir), infrastructure);
+    }
+
+    /** The nearest directory, from here upwards, that holds the service modules. */
+    private static Path findProjectRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
+            if (Files.isDirectory(candidate.resolve(CountersignService.CREDENTIAL.serviceName()))) {
+                return candidate;
+            }
+        }
+        return dir;
+    }
+
+    private static Optional<String> setting(String env, String property) {
+        String value = System.getProperty(property, System.getenv(env));
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+}
