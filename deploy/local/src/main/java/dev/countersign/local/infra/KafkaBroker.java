@@ -37,9 +37,11 @@ public final class KafkaBroker implements AutoCloseable {
             Path config = dir.resolve("server.properties");
             writeConfig(config, dir.resolve("data"), brokerPort, controllerPort);
 
+            // The classpath goes in an argument file: short command lines, no ARG_MAX worries.
+            Path jvmArgs = Files.writeString(dir.resolve("jvm.args"), "-cp \"" + JvmClasspath.current() + "\"\n");
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> command = List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
-                    "-Djava.awt.headless=true", "-cp", JvmClasspath.current(),
+                    "-Djava.awt.headless=true", "@" + jvmArgs,
                     KafkaBrokerMain.class.getName(), config.toString(), Uuid.randomUuid().toString());
             Path log = dir.resolve("kafka.log");
             Process process = new ProcessBuilder(command)

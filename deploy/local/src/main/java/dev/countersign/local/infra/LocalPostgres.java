@@ -25,6 +25,9 @@ public final class LocalPostgres implements AutoCloseable {
      * @param binaries where the binaries are unpacked; kept between runs as a cache
      */
     public static LocalPostgres start(Path dataDir, Path binaries, String password) {
+        // zonky's builder creates its default working directory (java.io.tmpdir/embedded-pg) before
+        // any override applies; point the default at the cache, so nothing lands in the temp dir.
+        System.setProperty("ot.epg.working-dir", binaries.toString());
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setPort(FreePorts.pick())
