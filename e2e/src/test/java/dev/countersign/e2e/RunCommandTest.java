@@ -31,7 +31,7 @@ class RunCommandTest {
 
     @Test
     void runCommandPrintsTheThreeLinesServesAndLeavesNothingBehindOnCtrlC(@TempDir Path tmp) throws Exception {
-        Path launcherJar = PROJECT_ROOT.resolve("deploy/local/target/countersign-local.jar");
+        Path launcherJar = PROJECT_ROOT.resolve("deploy/local/target/countersign-local-launcher.jar");
         assertThat(launcherJar).isRegularFile();
         ProcessBuilder builder = new ProcessBuilder(
                 ProcessHandle.current().info().command().orElse("java"),
