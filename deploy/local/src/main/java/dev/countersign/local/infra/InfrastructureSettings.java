@@ -31,7 +31,8 @@ public record InfrastructureSettings(
                         .orElse(Path.of(System.getProperty("user.home"), ".cache", "countersign")));
     }
 
-    static Optional<String> setting(String env, String property) {
+    /** A setting from the system property if given, else the environment variable; blank means unset. */
+    public static Optional<String> setting(String env, String property) {
         String value = System.getProperty(property, System.getenv(env));
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import static dev.countersign.local.infra.InfrastructureSettings.setting;
+
 import dev.countersign.local.infra.InfrastructureSettings;
 
 /**
@@ -46,10 +48,5 @@ public record StackSettings(
             }
         }
         return dir;
-    }
-
-    private static Optional<String> setting(String env, String property) {
-        String value = System.getProperty(property, System.getenv(env));
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 }
