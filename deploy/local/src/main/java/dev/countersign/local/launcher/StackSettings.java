@@ -1,10 +1,10 @@
 package dev.countersign.local.launcher;
 
+import static dev.countersign.local.infra.InfrastructureSettings.setting;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import static dev.countersign.local.infra.InfrastructureSettings.setting;
 
 import dev.countersign.local.infra.InfrastructureSettings;
 
