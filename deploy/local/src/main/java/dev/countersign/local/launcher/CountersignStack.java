@@ -126,16 +126,6 @@ public final class CountersignStack implements AutoCloseable {
         return secrets.secretKey();
     }
 
-    public InfrastructureEndpoints infrastructure() {
-        return infrastructure.endpoints();
-    }
-
-    /** The direct address of one service, bypassing the edge (for tests of internal routes). */
-    public String serviceUrl(CountersignService service) {
-        return services.stream().filter(s -> s.service() == service).findFirst()
-                .map(s -> "http://127.0.0.1:" + s.port()).orElseThrow();
-    }
-
     /** Stops the edge, the services, then the servers, and removes the run directory; never throws. */
     @Override
     public synchronized void close() {

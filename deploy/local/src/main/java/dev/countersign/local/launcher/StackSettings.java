@@ -35,10 +35,6 @@ public record StackSettings(
         return new StackSettings(port, tenantId, projectRoot, logDir, infrastructure);
     }
 
-    public StackSettings withLogDir(Path dir) {
-        return new StackSettings(edgePort, tenantId, projectRoot, Optional.of(dir), infrastructure);
-    }
-
     /** The nearest directory, from here upwards, that holds the service modules. */
     private static Path findProjectRoot() {
         Path dir = Path.of("").toAbsolutePath();
