@@ -1,6 +1,7 @@
 package dev.countersign.local.edge;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -8,13 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 import dev.countersign.common.error.ErrorBody;
 import dev.countersign.common.error.ErrorCode;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 
@@ -40,12 +40,12 @@ public final class Edge implements AutoCloseable {
             }
         }
         Vertx vertx = Vertx.vertx();
-        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true),
-                        vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64)))
-                .originSelector(request -> {
-                    InetSocketAddress target = services.get(routes.serviceFor(request.path()).orElseThrow());
-                    return Future.succeededFuture(SocketAddress.inetSocketAddress(target.getPort(), target.getHostString()));
-                });
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64));
+        // One proxy per service with a fixed origin: the route table is matched once per request.
+        Map<String, HttpProxy> proxies = new HashMap<>();
+        services.forEach((name, address) -> proxies.put(name,
+                HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
+                        .origin(address.getPort(), address.getHostString())));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
                 .requestHandler(request -> {
                     if (!isCanonical(request.path())) {
@@ -58,7 +58,7 @@ public final class Edge implements AutoCloseable {
                         return;
                     }
                     addForwardedHeaders(request);
-                    proxy.handle(request);
+                    proxies.get(service.get()).handle(request);
                 });
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
