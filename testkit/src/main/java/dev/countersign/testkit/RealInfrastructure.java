@@ -1,11 +1,13 @@
 package dev.countersign.testkit;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.countersign.local.infra.InfrastructureEndpoints;
 import dev.countersign.local.infra.InfrastructureSettings;
 import dev.countersign.local.infra.LocalInfrastructure;
 import dev.countersign.local.infra.RunDirectory;
+import dev.countersign.local.launcher.DemoSecrets;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -23,13 +25,20 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         runDirectory = RunDirectory.create("countersign-test-");
         infrastructure = LocalInfrastructure.start(runDirectory.path(), InfrastructureSettings.fromEnvironment());
         InfrastructureEndpoints endpoints = infrastructure.endpoints();
-        return Map.of(
+        Map<String, String> config = new LinkedHashMap<>(Map.of(
                 "kafka.bootstrap.servers", endpoints.kafkaBootstrapServers(),
                 "quarkus.redis.hosts", endpoints.redisUrl(),
                 "quarkus.datasource.reactive.url", endpoints.postgres().reactiveUrl(),
                 "quarkus.datasource.jdbc.url", endpoints.postgres().jdbcUrl(),
                 "quarkus.datasource.username", endpoints.postgres().username(),
-                "quarkus.datasource.password", endpoints.postgres().password());
+                "quarkus.datasource.password", endpoints.postgres().password()));
+        config.putAll(TestTenants.configuration());
+        // A fresh token key per run; every service gets both halves, so a test can mint tokens
+        // (expired ones too) with the service's own TokenIssuer.
+        DemoSecrets tokenKeys = DemoSecrets.generate(TestTenants.TENANT_ID);
+        config.put("countersign.tokens.signing-key", tokenKeys.signingKeyPem());
+        config.put("countersign.tokens.public-keys", tokenKeys.publicKeyPem());
+        return config;
     }
 
     @Override

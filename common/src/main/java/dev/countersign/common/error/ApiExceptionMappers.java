@@ -1,6 +1,11 @@
 package dev.countersign.common.error;
 
 import jakarta.ws.rs.WebApplicationException;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,6 +27,40 @@ public class ApiExceptionMappers {
             response.header(HttpHeaders.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
         }
         return response.build();
+    }
+
+    /**
+     * Malformed JSON, a wrong type, a trailing token: the request is at fault. Each Jackson type is
+     * named, so these win over the framework's own mappers for the same types.
+     */
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return json(400, ErrorCode.INVALID_REQUEST.body(jsonProblem(e))).build();
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonParseException e) {
+        return malformedJson((JsonProcessingException) e);
+    }
+
+    @ServerExceptionMapper
+    public Response wrongJsonType(MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response wrongJsonValue(JsonMappingException e) {
+        return malformedJson(e);
+    }
+
+    private static String jsonProblem(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().get(mapping.getPath().size() - 1).getFieldName();
+            if (field != null) {
+                return "Invalid value for field '" + field + "'";
+            }
+        }
+        return "Malformed JSON body";
     }
 
     /** 404, 405, 406, 415 and friends raised by the REST layer itself. */

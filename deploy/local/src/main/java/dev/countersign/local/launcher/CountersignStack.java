@@ -63,6 +63,7 @@ public final class CountersignStack implements AutoCloseable {
         for (CountersignService service : CountersignService.values()) {
             services.add(ServiceProcess.start(service, service.jar(settings.projectRoot()), ports.get(service),
                     environment(service, infrastructure.endpoints(), ports),
+                    Map.of("countersign.tenants.\"" + secrets.tenantId() + "\".secret-sha256", secrets.secretKeySha256()),
                     settings.logDir().orElse(runDirectory.path().resolve("logs"))));
         }
         try {
@@ -90,8 +91,6 @@ public final class CountersignStack implements AutoCloseable {
         env.put("COUNTERSIGN_SERVICES_CREDENTIAL_URL", "http://127.0.0.1:" + ports.get(CountersignService.CREDENTIAL));
         env.put("COUNTERSIGN_SERVICES_CHALLENGE_URL", "http://127.0.0.1:" + ports.get(CountersignService.CHALLENGE));
         env.put("COUNTERSIGN_TOKENS_PUBLIC_KEYS", secrets.publicKeyPem());
-        env.put("COUNTERSIGN_TENANTS__" + secrets.tenantId().toUpperCase().replace('-', '_') + "__SECRET_SHA256",
-                secrets.secretKeySha256());
         switch (service) {
             case CREDENTIAL -> {
                 env.put("QUARKUS_DATASOURCE_REACTIVE_URL", endpoints.postgres().reactiveUrl());

@@ -32,15 +32,21 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * Starts the service. Secrets travel in {@code environment}; {@code properties} (system
+     * properties, visible in a process listing) carry only public configuration whose keys do
+     * not survive the environment-variable form, such as tenant ids in map keys.
+     */
     static ServiceProcess start(CountersignService service, Path jar, int port, Map<String, String> environment,
-            Path logDir) {
+            Map<String, String> properties, Path logDir) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -DskipTests)");
         }
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
-                "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-jar", jar.toString()));
+                "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar.toString()));
         try {
             Path log = Files.createDirectories(logDir).resolve(service.serviceName() + ".log");
             ProcessBuilder builder = new ProcessBuilder(command)

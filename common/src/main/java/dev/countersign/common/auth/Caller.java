@@ -1,0 +1,30 @@
+package dev.countersign.common.auth;
+
+import java.util.Optional;
+
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.tenant.Tenant;
+import dev.countersign.common.token.TokenClaims;
+import dev.countersign.common.token.TokenType;
+
+/** Who made the request: the tenant, how it proved it, and the client token if it sent one. */
+public record Caller(Tenant tenant, AuthScheme scheme, Optional<TokenClaims> token) {
+
+    public String tenantId() {
+        return tenant.id();
+    }
+
+    /**
+     * The track token, for calls only a tracked action may make (enrolment, challenge initiation):
+     * an access token is the wrong kind (decisions §5), so 403 rather than 401.
+     */
+    public TokenClaims trackToken() {
+        TokenClaims claims = token.orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED,
+                "A Bearer token from track is required"));
+        if (claims.type() != TokenType.TRACK) {
+            throw new ApiException(ErrorCode.INSUFFICIENT_SCOPE, "An access token cannot be used for this call");
+        }
+        return claims;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.countersign.common.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * The configuration every service shares (DESIGN's Contracts, prefix {@code countersign}). Each
+ * service adds its own keys in its own mapping under {@code countersign.<service>}.
+ */
+@ConfigMapping(prefix = "countersign")
+public interface CountersignConfig {
+
+    /** Tenants by id. */
+    Map<String, Tenant> tenants();
+
+    Tokens tokens();
+
+    Services services();
+
+    /** CIDRs whose {@code X-Forwarded-For} is believed (the edge, the notifier). */
+    Optional<List<String>> trustedProxies();
+
+    interface Tenant {
+
+        /** Hex SHA-256 of the Server API secret key. */
+        @WithName("secret-sha256")
+        String secretSha256();
+
+        /** Browser origins allowed to call the Client API for this tenant. */
+        Optional<List<String>> allowedOrigins();
+
+        /** Track state per action code when not {@code CHALLENGE_REQUIRED} (decisions §2). */
+        Map<String, String> actionStates();
+    }
+
+    interface Tokens {
+
+        @WithDefault("countersign")
+        String issuer();
+
+        @WithDefault("PT10M")
+        Duration lifetime();
+
+        /** PKCS#8 PEM of the ES256 signing key; challenge-service only. */
+        Optional<String> signingKey();
+
+        /** PEMs of the public keys tokens may be signed with (current and previous, for rotation). */
+        Optional<List<String>> publicKeys();
+    }
+
+    interface Services {
+
+        @WithDefault("http://127.0.0.1:8081")
+        String credentialUrl();
+
+        @WithDefault("http://127.0.0.1:8082")
+        String challengeUrl();
+    }
+}

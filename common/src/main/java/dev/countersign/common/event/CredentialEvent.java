@@ -1,0 +1,34 @@
+package dev.countersign.common.event;
+
+import java.time.Instant;
+
+/**
+ * A change to a device credential, on the compacted {@code credential-events} topic (Kafka key and
+ * CloudEvents subject = credential id). {@code version} grows with every change of one credential,
+ * so a consumer applies an event only when it is newer than what it holds: an old {@code added}
+ * replayed after a {@code removed} changes nothing. Carries what a verifier needs — never a secret.
+ */
+public record CredentialEvent(
+        String eventId,
+        String type,
+        String tenantId,
+        String credentialId,
+        long version,
+        String userId,
+        String kind,
+        String publicKey,
+        Instant occurredAt) {
+
+    public static final String ADDED = "credential.added";
+    public static final String UPDATED = "credential.updated";
+    public static final String REMOVED = "credential.removed";
+
+    /** The CloudEvents {@code type} attribute: {@code dev.countersign.credential.added} and so on. */
+    public String cloudEventType() {
+        return "dev.countersign." + type;
+    }
+
+    public boolean isRemoval() {
+        return REMOVED.equals(type);
+    }
+}
