@@ -59,7 +59,8 @@ public class TokenIssuer {
     /** A token of {@code type} for the action, valid for the configured lifetime from now. */
     public Issued issue(TokenType type, String tenantId, String userId, String actionCode, String idempotencyKey,
             Set<String> scopes, String username) {
-        Instant now = Instant.ofEpochMilli(clock.millis());
+        // JWT times are whole seconds; the claims handed back match the token exactly.
+        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         return sign(new TokenClaims(UUID.randomUUID().toString(), type, tenantId, userId, actionCode, idempotencyKey,
                 scopes, now, now.plus(lifetime), username));
     }
@@ -73,8 +74,8 @@ public class TokenIssuer {
         jwt.setJwtId(claims.id());
         jwt.setSubject(claims.userId());
         jwt.setAudience(claims.tenantId());
-        jwt.setIssuedAt(NumericDate.fromMilliseconds(claims.issuedAt().toEpochMilli()));
-        jwt.setExpirationTime(NumericDate.fromMilliseconds(claims.expiresAt().toEpochMilli()));
+        jwt.setIssuedAt(NumericDate.fromSeconds(claims.issuedAt().getEpochSecond()));
+        jwt.setExpirationTime(NumericDate.fromSeconds(claims.expiresAt().getEpochSecond()));
         jwt.setStringClaim("typ", claims.type().claim());
         jwt.setStringClaim("scope", String.join(" ", claims.scopes().stream().sorted().toList()));
         Map<String, Object> other = new LinkedHashMap<>();

@@ -1,0 +1,42 @@
+package dev.countersign.common.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class TenantsTest {
+
+    private final Tenants tenants = new Tenants(List.of(
+            new Tenant("acme", Tenants.sha256("sk_acme"), List.of(), Map.of()),
+            new Tenant("globex", Tenants.sha256("sk_globex"), List.of("https://globex.example"), Map.of())));
+
+    @Test
+    void secretFindsItsTenant() {
+        assertThat(tenants.bySecret("sk_acme")).map(Tenant::id).contains("acme");
+        assertThat(tenants.bySecret("sk_globex")).map(Tenant::id).contains("globex");
+    }
+
+    @Test
+    void wrongOrPartialSecretFindsNothing() {
+        assertThat(tenants.bySecret("sk_acm")).isEmpty();
+        assertThat(tenants.bySecret("")).isEmpty();
+        assertThat(tenants.bySecret("acme")).isEmpty();
+    }
+
+    @Test
+    void idFindsTenantButSecretIsNotAnId() {
+        assertThat(tenants.byId("acme")).isPresent();
+        assertThat(tenants.byId("sk_acme")).isEmpty();
+        assertThat(tenants.byId(null)).isEmpty();
+    }
+
+    @Test
+    void hashOfWrongLengthIsRefusedAtStart() {
+        assertThatThrownBy(() -> new Tenants(List.of(new Tenant("x", new byte[16], List.of(), Map.of()))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
