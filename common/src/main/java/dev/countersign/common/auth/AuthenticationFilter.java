@@ -12,6 +12,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.http.Cors;
 import dev.countersign.common.tenant.Tenant;
 import dev.countersign.common.tenant.Tenants;
 import dev.countersign.common.token.TokenClaims;
@@ -47,7 +48,12 @@ public class AuthenticationFilter {
             return;
         }
         Set<AuthScheme> allowed = Set.copyOf(Arrays.asList(required.value()));
-        current.set(authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION), allowed));
+        Caller caller = authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION), allowed);
+        if (!Cors.allows(caller.tenant(), request.getHeaderString("Origin"), request.getHeaderString(HttpHeaders.HOST),
+                request.getHeaderString("X-Forwarded-Host"))) {
+            throw new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin not allowed for this tenant");
+        }
+        current.set(caller);
     }
 
     Caller authenticate(String header, Set<AuthScheme> allowed) {

@@ -9,6 +9,7 @@ public enum ErrorCode {
     UNAUTHORIZED(401, "unauthorized"),
     EXPIRED_TOKEN(401, "expired_token"),
     INSUFFICIENT_SCOPE(403, "insufficient_scope"),
+    ORIGIN_NOT_ALLOWED(403, "origin_not_allowed"),
     INVALID_CREDENTIAL(404, "invalid_credential"),
     NOT_FOUND(404, "not_found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),

@@ -63,7 +63,7 @@ public final class CountersignStack implements AutoCloseable {
         for (CountersignService service : CountersignService.values()) {
             services.add(ServiceProcess.start(service, service.jar(settings.projectRoot()), ports.get(service),
                     environment(service, infrastructure.endpoints(), ports),
-                    Map.of("countersign.tenants.\"" + secrets.tenantId() + "\".secret-sha256", secrets.secretKeySha256()),
+                    tenantProperties(settings),
                     settings.logDir().orElse(runDirectory.path().resolve("logs"))));
         }
         try {
@@ -79,6 +79,15 @@ public final class CountersignStack implements AutoCloseable {
             addresses.put(s.service().serviceName(), new InetSocketAddress("127.0.0.1", s.port()));
         }
         edge = Edge.start("127.0.0.1", settings.edgePort(), RouteTable.load(), addresses);
+    }
+
+    /** The demo tenant: public values only (the secret's hash, its browser origins). */
+    private Map<String, String> tenantProperties(StackSettings settings) {
+        String prefix = "countersign.tenants.\"" + secrets.tenantId() + "\".";
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(prefix + "secret-sha256", secrets.secretKeySha256());
+        settings.allowedOrigins().ifPresent(origins -> properties.put(prefix + "allowed-origins", origins));
+        return properties;
     }
 
     /** The configuration each service gets, all through its environment (no files, nothing committed). */

@@ -11,13 +11,15 @@ import dev.countersign.local.infra.InfrastructureSettings;
 /**
  * What the run command reads from its environment (or system properties, for tests):
  * {@code COUNTERSIGN_PORT} (edge port, default 8080; 0 picks a free one),
- * {@code COUNTERSIGN_TENANT_ID} (default {@code demo}), {@code COUNTERSIGN_HOME} (the project
+ * {@code COUNTERSIGN_TENANT_ID} (default {@code demo}), {@code COUNTERSIGN_ALLOWED_ORIGINS} (browser
+ * origins, comma-separated, allowed to call the Client API for that tenant), {@code COUNTERSIGN_HOME} (the project
  * checkout holding the packaged services), {@code COUNTERSIGN_LOG_DIR} (service logs; default in
  * the run directory) and the infrastructure addresses of {@link InfrastructureSettings}.
  */
 public record StackSettings(
         int edgePort,
         String tenantId,
+        Optional<String> allowedOrigins,
         Path projectRoot,
         Optional<Path> logDir,
         InfrastructureSettings infrastructure) {
@@ -26,13 +28,14 @@ public record StackSettings(
         return new StackSettings(
                 Integer.parseInt(setting("COUNTERSIGN_PORT", "countersign.port").orElse("8080")),
                 setting("COUNTERSIGN_TENANT_ID", "countersign.tenant-id").orElse("demo"),
+                setting("COUNTERSIGN_ALLOWED_ORIGINS", "countersign.allowed-origins"),
                 setting("COUNTERSIGN_HOME", "countersign.project-root").map(Path::of).orElseGet(StackSettings::findProjectRoot),
                 setting("COUNTERSIGN_LOG_DIR", "countersign.log-dir").map(Path::of),
                 InfrastructureSettings.fromEnvironment());
     }
 
     public StackSettings withEdgePort(int port) {
-        return new StackSettings(port, tenantId, projectRoot, logDir, infrastructure);
+        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, infrastructure);
     }
 
     /** The nearest directory, from here upwards, that holds the service modules. */
