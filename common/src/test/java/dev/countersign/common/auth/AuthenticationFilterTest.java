@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +16,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.countersign.common.crypto.EcdsaP256;
+import dev.countersign.common.crypto.TestKeys;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.tenant.Tenant;
@@ -35,7 +33,7 @@ class AuthenticationFilterTest {
     private static final Set<AuthScheme> SERVER = Set.of(AuthScheme.SERVER_SECRET);
 
     private final Clock clock = Clock.systemUTC();
-    private final KeyPair keys = generate();
+    private final KeyPair keys = TestKeys.p256();
     private final TokenIssuer issuer = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(keys.getPrivate()), clock);
     private final AuthenticationFilter filter = new AuthenticationFilter(
             new Tenants(List.of(new Tenant("tenant-123", Tenants.sha256("sk_secret"), List.of(), Map.of()))),
@@ -117,13 +115,4 @@ class AuthenticationFilterTest {
         return "Basic " + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static KeyPair generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", EcdsaP256.PROVIDER);
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.Security;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.countersign.common.crypto.EcdsaP256;
+import dev.countersign.common.crypto.TestKeys;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 
@@ -27,7 +26,7 @@ class TokensTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T01:02:03.456Z");
 
-    private final KeyPair keys = generate();
+    private final KeyPair keys = TestKeys.p256();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final TokenIssuer issuer = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(keys.getPrivate()), clock);
     private final TokenVerifier verifier = new TokenVerifier("countersign", List.of(keys.getPublic()), clock);
@@ -64,7 +63,7 @@ class TokensTest {
 
     @Test
     void verifyWhenSignedByAnotherKeyThenUnauthorized() {
-        TokenIssuer stranger = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(generate().getPrivate()), clock);
+        TokenIssuer stranger = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(TestKeys.p256().getPrivate()), clock);
         String token = stranger.issue(TokenType.TRACK, "t", "u", "a", "k", Set.of(), null).token();
 
         assertThatThrownBy(() -> verifier.verify(token))
@@ -94,7 +93,7 @@ class TokensTest {
 
     @Test
     void verifierAcceptsEveryConfiguredKeyDuringRotation() {
-        KeyPair next = generate();
+        KeyPair next = TestKeys.p256();
         TokenIssuer nextIssuer = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(next.getPrivate()), clock);
         TokenVerifier both = new TokenVerifier("countersign", List.of(keys.getPublic(), next.getPublic()), clock);
 
@@ -130,13 +129,4 @@ class TokensTest {
                 .containsExactlyInAnyOrder(Scopes.ADD_AUTHENTICATORS, Scopes.REMOVE_AUTHENTICATORS);
     }
 
-    private static KeyPair generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", EcdsaP256.PROVIDER);
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

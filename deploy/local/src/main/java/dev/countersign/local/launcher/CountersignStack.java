@@ -134,6 +134,11 @@ public final class CountersignStack implements AutoCloseable {
         return secrets.secretKey();
     }
 
+    /** The token signing key this run generated: end-to-end tests mint tokens the clients cannot (expired ones). */
+    public String tokenSigningKeyPem() {
+        return secrets.signingKeyPem();
+    }
+
     /** Stops the edge, the services, then the servers, and removes the run directory; never throws. */
     @Override
     public synchronized void close() {

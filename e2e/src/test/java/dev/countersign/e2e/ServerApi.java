@@ -1,0 +1,77 @@
+package dev.countersign.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The Server API as a tenant's backend calls it ({@code Basic base64(secret:)}, JSON), with the
+ * JDK client so the bytes are ours; the real {@code @authsignal/node} runs in the compat suite.
+ */
+final class ServerApi {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final String authorization;
+
+    ServerApi(String baseUrl, String secretKey) {
+        this.baseUrl = baseUrl;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString((secretKey + ":").getBytes(StandardCharsets.UTF_8));
+    }
+
+    Answer track(String userId, String action, String attributesJson) {
+        return send("POST", "/users/" + userId + "/actions/" + action, attributesJson);
+    }
+
+    Answer authenticators(String userId) {
+        return send("GET", "/users/" + userId + "/authenticators", null);
+    }
+
+    Answer deleteAuthenticator(String userId, String id) {
+        return send("DELETE", "/users/" + userId + "/authenticators/" + id, null);
+    }
+
+    Answer send(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", authorization)
+                .header("User-Agent", "countersign-e2e");
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Answer(int status, JsonNode json) {
+
+        String text(String field) {
+            return json.path(field).asText(null);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + json;
+        }
+    }
+}
