@@ -59,9 +59,14 @@ describe("getAction", () => {
   });
 
   test("unknown idempotency key is an AuthsignalError 404 not_found", async () => {
-    const error = await rejection(
-      serverClient().getAction({ userId: freshUserId(), action: "signIn", idempotencyKey: crypto.randomUUID() }),
-    );
+    // The user and action exist, so the 404 is about the key and not a missing route.
+    const client = serverClient();
+    const userId = freshUserId();
+    const tracked = await client.track({ userId, action: "signIn" });
+    assert.equal((await client.getAction({ userId, action: "signIn", idempotencyKey: tracked.idempotencyKey })).state,
+      "CHALLENGE_REQUIRED");
+
+    const error = await rejection(client.getAction({ userId, action: "signIn", idempotencyKey: crypto.randomUUID() }));
 
     assert.ok(error instanceof AuthsignalError, String(error));
     assert.equal(error.statusCode, 404);
