@@ -1,0 +1,58 @@
+// A minimal phone for the compat suite: a real P-256 key and the requests authsignal-android 3.8.0
+// sends (authsignal-wire.md §1.2, §1.6, §2, §3). The full simulator is Java (testkit TestDevice);
+// this one only enrols, looks up and removes, so the Server API tests have a real authenticator.
+import { generateKeyPairSync, sign } from "node:crypto";
+
+const USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Google Pixel 8) AuthsignalAndroidSDK/3.8.0";
+
+export function createDevice({ baseUrl, tenantId }) {
+  const { publicKey: pub, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const publicKey = pub.export({ type: "spki", format: "der" }).toString("base64");
+  // Android: base64("tenant:") padded; ?publicKey= is standard base64 of the SPKI base64 text, raw.
+  const basic = "Basic " + Buffer.from(`${tenantId}:`, "utf8").toString("base64");
+  const publicKeyQuery = Buffer.from(publicKey, "utf8").toString("base64");
+
+  async function call(method, path, authorization, body) {
+    const headers = { Authorization: authorization, "User-Agent": USER_AGENT, Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      // kotlinx.serialization with prettyPrint: four-space indent.
+      body: body === undefined ? undefined : JSON.stringify(body, null, 4),
+    });
+    const text = await response.text();
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, text, json };
+  }
+
+  return {
+    publicKey,
+    signMessage(message) {
+      return sign("sha256", Buffer.from(message, "utf8"), { key: privateKey, dsaEncoding: "der" }).toString("base64");
+    },
+    addCredential(feature, trackToken) {
+      return call("POST", `/client/user-authenticators/${feature}`, `Bearer ${trackToken}`, {
+        publicKey,
+        deviceName: "Google Pixel 8",
+        devicePlatform: "android",
+      });
+    },
+    getCredential(feature) {
+      return call("GET", `/client/user-authenticators/${feature}?publicKey=${publicKeyQuery}`, basic);
+    },
+    removeCredential(feature, now = new Date()) {
+      // Kotlin Double.toString of floor(t/600): "2940774.0".
+      const message = `${Math.floor(now.getTime() / 1000 / 600)}.0`;
+      return call("POST", `/client/user-authenticators/${feature}/remove`, basic, {
+        publicKey,
+        signature: this.signMessage(message),
+      });
+    },
+  };
+}

@@ -1,0 +1,304 @@
+package dev.countersign.testkit.device;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.countersign.common.credential.CredentialKind;
+
+/**
+ * A phone running the Authsignal SDK, for tests: real P-256 keys (one per feature) and the exact
+ * requests of Android 3.8.0 or iOS 2.7.0 (authsignal-wire.md §3). Every call returns the server's
+ * answer together with the request as sent; nothing is checked here, the test asserts.
+ *
+ * <p>Plain Java (JDK HTTP client, BouncyCastle, Jackson for reading answers): usable from a
+ * {@code @QuarkusTest}, an end-to-end test or a main method alike.
+ */
+public final class TestDevice {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade headers: the SDKs' stacks send none to plain http
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final long WINDOW_SECONDS = 600;
+
+    private final DeviceProfile profile;
+    private final String baseUrl;
+    private final String tenantId;
+    private final Map<CredentialKind, DeviceKey> keys;
+
+    private TestDevice(DeviceProfile profile, String baseUrl, String tenantId, Map<CredentialKind, DeviceKey> keys) {
+        this.profile = Objects.requireNonNull(profile);
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.tenantId = Objects.requireNonNull(tenantId);
+        this.keys = keys;
+    }
+
+    /** A device with a fresh key pair per feature. {@code baseUrl} includes the version, e.g. {@code http://127.0.0.1:8080/v1}. */
+    public static TestDevice create(DeviceProfile profile, String baseUrl, String tenantId) {
+        Map<CredentialKind, DeviceKey> keys = new EnumMap<>(CredentialKind.class);
+        for (CredentialKind kind : CredentialKind.values()) {
+            keys.put(kind, DeviceKey.generate());
+        }
+        return new TestDevice(profile, baseUrl, tenantId, keys);
+    }
+
+    /** A device whose features all use the given PKCS#8 key (deterministic tests, the protocol vector). */
+    public static TestDevice withPrivateKey(DeviceProfile profile, String baseUrl, String tenantId, String pkcs8Base64) {
+        DeviceKey key = DeviceKey.fromPkcs8(pkcs8Base64);
+        Map<CredentialKind, DeviceKey> keys = new EnumMap<>(CredentialKind.class);
+        for (CredentialKind kind : CredentialKind.values()) {
+            keys.put(kind, key);
+        }
+        return new TestDevice(profile, baseUrl, tenantId, keys);
+    }
+
+    /** The same keys speaking another SDK's dialect (one credential reached by both clients' encodings). */
+    public TestDevice as(DeviceProfile otherProfile) {
+        return new TestDevice(otherProfile, baseUrl, tenantId, keys);
+    }
+
+    /** The same device talking to another tenant (cross-tenant tests). */
+    public TestDevice forTenant(String otherTenantId) {
+        return new TestDevice(profile, baseUrl, otherTenantId, keys);
+    }
+
+    public DeviceProfile profile() {
+        return profile;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public DeviceKey key(CredentialKind kind) {
+        return keys.get(kind);
+    }
+
+    /** SPKI DER base64 of the feature's key, as sent in {@code publicKey} body fields. */
+    public String publicKey(CredentialKind kind) {
+        return keys.get(kind).spkiBase64();
+    }
+
+    public String sign(CredentialKind kind, String message) {
+        return keys.get(kind).sign(message);
+    }
+
+    /** This profile's tenant {@code Authorization: Basic …} value. */
+    public String basicAuthorization() {
+        return profile.basicAuthorization(tenantId);
+    }
+
+    /** This profile's {@code ?publicKey=} value for the feature's key. */
+    public String publicKeyQueryValue(CredentialKind kind) {
+        return profile.publicKeyQueryValue(publicKey(kind));
+    }
+
+    /** {@code floor(epochSeconds / 600)}: the remove-credential time window. */
+    public static long timeWindow(Instant now) {
+        return Math.floorDiv(now.getEpochSecond(), WINDOW_SECONDS);
+    }
+
+    /** The signed remove message: the window printed as a floating-point number, e.g. {@code "2940774.0"} (§2.4). */
+    public static String timeMessage(long window) {
+        return Double.toString((double) window);
+    }
+
+    public static String timeMessage(Instant now) {
+        return timeMessage(timeWindow(now));
+    }
+
+    // --- §3.1–3.3: credentials ------------------------------------------------------------
+
+    /** §3.2 add credential, with the track token as Bearer. */
+    public DeviceResponse addCredential(CredentialKind kind, String trackToken) {
+        WireJson body = WireJson.object()
+                .put("publicKey", publicKey(kind))
+                .put("deviceName", profile.deviceName())
+                .put("devicePlatform", profile.devicePlatform());
+        return post(credentialPath(kind), "Bearer " + trackToken, body);
+    }
+
+    /** §3.1 get credential by {@code ?publicKey=}. */
+    public DeviceResponse getCredential(CredentialKind kind) {
+        return get(credentialPath(kind) + "?publicKey=" + publicKeyQueryValue(kind), basicAuthorization());
+    }
+
+    /** §3.3 remove credential, signing the time window of {@code now}. */
+    public DeviceResponse removeCredential(CredentialKind kind, Instant now) {
+        return removeCredentialSigning(kind, timeMessage(now));
+    }
+
+    /** Remove credential signing an arbitrary window (negative tests: stale or future windows). */
+    public DeviceResponse removeCredential(CredentialKind kind, long window) {
+        return removeCredentialSigning(kind, timeMessage(window));
+    }
+
+    /** Remove credential signing an arbitrary message (negative tests: integer form, garbage). */
+    public DeviceResponse removeCredentialSigning(CredentialKind kind, String message) {
+        return removeCredentialWithSignature(kind, sign(kind, message));
+    }
+
+    /** Remove credential with a given signature (negative tests: another key's signature, malformed DER). */
+    public DeviceResponse removeCredentialWithSignature(CredentialKind kind, String signature) {
+        WireJson body = WireJson.object()
+                .put("publicKey", publicKey(kind))
+                .put("signature", signature);
+        return post(credentialPath(kind) + "/remove", basicAuthorization(), body);
+    }
+
+    // --- §3.4–3.8: challenges --------------------------------------------------------------
+
+    /** §3.5 the pending push challenge for the push key. */
+    public DeviceResponse getPushChallenge() {
+        return get(credentialPath(CredentialKind.PUSH) + "/challenge?publicKey=" + publicKeyQueryValue(CredentialKind.PUSH),
+                basicAuthorization());
+    }
+
+    /** §3.6 approve or reject a push or QR challenge, signing the challenge id with that feature's key. */
+    public DeviceResponse updateChallenge(CredentialKind kind, String challengeId, boolean approved, String verificationCode) {
+        return updateChallengeWithSignature(kind, challengeId, approved, verificationCode, sign(kind, challengeId));
+    }
+
+    /** §3.6 with a given signature (negative tests). */
+    public DeviceResponse updateChallengeWithSignature(CredentialKind kind, String challengeId, boolean approved,
+            String verificationCode, String signature) {
+        if (kind == CredentialKind.IN_APP) {
+            throw new IllegalArgumentException("In-app has no update-challenge call");
+        }
+        // Field order differs between the two SDK models.
+        WireJson body = switch (profile) {
+            case ANDROID_3_8 -> WireJson.object()
+                    .put("publicKey", publicKey(kind))
+                    .put("challengeId", challengeId)
+                    .put("signature", signature)
+                    .put("approved", approved)
+                    .putNullable("verificationCode", verificationCode);
+            case IOS_2_7 -> WireJson.object()
+                    .put("challengeId", challengeId)
+                    .put("publicKey", publicKey(kind))
+                    .put("approved", approved)
+                    .put("signature", signature)
+                    .putNullable("verificationCode", verificationCode);
+        };
+        return post(credentialPath(kind) + "/challenge", basicAuthorization(), body);
+    }
+
+    /** §3.7 claim a scanned QR challenge with the QR key. */
+    public DeviceResponse claimQrChallenge(String challengeId) {
+        return claimQrChallengeWithSignature(challengeId, sign(CredentialKind.QR_CODE, challengeId));
+    }
+
+    public DeviceResponse claimQrChallengeWithSignature(String challengeId, String signature) {
+        String publicKey = publicKey(CredentialKind.QR_CODE);
+        WireJson body = switch (profile) {
+            case ANDROID_3_8 -> WireJson.object()
+                    .put("publicKey", publicKey).put("challengeId", challengeId).put("signature", signature);
+            case IOS_2_7 -> WireJson.object()
+                    .put("challengeId", challengeId).put("publicKey", publicKey).put("signature", signature);
+        };
+        return post(credentialPath(CredentialKind.QR_CODE) + "/challenge/claim", basicAuthorization(), body);
+    }
+
+    /** §3.4 in-app challenge with Basic auth: {@code {"action": a}}, or {@code {}} when {@code action} is null. */
+    public DeviceResponse createInAppChallenge(String action) {
+        return post("/client/challenge", basicAuthorization(), WireJson.object().putOptional("action", action));
+    }
+
+    /** §3.8 in-app verify with Basic auth (an action was given, or no token was set). */
+    public DeviceResponse verifyInApp(String challengeId) {
+        return verifyInApp(challengeId, basicAuthorization(), sign(CredentialKind.IN_APP, challengeId));
+    }
+
+    /** §3.8 in-app verify with {@code Bearer <token>} (no action given and a token set with setToken). */
+    public DeviceResponse verifyInAppWithToken(String challengeId, String token) {
+        return verifyInApp(challengeId, "Bearer " + token, sign(CredentialKind.IN_APP, challengeId));
+    }
+
+    /** §3.8 with an explicit Authorization value and signature (negative tests). */
+    public DeviceResponse verifyInApp(String challengeId, String authorization, String signature) {
+        WireJson body = WireJson.object()
+                .put("challengeId", challengeId)
+                .put("publicKey", publicKey(CredentialKind.IN_APP))
+                .put("signature", signature);
+        return post("/client/verify/in-app", authorization, body);
+    }
+
+    // --- transport ----------------------------------------------------------------------------
+
+    /** A GET with this profile's headers; {@code pathAndQuery} is appended to the base URL as is. */
+    public DeviceResponse get(String pathAndQuery, String authorization) {
+        return send("GET", pathAndQuery, authorization, null);
+    }
+
+    /** A POST of {@code body} rendered in this profile's JSON style. */
+    public DeviceResponse post(String path, String authorization, WireJson body) {
+        return send("POST", path, authorization, profile.render(body));
+    }
+
+    /** A POST of raw body text with this profile's headers (malformed-body tests). */
+    public DeviceResponse postRaw(String path, String authorization, String body) {
+        return send("POST", path, authorization, body);
+    }
+
+    private DeviceResponse send(String method, String pathAndQuery, String authorization, String body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (authorization != null) {
+            headers.put("Authorization", authorization);
+        }
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        headers.putAll(profile.defaultHeaders());
+        DeviceRequest sent = new DeviceRequest(method, URI.create(baseUrl + pathAndQuery), headers, body);
+
+        HttpRequest.Builder request = HttpRequest.newBuilder(sent.uri()).timeout(TIMEOUT)
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new DeviceResponse(response.statusCode(), response.body(), parse(response.body()), sent);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + sent.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted: " + method + " " + sent.uri(), e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String credentialPath(CredentialKind kind) {
+        return "/client/user-authenticators/" + kind.wireName();
+    }
+
+    @Override
+    public String toString() {
+        return "TestDevice[" + profile + ", tenant " + tenantId + "]";
+    }
+}
