@@ -14,7 +14,7 @@ import dev.countersign.common.wire.LenientBase64;
  * A device's P-256 public key in its one canonical form: SPKI DER, written as standard padded
  * base64 (§2.2). Whatever encoding a client used, lookups and storage use {@link #spkiBase64()}.
  */
-public record DevicePublicKey(PublicKey key, byte[] spki, String spkiBase64) {
+public record DevicePublicKey(PublicKey key, String spkiBase64) {
 
     /** From a body field: base64 of the SPKI DER (either alphabet, padding optional). */
     public static Optional<DevicePublicKey> fromSpkiBase64(String text) {
@@ -34,10 +34,26 @@ public record DevicePublicKey(PublicKey key, byte[] spki, String spkiBase64) {
     public static Optional<DevicePublicKey> fromSpki(byte[] spki) {
         try {
             PublicKey key = EcdsaP256.parsePublicKey(spki);
-            return Optional.of(new DevicePublicKey(key, spki.clone(), Base64.getEncoder().encodeToString(spki)));
+            return Optional.of(new DevicePublicKey(key, Base64.getEncoder().encodeToString(spki)));
         } catch (InvalidPublicKeyException e) {
             return Optional.empty();
         }
+    }
+
+    /** Two keys are the same key when their canonical encodings are. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DevicePublicKey that && spkiBase64.equals(that.spkiBase64);
+    }
+
+    @Override
+    public int hashCode() {
+        return spkiBase64.hashCode();
+    }
+
+    /** The SPKI DER bytes (a fresh copy). */
+    public byte[] spki() {
+        return Base64.getDecoder().decode(spkiBase64);
     }
 
     /** True when {@code signatureBase64} is this key's signature of the UTF-8 {@code message}. */
@@ -51,7 +67,7 @@ public record DevicePublicKey(PublicKey key, byte[] spki, String spkiBase64) {
     public String fingerprint() {
         try {
             return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(spki()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

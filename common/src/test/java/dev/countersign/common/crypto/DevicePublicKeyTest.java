@@ -31,6 +31,15 @@ class DevicePublicKeyTest {
     }
 
     @Test
+    void sameKeyFromEveryEncodingIsEqual() {
+        DevicePublicKey fromBody = DevicePublicKey.fromSpkiBase64(spki).orElseThrow();
+        DevicePublicKey fromQuery = DevicePublicKey.fromQueryParameter(vector.get("publicKeyQueryParam_ios").asText()).orElseThrow();
+
+        assertThat(fromQuery).isEqualTo(fromBody).hasSameHashCodeAs(fromBody);
+        assertThat(fromBody.spki()).isEqualTo(Base64.getDecoder().decode(spki));
+    }
+
+    @Test
     void androidQueryFormStandardPadded() {
         assertThat(DevicePublicKey.fromQueryParameter(vector.get("publicKeyQueryParam_android").asText()))
                 .hasValueSatisfying(key -> assertThat(key.spkiBase64()).isEqualTo(spki));
