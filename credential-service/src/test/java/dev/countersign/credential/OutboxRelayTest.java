@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.countersign.credential.messaging.OutboxRelayer;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -28,9 +29,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 class OutboxRelayTest extends CredentialTestSupport {
-
-    /** The relayer's advisory lock key (OutboxRelayer.RELAY_LOCK): "credoutb". */
-    private static final long RELAY_LOCK = 0x637265646f757462L;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -99,7 +97,8 @@ class OutboxRelayTest extends CredentialTestSupport {
     void eventsWaitInTheOutboxWhileAnotherReplicaHoldsTheRelayLock() throws Exception {
         SqlConnection otherReplica = pool.getConnection().await().indefinitely();
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            assertThat(otherReplica.preparedQuery("select pg_try_advisory_lock($1)").execute(Tuple.of(RELAY_LOCK))
+            assertThat(otherReplica.preparedQuery("select pg_try_advisory_lock($1)")
+                    .execute(Tuple.of(OutboxRelayer.RELAY_LOCK))
                     .await().indefinitely().iterator().next().getBoolean(0)).isTrue();
             String id = enrol("qr-code", newUser(), TestDeviceKey.generate());
 
@@ -107,7 +106,7 @@ class OutboxRelayTest extends CredentialTestSupport {
             Thread.sleep(2500);
             assertThat(outboxEventsFor(id)).isEqualTo(1);
 
-            otherReplica.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(RELAY_LOCK))
+            otherReplica.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(OutboxRelayer.RELAY_LOCK))
                     .await().indefinitely();
             assertThat(recordsFor(consumer, id, 1)).extracting(r -> header(r, "ce_type"))
                     .containsExactly("dev.countersign.credential.added");

@@ -41,7 +41,7 @@ public class OutboxRelayer {
     static final URI SOURCE = URI.create("/countersign/credential-service");
 
     /** Advisory lock key ("credoutb"); the one-bigint key space, apart from the per-user locks. */
-    static final long RELAY_LOCK = 0x637265646f757462L;
+    public static final long RELAY_LOCK = 0x637265646f757462L;
 
     /** Longer than any healthy broker round trip; a stuck send must not hold the lock for ever. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
