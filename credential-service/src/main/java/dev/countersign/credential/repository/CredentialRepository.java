@@ -1,0 +1,73 @@
+package dev.countersign.credential.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.credential.Credential;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/** Credentials in PostgreSQL. Lookups by key see active credentials only: a removed key is unknown. */
+@ApplicationScoped
+@WithSession
+public class CredentialRepository implements PanacheRepositoryBase<Credential, UUID> {
+
+    /** Namespace of the per-user advisory locks (two-int form, apart from the relayer's bigint lock). */
+    private static final int USER_LOCK_NAMESPACE = 0x43726564;
+
+    private static final String ACTIVE_KEY =
+            "tenantId = :tenant and kind = :kind and publicKey = :key and removedAt is null";
+
+    public Uni<Credential> findActiveByKey(String tenantId, CredentialKind kind, String publicKey) {
+        return find(ACTIVE_KEY, keyParameters(tenantId, kind, publicKey)).firstResult();
+    }
+
+    /** As {@link #findActiveByKey}, row-locked until the transaction ends (concurrent removals queue). */
+    public Uni<Credential> findActiveByKeyForUpdate(String tenantId, CredentialKind kind, String publicKey) {
+        return find(ACTIVE_KEY, keyParameters(tenantId, kind, publicKey))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    public Uni<Credential> findActiveOfUserForUpdate(String tenantId, String userId, UUID id) {
+        return find("id = :id and tenantId = :tenant and userId = :user and removedAt is null",
+                Parameters.with("id", id).and("tenant", tenantId).and("user", userId))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    public Uni<Long> countActiveOfUser(String tenantId, String userId) {
+        return count("tenantId = :tenant and userId = :user and removedAt is null",
+                Parameters.with("tenant", tenantId).and("user", userId));
+    }
+
+    public Uni<List<Credential>> listActiveOfUser(String tenantId, String userId) {
+        return list("tenantId = :tenant and userId = :user and removedAt is null",
+                Sort.by("createdAt").and("id"), Parameters.with("tenant", tenantId).and("user", userId));
+    }
+
+    /**
+     * Serialises enrolments of one user until the transaction ends, so two devices enrolling at once
+     * cannot both pass the "first credential needs no add:authenticators" rule.
+     */
+    public Uni<Void> lockUser(String tenantId, String userId) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select count(*) from (select pg_advisory_xact_lock(:namespace, hashtext(:user))) l",
+                        Long.class)
+                .setParameter("namespace", USER_LOCK_NAMESPACE)
+                // Length-prefixed, so no tenant/user pair can spell another pair.
+                .setParameter("user", tenantId.length() + ":" + tenantId + ":" + userId)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+
+    private static Parameters keyParameters(String tenantId, CredentialKind kind, String publicKey) {
+        return Parameters.with("tenant", tenantId).and("kind", kind.wireName()).and("key", publicKey);
+    }
+}

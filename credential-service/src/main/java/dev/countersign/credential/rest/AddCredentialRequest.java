@@ -1,0 +1,15 @@
+package dev.countersign.credential.rest;
+
+import dev.countersign.credential.Attestation;
+
+/**
+ * Body of {@code POST /client/user-authenticators/{feature}} (§3.2). Only {@code publicKey} is
+ * required; missing and {@code null} mean the same (Android sends nulls, iOS omits).
+ */
+public record AddCredentialRequest(
+        String publicKey,
+        String deviceName,
+        String devicePlatform,
+        Attestation performAttestation,
+        String pushToken) {
+}

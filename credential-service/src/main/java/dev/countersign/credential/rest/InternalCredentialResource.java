@@ -1,0 +1,55 @@
+package dev.countersign.credential.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.credential.Credential;
+import dev.countersign.credential.service.CredentialService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Read-through for challenge-service when its key replica misses. Internal: no auth, never
+ * routed by the edge or the Ingress.
+ */
+@Path("/internal/v1/credentials")
+@Produces(MediaType.APPLICATION_JSON)
+public class InternalCredentialResource {
+
+    private final CredentialService service;
+
+    public InternalCredentialResource(CredentialService service) {
+        this.service = service;
+    }
+
+    @GET
+    public Uni<InternalCredential> find(@QueryParam("tenantId") String tenantId,
+            @QueryParam("publicKey") String publicKey, @QueryParam("kind") String kind) {
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "tenantId is required");
+        }
+        if (kind == null) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "kind is required");
+        }
+        CredentialKind credentialKind = CredentialKind.fromWireName(kind)
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "kind must be push, qr-code or in-app"));
+        DevicePublicKey key = Requests.bodyKey(publicKey);
+        return service.find(tenantId, credentialKind, key).map(InternalCredential::of);
+    }
+
+    /** The contract's shape: what a verifier needs, with the version for ordering against events. */
+    public record InternalCredential(String credentialId, String tenantId, String userId, String kind, String publicKey,
+            long version) {
+
+        static InternalCredential of(Credential credential) {
+            return new InternalCredential(credential.id.toString(), credential.tenantId, credential.userId,
+                    credential.kind, credential.publicKey, credential.version);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.countersign.credential.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.exception.ConstraintViolationException;
+
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.event.CredentialEvent;
+import dev.countersign.common.token.Scopes;
+import dev.countersign.common.token.TokenClaims;
+import dev.countersign.credential.Credential;
+import dev.countersign.credential.messaging.OutboxRelayer;
+import dev.countersign.credential.repository.CredentialRepository;
+import dev.countersign.credential.repository.OutboxRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Enrolment, lookup and removal of device credentials. Every change writes its row and its outbox
+ * event in one transaction; the relayer is nudged after the commit so the event goes out promptly.
+ */
+@ApplicationScoped
+public class CredentialService {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final CredentialRepository credentials;
+    private final OutboxRepository outbox;
+    private final RemoveWindow removeWindow;
+    private final OutboxRelayer relayer;
+    private final Clock clock;
+
+    public CredentialService(CredentialRepository credentials, OutboxRepository outbox, RemoveWindow removeWindow,
+            OutboxRelayer relayer, Clock clock) {
+        this.credentials = credentials;
+        this.outbox = outbox;
+        this.removeWindow = removeWindow;
+        this.relayer = relayer;
+        this.clock = clock;
+    }
+
+    /**
+     * Enrols {@code key} for the token's user (§3.2). The same key again answers the credential
+     * already enrolled (the SDKs re-use their key); a key enrolled by another user is refused.
+     */
+    public Uni<Enrolment> add(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
+            DeviceDetails device) {
+        return addInTransaction(tenantId, token, kind, key, device)
+                // A concurrent enrolment of the same key by another user won the unique index:
+                // answer as if it had been there first.
+                .onFailure(CredentialService::isUniqueViolation).recoverWithUni(() -> credentials
+                        .findActiveByKey(tenantId, kind, key.spkiBase64())
+                        .onItem().ifNull().failWith(() -> new ApiException(ErrorCode.INVALID_REQUEST,
+                                "The public key was changed concurrently; retry"))
+                        .map(existing -> new Enrolment(ownedBy(existing, token.userId()), false)))
+                .invoke(enrolment -> {
+                    if (enrolment.created()) {
+                        relayer.kick();
+                    }
+                });
+    }
+
+    @WithTransaction
+    Uni<Enrolment> addInTransaction(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
+            DeviceDetails device) {
+        String userId = token.userId();
+        return credentials.lockUser(tenantId, userId)
+                .chain(() -> credentials.findActiveByKey(tenantId, kind, key.spkiBase64()))
+                .chain(existing -> existing != null
+                        ? Uni.createFrom().item(new Enrolment(ownedBy(existing, userId), false))
+                        : credentials.countActiveOfUser(tenantId, userId).chain(active -> {
+                            // An enrolled user's token must say it may add another device (§5.1),
+                            // so a stolen track token cannot quietly add the thief's phone.
+                            if (active > 0 && !token.hasScope(Scopes.ADD_AUTHENTICATORS)) {
+                                throw new ApiException(ErrorCode.INSUFFICIENT_SCOPE,
+                                        "The user already has authenticators; the token needs scope "
+                                                + Scopes.ADD_AUTHENTICATORS);
+                            }
+                            return insert(tenantId, userId, kind, key, device);
+                        }));
+    }
+
+    private Uni<Enrolment> insert(String tenantId, String userId, CredentialKind kind, DevicePublicKey key,
+            DeviceDetails device) {
+        Credential credential = new Credential();
+        credential.id = UUID.randomUUID();
+        credential.tenantId = tenantId;
+        credential.userId = userId;
+        credential.kind = kind.wireName();
+        credential.publicKey = key.spkiBase64();
+        credential.deviceName = device.deviceName();
+        credential.devicePlatform = device.devicePlatform();
+        credential.pushToken = device.pushToken();
+        credential.attestation = device.attestation();
+        credential.createdAt = now();
+        credential.version = 1;
+        return credentials.persist(credential)
+                .chain(() -> outbox.append(event(CredentialEvent.ADDED, credential, credential.createdAt)))
+                .replaceWith(new Enrolment(credential, true));
+    }
+
+    /** The caller tenant's active credential for this key; unknown and removed answer alike (decisions §8). */
+    @WithSession
+    public Uni<Credential> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
+        return credentials.findActiveByKey(tenantId, kind, key.spkiBase64())
+                .onItem().ifNull().failWith(CredentialService::invalidCredential);
+    }
+
+    /** Removal by the device (§3.3), proven by its signature over the current time window. */
+    public Uni<Credential> removeSigned(String tenantId, CredentialKind kind, DevicePublicKey key, String signature) {
+        return removeSignedInTransaction(tenantId, kind, key, signature).invoke(relayer::kick);
+    }
+
+    @WithTransaction
+    Uni<Credential> removeSignedInTransaction(String tenantId, CredentialKind kind, DevicePublicKey key,
+            String signature) {
+        return credentials.findActiveByKeyForUpdate(tenantId, kind, key.spkiBase64())
+                .onItem().ifNull().failWith(CredentialService::invalidCredential)
+                .chain(credential -> {
+                    if (!removeWindow.accepts(key, signature)) {
+                        throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
+                    }
+                    return markRemoved(credential);
+                });
+    }
+
+    /** The user's active credentials, oldest first (Server API §5.5). */
+    @WithSession
+    public Uni<List<Credential>> listOfUser(String tenantId, String userId) {
+        return credentials.listActiveOfUser(tenantId, userId);
+    }
+
+    /** Removal through the Server API: only the tenant's own user's active credential is found. */
+    public Uni<Credential> removeOfUser(String tenantId, String userId, UUID credentialId) {
+        return removeOfUserInTransaction(tenantId, userId, credentialId).invoke(relayer::kick);
+    }
+
+    @WithTransaction
+    Uni<Credential> removeOfUserInTransaction(String tenantId, String userId, UUID credentialId) {
+        return credentials.findActiveOfUserForUpdate(tenantId, userId, credentialId)
+                .onItem().ifNull().failWith(() -> new ApiException(ErrorCode.NOT_FOUND, "No such authenticator"))
+                .chain(this::markRemoved);
+    }
+
+    private Uni<Credential> markRemoved(Credential credential) {
+        credential.removedAt = now();
+        credential.version++;
+        return outbox.append(event(CredentialEvent.REMOVED, credential, credential.removedAt)).replaceWith(credential);
+    }
+
+    private static CredentialEvent event(String type, Credential credential, Instant at) {
+        return new CredentialEvent(UUID.randomUUID().toString(), type, credential.tenantId, credential.id.toString(),
+                credential.version, credential.userId, credential.kind, credential.publicKey, at);
+    }
+
+    private static Credential ownedBy(Credential existing, String userId) {
+        if (!existing.userId.equals(userId)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "public key is registered to another user");
+        }
+        return existing;
+    }
+
+    private Instant now() {
+        // Millisecond precision: what the wire shows is exactly what is stored.
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static ApiException invalidCredential() {
+        return new ApiException(ErrorCode.INVALID_CREDENTIAL, "Credential not found");
+    }
+
+    static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+                return true;
+            }
+            if (t instanceof ConstraintViolationException violation
+                    && violation.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

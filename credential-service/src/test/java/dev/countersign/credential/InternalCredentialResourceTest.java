@@ -1,0 +1,70 @@
+package dev.countersign.credential;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import org.junit.jupiter.api.Test;
+
+import dev.countersign.testkit.TestTenants;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
+@QuarkusTest
+class InternalCredentialResourceTest extends CredentialTestSupport {
+
+    private static ValidatableResponse lookup(String tenantId, String publicKey, String kind) {
+        var request = given();
+        if (tenantId != null) {
+            request.queryParam("tenantId", tenantId);
+        }
+        if (publicKey != null) {
+            request.queryParam("publicKey", publicKey);
+        }
+        if (kind != null) {
+            request.queryParam("kind", kind);
+        }
+        return request.when().get("/internal/v1/credentials").then();
+    }
+
+    @Test
+    void lookupOfActiveCredentialAnswersWhatAVerifierNeeds() {
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        String id = enrol("qr-code", user, key);
+
+        lookup(TestTenants.TENANT_ID, key.publicKey(), "qr-code").statusCode(200)
+                .body("credentialId", equalTo(id))
+                .body("tenantId", equalTo(TestTenants.TENANT_ID))
+                .body("userId", equalTo(user))
+                .body("kind", equalTo("qr-code"))
+                .body("publicKey", equalTo(key.publicKey()))
+                .body("version", equalTo(1));
+    }
+
+    @Test
+    void lookupOfRemovedUnknownOrOtherTenantsOrOtherKindThenInvalidCredential() {
+        TestDeviceKey key = TestDeviceKey.generate();
+        enrol("push", newUser(), key);
+
+        lookup(TestTenants.OTHER_TENANT_ID, key.publicKey(), "push").statusCode(404)
+                .body("error", equalTo("invalid_credential"));
+        lookup(TestTenants.TENANT_ID, key.publicKey(), "in-app").statusCode(404)
+                .body("error", equalTo("invalid_credential"));
+        lookup(TestTenants.TENANT_ID, TestDeviceKey.generate().publicKey(), "push").statusCode(404)
+                .body("error", equalTo("invalid_credential"));
+
+        remove("push", key, key.signWindow(window())).statusCode(200);
+        lookup(TestTenants.TENANT_ID, key.publicKey(), "push").statusCode(404)
+                .body("error", equalTo("invalid_credential"));
+    }
+
+    @Test
+    void lookupWithMissingOrMalformedParametersThenInvalidRequest() {
+        String key = TestDeviceKey.generate().publicKey();
+        lookup(null, key, "push").statusCode(400).body("error", equalTo("invalid_request"));
+        lookup(TestTenants.TENANT_ID, null, "push").statusCode(400).body("error", equalTo("invalid_request"));
+        lookup(TestTenants.TENANT_ID, key, null).statusCode(400).body("error", equalTo("invalid_request"));
+        lookup(TestTenants.TENANT_ID, key, "sms").statusCode(400).body("error", equalTo("invalid_request"));
+        lookup(TestTenants.TENANT_ID, "%%%", "push").statusCode(400).body("error", equalTo("invalid_request"));
+    }
+}
