@@ -5,6 +5,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.countersign.common.json.WireTime;
 import dev.countersign.credential.Credential;
 
 /**

@@ -2,6 +2,7 @@ package dev.countersign.credential.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.countersign.common.json.WireTime;
 import dev.countersign.credential.Credential;
 
 /**

@@ -1,11 +1,10 @@
-package dev.countersign.credential.rest;
+package dev.countersign.common.error;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.countersign.common.error.ErrorCode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -13,7 +12,7 @@ import io.vertx.ext.web.Router;
 /**
  * A body whose Content-Length is over the limit gets 413 in the error model's JSON. Quarkus
  * answers that case itself (route order -2) with an empty body, before common's error handlers
- * can see it; this runs just before it. Belongs in common's FrameworkErrorResponses (reported).
+ * can see it; this runs just before it.
  */
 @Singleton
 public class BodyLimitResponse {

@@ -1,11 +1,11 @@
-package dev.countersign.credential.rest;
+package dev.countersign.common.json;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** Timestamps on the wire: ISO-8601 UTC with exactly three fraction digits (decisions §7). */
-final class WireTime {
+public final class WireTime {
 
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -13,7 +13,7 @@ final class WireTime {
     private WireTime() {
     }
 
-    static String format(Instant instant) {
+    public static String format(Instant instant) {
         return instant == null ? null : FORMAT.format(instant);
     }
 }
