@@ -17,8 +17,10 @@ import io.vertx.core.json.JsonObject;
 /**
  * Stands in for credential-service's internal lookup ({@code GET /internal/v1/credentials}), on a
  * real HTTP port: it records every query and answers what a test put in for that public key, else
- * 404 {@code invalid_credential}. Tests talk to it over HTTP ({@code PUT /stub/answers},
- * {@code GET /stub/requests}), which works whatever class loader the test runs in.
+ * 404 {@code invalid_credential}. An answer may carry {@code status} (sent instead of the
+ * credential) or {@code answeredKey} (another key than the one asked for, as a broken server might).
+ * Tests talk to it over HTTP ({@code PUT /stub/answers}, {@code GET /stub/requests}), which works
+ * whatever class loader the test runs in.
  */
 public class CredentialServiceStub implements QuarkusTestResourceLifecycleManager {
 
@@ -39,8 +41,11 @@ public class CredentialServiceStub implements QuarkusTestResourceLifecycleManage
                             || !answer.getString("kind").equals(request.getParam("kind"))) {
                         response.setStatusCode(404).end(new JsonObject().put("error", "invalid_credential")
                                 .put("errorCode", "invalid_credential").put("errorDescription", "Unknown key").encode());
+                    } else if (answer.containsKey("status")) {
+                        response.setStatusCode(answer.getInteger("status")).end("{}");
                     } else {
-                        response.end(answer.encode());
+                        response.end(answer.copy().put("publicKey", answer.getString("answeredKey",
+                                answer.getString("publicKey"))).encode());
                     }
                 } else if (request.method() == HttpMethod.PUT && request.path().equals("/stub/answers")) {
                     request.body().onSuccess(body -> {

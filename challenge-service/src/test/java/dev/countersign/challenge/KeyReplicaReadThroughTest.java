@@ -2,6 +2,7 @@ package dev.countersign.challenge;
 
 import static dev.countersign.challenge.ActionResourceTest.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import dev.countersign.challenge.store.KeyReplicaStore;
 import dev.countersign.challenge.store.KeyReplicaStore.Change;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -101,5 +104,26 @@ class KeyReplicaReadThroughTest {
                 key.fingerprint(), Optional.empty()).await().indefinitely();
         assertThat(find(CredentialKind.PUSH, key)).isEmpty();
         assertThat(replica.kindsOf(TENANT, userId).await().indefinitely()).isEmpty();
+    }
+
+    @Test
+    void credentialServiceFailingThenServiceUnavailableAndNothingKept() {
+        DevicePublicKey key = TestCredentials.newKey();
+        TestCredentials.stubAnswers(TENANT, key, "push", Map.of("status", 500));
+        assertThatThrownBy(() -> find(CredentialKind.PUSH, key))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(redis.key().exists(KeyReplicaStore.keyEntry(TENANT, CredentialKind.PUSH, key.fingerprint())))
+                .isFalse();
+    }
+
+    @Test
+    void credentialServiceAnsweringForAnotherKeyIsNotBelieved() {
+        DevicePublicKey key = TestCredentials.newKey();
+        TestCredentials.stubAnswers(TENANT, key, "push",
+                Map.of("answeredKey", TestCredentials.newKey().spkiBase64()));
+        assertThatThrownBy(() -> find(CredentialKind.PUSH, key)).isInstanceOf(ApiException.class);
+        assertThat(redis.key().exists(KeyReplicaStore.keyEntry(TENANT, CredentialKind.PUSH, key.fingerprint())))
+                .isFalse();
     }
 }

@@ -117,6 +117,15 @@ final class TestCredentials {
                 .then().statusCode(200);
     }
 
+    /** Makes the stub answer this key with {@code extra} merged into the credential (status, answeredKey). */
+    static void stubAnswers(String tenantId, DevicePublicKey key, String kind, Map<String, Object> extra) {
+        Map<String, Object> answer = new java.util.HashMap<>(Map.of("credentialId", UUID.randomUUID().toString(),
+                "tenantId", tenantId, "userId", "user-" + UUID.randomUUID(), "kind", kind,
+                "publicKey", key.spkiBase64(), "version", 1));
+        answer.putAll(extra);
+        given().contentType(ContentType.JSON).body(answer).put(stubUrl() + "/stub/answers").then().statusCode(200);
+    }
+
     /** The stub's recorded queries that asked for this key. */
     static List<String> stubQueriesFor(DevicePublicKey key) {
         String encoded = java.net.URLEncoder.encode(key.spkiBase64(), StandardCharsets.UTF_8);

@@ -15,7 +15,9 @@ public class JsonByDefault {
 
     @ServerRequestFilter(preMatching = true)
     public void assumeJson(ContainerRequestContext request) {
-        if (request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
+        String method = request.getMethod();
+        boolean mayHaveBody = "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
+        if (mayHaveBody && request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
             request.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
         }
     }

@@ -3,6 +3,7 @@ package dev.countersign.challenge.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +64,11 @@ public class ActionService {
 
     /** A misconfigured action state should stop the service at start, not surprise a user later. */
     void checkActionStates(@Observes StartupEvent start, Tenants tenants) {
-        for (Tenant tenant : tenants.all()) {
+        requireValidActionStates(tenants.all());
+    }
+
+    static void requireValidActionStates(Collection<Tenant> tenants) {
+        for (Tenant tenant : tenants) {
             tenant.actionStates().forEach((code, state) -> {
                 if (!ACTION_CODE.matcher(code).matches()
                         || ActionState.parse(state).filter(ActionState::isTrackOutcome).isEmpty()) {
@@ -75,8 +80,9 @@ public class ActionService {
     }
 
     /**
-     * Tracks an action, or answers the action already tracked under the same idempotency key. A key
-     * taken by another user or action is refused: answering that action would hand out its token.
+     * Tracks an action, or answers the action already tracked under the same idempotency key (its
+     * state and stored attributes, with a fresh token). A key taken by another user or action is
+     * refused: answering that action would hand out a token for it.
      */
     public Uni<Tracked> track(Tenant tenant, String userId, String actionCode, TrackCommand command) {
         requireActionCode(actionCode);
