@@ -1,0 +1,19 @@
+package dev.countersign.challenge.rest;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Track's answer (§5.1, decisions §2); {@code token} is absent when the action is blocked. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrackResponse(
+        String state,
+        String idempotencyKey,
+        String token,
+        @JsonProperty("isEnrolled") boolean isEnrolled,
+        List<String> enrolledVerificationMethods,
+        List<String> allowedVerificationMethods,
+        String defaultVerificationMethod,
+        List<String> ruleIds) {
+}

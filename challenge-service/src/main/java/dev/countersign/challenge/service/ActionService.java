@@ -1,0 +1,197 @@
+package dev.countersign.challenge.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.countersign.challenge.Action;
+import dev.countersign.challenge.ActionState;
+import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.store.ActionStore;
+import dev.countersign.challenge.store.ActionStore.Completion;
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.tenant.Tenant;
+import dev.countersign.common.tenant.Tenants;
+import dev.countersign.common.token.Scopes;
+import dev.countersign.common.token.TokenClaims;
+import dev.countersign.common.token.TokenIssuer;
+import dev.countersign.common.token.TokenType;
+import dev.countersign.common.token.TokenVerifier;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Tracked actions: track (§5.1), get (§5.4), validate (§5.3) and the one transition a challenge
+ * makes when it is answered (decisions §2–§4).
+ */
+@ApplicationScoped
+public class ActionService {
+
+    /** The action code rule of the docs (§5.1). */
+    public static final Pattern ACTION_CODE = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    /** Idempotency keys are the client's (usually a UUID); bounded so a key name stays small. */
+    static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    /** The verification methods device credentials offer (decisions §2). */
+    public static final List<String> ALLOWED_VERIFICATION_METHODS = List.of("PUSH", "DEVICE");
+
+    private final ActionStore actions;
+    private final KeyReplica replica;
+    private final TokenIssuer issuer;
+    private final TokenVerifier verifier;
+    private final Clock clock;
+    private final Duration actionTtl;
+
+    public ActionService(ActionStore actions, KeyReplica replica, TokenIssuer issuer, TokenVerifier verifier,
+            Clock clock, ChallengeConfig config) {
+        this.actions = actions;
+        this.replica = replica;
+        this.issuer = issuer;
+        this.verifier = verifier;
+        this.clock = clock;
+        this.actionTtl = config.actionTtl();
+    }
+
+    /** A misconfigured action state should stop the service at start, not surprise a user later. */
+    void checkActionStates(@Observes StartupEvent start, Tenants tenants) {
+        requireValidActionStates(tenants.all());
+    }
+
+    static void requireValidActionStates(Collection<Tenant> tenants) {
+        for (Tenant tenant : tenants) {
+            tenant.actionStates().forEach((code, state) -> {
+                if (!ACTION_CODE.matcher(code).matches()
+                        || ActionState.parse(state).filter(ActionState::isTrackOutcome).isEmpty()) {
+                    throw new IllegalStateException("countersign.tenants.\"" + tenant.id() + "\".action-states."
+                            + code + ": must be an action code set to ALLOW, CHALLENGE_REQUIRED or BLOCK");
+                }
+            });
+        }
+    }
+
+    /**
+     * Tracks an action, or answers the action already tracked under the same idempotency key (its
+     * state and stored attributes, with a fresh token). A key taken by another user or action is
+     * refused: answering that action would hand out a token for it.
+     */
+    public Uni<Tracked> track(Tenant tenant, String userId, String actionCode, TrackCommand command) {
+        requireActionCode(actionCode);
+        String idempotencyKey = command.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST,
+                    "idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+        ActionState state = Optional.ofNullable(tenant.actionStates().get(actionCode))
+                .flatMap(ActionState::parse)
+                .orElse(ActionState.CHALLENGE_REQUIRED);
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        Action action = new Action(tenant.id(), idempotencyKey, userId, actionCode, state, now, now,
+                Optional.empty(), command.scope(), command.username());
+        return actions.create(action, command.attributes(), actionTtl).flatMap(created -> {
+            Action stored = created.action();
+            if (!stored.belongsTo(tenant.id(), userId, actionCode)) {
+                throw new ApiException(ErrorCode.INVALID_REQUEST,
+                        "idempotencyKey is already used for another user or action");
+            }
+            return replica.kindsOf(tenant.id(), userId).map(kinds -> new Tracked(stored, token(stored),
+                    verificationMethods(kinds)));
+        });
+    }
+
+    /** The action of this user and action code under the key; 404 for anything else. */
+    public Uni<Action> get(String tenantId, String userId, String actionCode, String idempotencyKey) {
+        return actions.find(tenantId, idempotencyKey).map(found -> found
+                .filter(action -> action.belongsTo(tenantId, userId, actionCode))
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such action")));
+    }
+
+    /**
+     * Validate (decisions §4): repeatable, the same answer for the same token. A token that does
+     * not verify for this tenant, or whose action is gone, is answered {@code isValid: false} with
+     * a reason instead of an HTTP error: the caller asked a question and this is the answer.
+     */
+    public Uni<Validation> validate(Tenant tenant, String token, Optional<String> actionCode, Optional<String> userId) {
+        TokenClaims claims;
+        try {
+            claims = verifier.verify(token);
+        } catch (ApiException e) {
+            return Uni.createFrom().item(Validation.refused(e.code() == ErrorCode.EXPIRED_TOKEN
+                    ? Validation.EXPIRED_TOKEN : Validation.INVALID_TOKEN));
+        }
+        if (!tenant.id().equals(claims.tenantId()) || claims.idempotencyKey() == null) {
+            return Uni.createFrom().item(Validation.refused(Validation.INVALID_TOKEN));
+        }
+        return actions.find(tenant.id(), claims.idempotencyKey()).map(found -> found
+                .filter(action -> action.belongsTo(tenant.id(), claims.userId(), claims.actionCode()))
+                .map(action -> new Validation(
+                        action.state() == ActionState.CHALLENGE_SUCCEEDED
+                                && actionCode.map(claims.actionCode()::equals).orElse(true)
+                                && userId.map(claims.userId()::equals).orElse(true),
+                        Optional.of(action), Optional.empty()))
+                .orElseGet(() -> Validation.refused(Validation.INVALID_TOKEN)));
+    }
+
+    /**
+     * Records a challenge's result on the action, atomically and once (decisions §3): only an
+     * action in {@code CHALLENGE_REQUIRED} moves. For push, QR and in-app challenges.
+     */
+    public Uni<Completion> complete(String tenantId, String idempotencyKey, boolean succeeded,
+            String verificationMethod) {
+        return actions.complete(tenantId, idempotencyKey,
+                succeeded ? ActionState.CHALLENGE_SUCCEEDED : ActionState.CHALLENGE_FAILED, verificationMethod,
+                Instant.ofEpochMilli(clock.millis()));
+    }
+
+    public static void requireActionCode(String actionCode) {
+        if (actionCode == null || !ACTION_CODE.matcher(actionCode).matches()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "action must match ^[a-zA-Z0-9_-]{1,64}$");
+        }
+    }
+
+    private Optional<String> token(Action action) {
+        if (action.state() == ActionState.BLOCK) {
+            return Optional.empty();
+        }
+        return Optional.of(issuer.issue(TokenType.TRACK, action.tenantId(), action.userId(), action.actionCode(),
+                action.idempotencyKey(), Scopes.parse(action.scope().orElse(null)), action.username().orElse(null))
+                .token());
+    }
+
+    /** PUSH for push credentials, DEVICE for QR-code and in-app ones; each once, PUSH first. */
+    static List<String> verificationMethods(List<CredentialKind> kinds) {
+        return kinds.stream().map(CredentialKind::verificationMethod).distinct()
+                .sorted((a, b) -> Integer.compare(ALLOWED_VERIFICATION_METHODS.indexOf(a),
+                        ALLOWED_VERIFICATION_METHODS.indexOf(b)))
+                .toList();
+    }
+
+    /** Track's input beyond the path: the attributes to store and those that shape the token. */
+    public record TrackCommand(Optional<String> idempotencyKey, Optional<String> scope, Optional<String> username,
+            Map<String, String> attributes) {
+    }
+
+    /** Track's outcome: the action, its token (none when blocked), the user's verification methods. */
+    public record Tracked(Action action, Optional<String> token, List<String> enrolledVerificationMethods) {
+    }
+
+    /** Validate's answer: the action when the token named one, or the reason it did not. */
+    public record Validation(boolean valid, Optional<Action> action, Optional<String> error) {
+
+        public static final String EXPIRED_TOKEN = "expired_token";
+        public static final String INVALID_TOKEN = "invalid_token";
+
+        static Validation refused(String reason) {
+            return new Validation(false, Optional.empty(), Optional.of(reason));
+        }
+    }
+}

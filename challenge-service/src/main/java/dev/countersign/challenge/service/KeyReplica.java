@@ -1,0 +1,77 @@
+package dev.countersign.challenge.service;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.countersign.challenge.ReplicaCredential;
+import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.store.KeyReplicaStore;
+import dev.countersign.challenge.store.KeyReplicaStore.Change;
+import dev.countersign.challenge.store.KeyReplicaStore.Entry;
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.crypto.DevicePublicKey;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The public keys challenge-service checks device signatures against (DESIGN: a replica fed by
+ * {@code credential-events}). A key the replica has never heard of is looked up at
+ * credential-service, when read-through is on; a removed key is refused without asking, which is
+ * how a removal takes effect here within the time an event takes to arrive.
+ */
+@ApplicationScoped
+public class KeyReplica {
+
+    private final KeyReplicaStore store;
+    private final CredentialServiceClient credentialService;
+    private final boolean readThrough;
+
+    public KeyReplica(KeyReplicaStore store, CredentialServiceClient credentialService, ChallengeConfig config) {
+        this.store = store;
+        this.credentialService = credentialService;
+        this.readThrough = config.keyReplica().readThrough();
+    }
+
+    /** The active credential with this key in the tenant, if any. */
+    public Uni<Optional<ReplicaCredential>> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
+        String fingerprint = key.fingerprint();
+        return store.find(tenantId, kind, fingerprint).flatMap(entry -> {
+            if (entry.isPresent() || !readThrough) {
+                return Uni.createFrom().item(entry.flatMap(KeyReplica::active));
+            }
+            return credentialService.find(tenantId, kind, key).flatMap(answer -> {
+                if (answer.isEmpty()) {
+                    return Uni.createFrom().item(Optional.<ReplicaCredential>empty());
+                }
+                Change change = new Change(tenantId, answer.get().credentialId(), answer.get().version(),
+                        answer.get().userId(), kind, key.spkiBase64(), false);
+                // Through the same versioned script as events: an event that landed meanwhile wins.
+                return apply(change, fingerprint, Optional.empty())
+                        .flatMap(written -> store.find(tenantId, kind, fingerprint))
+                        .map(stored -> stored.flatMap(KeyReplica::active));
+            });
+        });
+    }
+
+    /** The kinds of the user's active credentials, each once, in {@link CredentialKind} order. */
+    public Uni<List<CredentialKind>> kindsOf(String tenantId, String userId) {
+        return store.activeKinds(tenantId, userId)
+                .map(kinds -> kinds.stream().distinct().sorted().toList());
+    }
+
+    /** Applies one credential change to both the key entry and the user's index. */
+    public Uni<Void> apply(Change change, String fingerprint, Optional<Long> occurredAtMillis) {
+        return store.applyToKey(fingerprint, change, occurredAtMillis)
+                .flatMap(written -> store.applyToUser(change))
+                .replaceWithVoid();
+    }
+
+    private static Optional<ReplicaCredential> active(Entry entry) {
+        if (entry.removed()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReplicaCredential(entry.credentialId(), entry.tenantId(), entry.userId(), entry.kind(),
+                entry.publicKey(), entry.version()));
+    }
+}

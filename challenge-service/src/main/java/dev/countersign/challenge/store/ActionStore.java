@@ -1,0 +1,148 @@
+package dev.countersign.challenge.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.countersign.challenge.Action;
+import dev.countersign.challenge.ActionState;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Tracked actions in Redis: one hash per action at {@code cs:{a:<tenant>:<idempotencyKey>}}
+ * (DESIGN's Redis keys), with the action TTL. Every write is one script on that one key, so two
+ * concurrent tracks with the same idempotency key create one action and a challenge result is
+ * recorded at most once.
+ */
+@ApplicationScoped
+public class ActionStore {
+
+    /** Creates the hash unless it exists; either way answers {created 1|0, the hash's fields}. */
+    private static final String CREATE = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return {0, redis.call('HGETALL', KEYS[1])}
+            end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return {1, redis.call('HGETALL', KEYS[1])}
+            """;
+
+    /**
+     * Moves a CHALLENGE_REQUIRED action to its result; HSET keeps the key's TTL. Answers
+     * {@code updated}, {@code missing}, or the state that was found instead.
+     */
+    private static final String COMPLETE = """
+            local state = redis.call('HGET', KEYS[1], 'state')
+            if not state then
+              return 'missing'
+            end
+            if state ~= 'CHALLENGE_REQUIRED' then
+              return state
+            end
+            redis.call('HSET', KEYS[1], 'state', ARGV[1], 'stateUpdatedAt', ARGV[2], 'verificationMethod', ARGV[3])
+            return 'updated'
+            """;
+
+    private final ReactiveRedisDataSource redis;
+
+    public ActionStore(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    public static String key(String tenantId, String idempotencyKey) {
+        return "cs:{a:" + tenantId + ":" + idempotencyKey + "}";
+    }
+
+    /**
+     * Stores the action unless its key is taken. {@code attributes} are the track attributes kept
+     * beside it (ip address, user agent, custom JSON...), absent ones left out.
+     */
+    public Uni<Created> create(Action action, Map<String, String> attributes, Duration ttl) {
+        List<String> args = new ArrayList<>();
+        args.add(CREATE);
+        args.add("1");
+        args.add(key(action.tenantId(), action.idempotencyKey()));
+        args.add(Long.toString(ttl.toMillis()));
+        attributes.forEach((field, value) -> {
+            if (value != null) {
+                args.add(field);
+                args.add(value);
+            }
+        });
+        fields(action).forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        return redis.execute("EVAL", args.toArray(String[]::new))
+                .map(reply -> new Created(reply.get(0).toInteger() == 1,
+                        toAction(action.tenantId(), action.idempotencyKey(), RedisReplies.fields(reply.get(1)))));
+    }
+
+    public Uni<Optional<Action>> find(String tenantId, String idempotencyKey) {
+        return redis.hash(String.class).hgetall(key(tenantId, idempotencyKey))
+                .map(fields -> fields == null || fields.isEmpty()
+                        ? Optional.<Action>empty()
+                        : Optional.of(toAction(tenantId, idempotencyKey, fields)))
+                // A key of another tenant whose name happens to collide (ids containing ':') is not ours.
+                .map(found -> found.filter(action -> action.tenantId().equals(tenantId)));
+    }
+
+    /** Records a challenge's result, once, on an action still waiting for one. */
+    public Uni<Completion> complete(String tenantId, String idempotencyKey, ActionState result,
+            String verificationMethod, Instant at) {
+        return redis.execute("EVAL", COMPLETE, "1", key(tenantId, idempotencyKey), result.name(),
+                        Long.toString(at.toEpochMilli()), verificationMethod)
+                .map(Response::toString)
+                .map(reply -> switch (reply) {
+                    case "updated" -> Completion.UPDATED;
+                    case "missing" -> Completion.NOT_FOUND;
+                    default -> Completion.ALREADY_DECIDED;
+                });
+    }
+
+    private static Map<String, String> fields(Action action) {
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("tenantId", action.tenantId());
+        fields.put("userId", action.userId());
+        fields.put("actionCode", action.actionCode());
+        fields.put("state", action.state().name());
+        fields.put("createdAt", Long.toString(action.createdAt().toEpochMilli()));
+        fields.put("stateUpdatedAt", Long.toString(action.stateUpdatedAt().toEpochMilli()));
+        action.verificationMethod().ifPresent(method -> fields.put("verificationMethod", method));
+        action.scope().ifPresent(scope -> fields.put("scope", scope));
+        action.username().ifPresent(username -> fields.put("username", username));
+        return fields;
+    }
+
+    private static Action toAction(String tenantId, String idempotencyKey, Map<String, String> fields) {
+        return new Action(
+                fields.getOrDefault("tenantId", tenantId),
+                idempotencyKey,
+                fields.get("userId"),
+                fields.get("actionCode"),
+                ActionState.valueOf(fields.get("state")),
+                Instant.ofEpochMilli(Long.parseLong(fields.get("createdAt"))),
+                Instant.ofEpochMilli(Long.parseLong(fields.get("stateUpdatedAt"))),
+                Optional.ofNullable(fields.get("verificationMethod")),
+                Optional.ofNullable(fields.get("scope")),
+                Optional.ofNullable(fields.get("username")));
+    }
+
+    /** The action under the key after create, and whether this call made it. */
+    public record Created(boolean created, Action action) {
+    }
+
+    public enum Completion {
+        UPDATED,
+        NOT_FOUND,
+        /** The action already has a result (or never needed one): nothing changed. */
+        ALREADY_DECIDED
+    }
+}

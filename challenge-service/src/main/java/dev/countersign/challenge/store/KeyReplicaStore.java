@@ -1,0 +1,157 @@
+package dev.countersign.challenge.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.countersign.common.credential.CredentialKind;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The replica of device public keys in Redis, written only through versioned scripts so that
+ * events may arrive late, twice or out of order and the newest change still wins.
+ *
+ * <ul>
+ * <li>{@code cs:{k:<tenant>:<kind>:<fingerprint>}}: one hash per public key (credentialId, userId,
+ * kind, publicKey, version, removed, occurredAt). A removal leaves a tombstone with its version for
+ * {@link #TOMBSTONE_TTL}, so an older {@code added} replayed later changes nothing.</li>
+ * <li>{@code cs:{u:<tenant>:<userId>}:credentials}: the user's credentials, credentialId →
+ * {@code <version>:<removed 0|1>:<kind>}. Versioned per credential as well, so this second key is
+ * written by its own script: each script touches one hash tag (Redis Cluster-safe), and each is
+ * correct on its own, whatever happens between the two calls.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class KeyReplicaStore {
+
+    /**
+     * How long a removed key is remembered. It must outlast any replay of an older event for that
+     * credential: the compacted topic keeps only the latest event per credential once compaction
+     * ran, and the removal is the latest.
+     */
+    public static final Duration TOMBSTONE_TTL = Duration.ofDays(30);
+
+    /**
+     * ARGV: credentialId, version, removed (0|1), userId, kind, publicKey, tenantId, occurredAt
+     * (epoch ms, '' for a read-through answer), tombstone TTL ms. For the same credential the
+     * greater version wins. When another credential holds the key (removed and enrolled again
+     * under a new id), their versions are unrelated, so the later event wins, and a read-through
+     * answer never displaces what an event wrote. Answers 1 when written, 0 when ignored.
+     */
+    private static final String APPLY_KEY = """
+            local current = redis.call('HMGET', KEYS[1], 'credentialId', 'version', 'occurredAt')
+            local occurred = ARGV[8]
+            if current[1] then
+              if current[1] == ARGV[1] then
+                if tonumber(current[2]) >= tonumber(ARGV[2]) then
+                  return 0
+                end
+                if occurred == '' and current[3] then
+                  occurred = current[3]
+                end
+              else
+                if occurred == '' then
+                  return 0
+                end
+                if current[3] and current[3] ~= '' and tonumber(current[3]) >= tonumber(occurred) then
+                  return 0
+                end
+              end
+            end
+            redis.call('HSET', KEYS[1], 'credentialId', ARGV[1], 'version', ARGV[2], 'removed', ARGV[3],
+              'userId', ARGV[4], 'kind', ARGV[5], 'publicKey', ARGV[6], 'tenantId', ARGV[7], 'occurredAt', occurred)
+            if ARGV[3] == '1' then
+              redis.call('PEXPIRE', KEYS[1], ARGV[9])
+            else
+              redis.call('PERSIST', KEYS[1])
+            end
+            return 1
+            """;
+
+    /** ARGV: credentialId, version, removed (0|1), kind. Answers 1 when written, 0 when older. */
+    private static final String APPLY_USER = """
+            local current = redis.call('HGET', KEYS[1], ARGV[1])
+            if current then
+              local version = tonumber(string.match(current, '^(%d+):'))
+              if version and version >= tonumber(ARGV[2]) then
+                return 0
+              end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[4])
+            return 1
+            """;
+
+    private final ReactiveRedisDataSource redis;
+
+    public KeyReplicaStore(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    public static String keyEntry(String tenantId, CredentialKind kind, String fingerprint) {
+        return "cs:{k:" + tenantId + ":" + kind.wireName() + ":" + fingerprint + "}";
+    }
+
+    public static String userIndex(String tenantId, String userId) {
+        return "cs:{u:" + tenantId + ":" + userId + "}:credentials";
+    }
+
+    /** Applies one change to the key entry; true when it was newer than what the replica held. */
+    public Uni<Boolean> applyToKey(String fingerprint, Change change, Optional<Long> occurredAtMillis) {
+        return redis.execute("EVAL", APPLY_KEY, "1", keyEntry(change.tenantId(), change.kind(), fingerprint),
+                        change.credentialId(), Long.toString(change.version()), change.removed() ? "1" : "0",
+                        change.userId(), change.kind().wireName(), change.publicKey(), change.tenantId(),
+                        occurredAtMillis.map(String::valueOf).orElse(""), Long.toString(TOMBSTONE_TTL.toMillis()))
+                .map(reply -> reply.toInteger() == 1);
+    }
+
+    /** Applies one change to the user's credential index; true when it was newer. */
+    public Uni<Boolean> applyToUser(Change change) {
+        return redis.execute("EVAL", APPLY_USER, "1", userIndex(change.tenantId(), change.userId()),
+                        change.credentialId(), Long.toString(change.version()), change.removed() ? "1" : "0",
+                        change.kind().wireName())
+                .map(reply -> reply.toInteger() == 1);
+    }
+
+    /** The entry for a key: empty when the replica has never heard of it; a tombstone when removed. */
+    public Uni<Optional<Entry>> find(String tenantId, CredentialKind kind, String fingerprint) {
+        return redis.hash(String.class).hgetall(keyEntry(tenantId, kind, fingerprint))
+                .map(fields -> fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(toEntry(fields)));
+    }
+
+    /** The kinds of the user's active credentials, one per credential. */
+    public Uni<List<CredentialKind>> activeKinds(String tenantId, String userId) {
+        return redis.hash(String.class).hgetall(userIndex(tenantId, userId)).map(index -> {
+            List<CredentialKind> kinds = new ArrayList<>();
+            if (index != null) {
+                for (String value : index.values()) {
+                    String[] parts = value.split(":", 3);
+                    if (parts.length == 3 && "0".equals(parts[1])) {
+                        CredentialKind.fromWireName(parts[2]).ifPresent(kinds::add);
+                    }
+                }
+            }
+            return kinds;
+        });
+    }
+
+    private static Entry toEntry(Map<String, String> fields) {
+        return new Entry(fields.get("credentialId"), fields.get("tenantId"), fields.get("userId"),
+                CredentialKind.fromWireName(fields.get("kind")).orElseThrow(), fields.get("publicKey"),
+                Long.parseLong(fields.get("version")), "1".equals(fields.get("removed")));
+    }
+
+    /** One change of one credential, from an event or from credential-service's answer. */
+    public record Change(String tenantId, String credentialId, long version, String userId, CredentialKind kind,
+            String publicKey, boolean removed) {
+    }
+
+    /** What the replica holds for a key; {@code removed} marks a tombstone. */
+    public record Entry(String credentialId, String tenantId, String userId, CredentialKind kind, String publicKey,
+            long version, boolean removed) {
+    }
+}

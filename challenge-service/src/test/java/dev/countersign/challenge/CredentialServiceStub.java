@@ -1,0 +1,74 @@
+package dev.countersign.challenge;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Stands in for credential-service's internal lookup ({@code GET /internal/v1/credentials}), on a
+ * real HTTP port: it records every query and answers what a test put in for that public key, else
+ * 404 {@code invalid_credential}. An answer may carry {@code status} (sent instead of the
+ * credential) or {@code answeredKey} (another key than the one asked for, as a broken server might).
+ * Tests talk to it over HTTP ({@code PUT /stub/answers}, {@code GET /stub/requests}), which works
+ * whatever class loader the test runs in.
+ */
+public class CredentialServiceStub implements QuarkusTestResourceLifecycleManager {
+
+    private Vertx vertx;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        List<String> requests = new CopyOnWriteArrayList<>();
+        Map<String, JsonObject> answers = new ConcurrentHashMap<>();
+        try {
+            HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+                HttpServerResponse response = request.response().putHeader("Content-Type", "application/json");
+                if (request.method() == HttpMethod.GET && request.path().equals("/internal/v1/credentials")) {
+                    requests.add(request.query());
+                    JsonObject answer = answers.get(request.getParam("publicKey"));
+                    if (answer == null || !answer.getString("tenantId").equals(request.getParam("tenantId"))
+                            || !answer.getString("kind").equals(request.getParam("kind"))) {
+                        response.setStatusCode(404).end(new JsonObject().put("error", "invalid_credential")
+                                .put("errorCode", "invalid_credential").put("errorDescription", "Unknown key").encode());
+                    } else if (answer.containsKey("status")) {
+                        response.setStatusCode(answer.getInteger("status")).end("{}");
+                    } else {
+                        response.end(answer.copy().put("publicKey", answer.getString("answeredKey",
+                                answer.getString("publicKey"))).encode());
+                    }
+                } else if (request.method() == HttpMethod.PUT && request.path().equals("/stub/answers")) {
+                    request.body().onSuccess(body -> {
+                        JsonObject answer = body.toJsonObject();
+                        answers.put(answer.getString("publicKey"), answer);
+                        response.end("{}");
+                    });
+                } else if (request.method() == HttpMethod.GET && request.path().equals("/stub/requests")) {
+                    response.end(new JsonArray(List.copyOf(requests)).encode());
+                } else {
+                    response.setStatusCode(404).end("{}");
+                }
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return Map.of("countersign.services.credential-url", "http://127.0.0.1:" + server.actualPort());
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the credential-service stub", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+}

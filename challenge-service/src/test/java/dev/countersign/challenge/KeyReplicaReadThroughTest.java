@@ -1,0 +1,129 @@
+package dev.countersign.challenge;
+
+import static dev.countersign.challenge.ActionResourceTest.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.countersign.challenge.service.KeyReplica;
+import dev.countersign.challenge.store.KeyReplicaStore;
+import dev.countersign.challenge.store.KeyReplicaStore.Change;
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.testkit.TestTenants;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** A key the events have not brought yet is asked of credential-service (here: its stand-in). */
+@QuarkusTest
+class KeyReplicaReadThroughTest {
+
+    static final String TENANT = TestTenants.TENANT_ID;
+
+    @Inject
+    KeyReplica replica;
+
+    @Inject
+    RedisDataSource redis;
+
+    private Optional<ReplicaCredential> find(CredentialKind kind, DevicePublicKey key) {
+        return replica.find(TENANT, kind, key).await().indefinitely();
+    }
+
+    static Map<String, String> parameters(String query) {
+        return Arrays.stream(query.split("&")).map(pair -> pair.split("=", 2))
+                .collect(Collectors.toMap(pair -> pair[0], pair -> URLDecoder.decode(pair[1], StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void missAsksCredentialServiceAndKeepsItsAnswer() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        TestCredentials.stubAnswers(TENANT, credentialId, userId, "qr-code", key, 3);
+
+        assertThat(find(CredentialKind.QR_CODE, key)).contains(new ReplicaCredential(credentialId, TENANT, userId,
+                CredentialKind.QR_CODE, key.spkiBase64(), 3));
+
+        assertThat(TestCredentials.stubQueriesFor(key)).singleElement().satisfies(query ->
+                assertThat(parameters(query)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "tenantId", TENANT, "publicKey", key.spkiBase64(), "kind", "qr-code")));
+        // Kept in the replica with its version, and in the user's index: asked once only.
+        assertThat(redis.hash(String.class).hgetall(KeyReplicaStore.keyEntry(TENANT, CredentialKind.QR_CODE,
+                key.fingerprint()))).containsEntry("version", "3").containsEntry("removed", "0");
+        assertThat(find(CredentialKind.QR_CODE, key)).isPresent();
+        assertThat(TestCredentials.stubQueriesFor(key)).hasSize(1);
+        assertThat(replica.kindsOf(TENANT, userId).await().indefinitely()).containsExactly(CredentialKind.QR_CODE);
+    }
+
+    @Test
+    void missThatCredentialServiceDoesNotKnowIsEmpty() {
+        DevicePublicKey key = TestCredentials.newKey();
+        assertThat(find(CredentialKind.PUSH, key)).isEmpty();
+        assertThat(TestCredentials.stubQueriesFor(key)).hasSize(1);
+        assertThat(redis.key().exists(KeyReplicaStore.keyEntry(TENANT, CredentialKind.PUSH, key.fingerprint())))
+                .isFalse();
+    }
+
+    @Test
+    void tombstoneIsEmptyWithoutAsking() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        // credential-service would still say active (a stale answer); the removal the replica saw wins.
+        TestCredentials.stubAnswers(TENANT, credentialId, userId, "push", key, 1);
+        replica.apply(new Change(TENANT, credentialId, 2, userId, CredentialKind.PUSH, key.spkiBase64(), true),
+                key.fingerprint(), Optional.of(System.currentTimeMillis())).await().indefinitely();
+
+        assertThat(find(CredentialKind.PUSH, key)).isEmpty();
+        assertThat(TestCredentials.stubQueriesFor(key)).isEmpty();
+    }
+
+    @Test
+    void readThroughAnswerOlderThanWhatEventsWroteChangesNothing() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        replica.apply(new Change(TENANT, credentialId, 2, userId, CredentialKind.PUSH, key.spkiBase64(), true),
+                key.fingerprint(), Optional.of(System.currentTimeMillis())).await().indefinitely();
+        // The same script for a read-through answer (version 1, no event time) leaves the tombstone.
+        replica.apply(new Change(TENANT, credentialId, 1, userId, CredentialKind.PUSH, key.spkiBase64(), false),
+                key.fingerprint(), Optional.empty()).await().indefinitely();
+        assertThat(find(CredentialKind.PUSH, key)).isEmpty();
+        assertThat(replica.kindsOf(TENANT, userId).await().indefinitely()).isEmpty();
+    }
+
+    @Test
+    void credentialServiceFailingThenServiceUnavailableAndNothingKept() {
+        DevicePublicKey key = TestCredentials.newKey();
+        TestCredentials.stubAnswers(TENANT, key, "push", Map.of("status", 500));
+        assertThatThrownBy(() -> find(CredentialKind.PUSH, key))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(redis.key().exists(KeyReplicaStore.keyEntry(TENANT, CredentialKind.PUSH, key.fingerprint())))
+                .isFalse();
+    }
+
+    @Test
+    void credentialServiceAnsweringForAnotherKeyIsNotBelieved() {
+        DevicePublicKey key = TestCredentials.newKey();
+        TestCredentials.stubAnswers(TENANT, key, "push",
+                Map.of("answeredKey", TestCredentials.newKey().spkiBase64()));
+        assertThatThrownBy(() -> find(CredentialKind.PUSH, key)).isInstanceOf(ApiException.class);
+        assertThat(redis.key().exists(KeyReplicaStore.keyEntry(TENANT, CredentialKind.PUSH, key.fingerprint())))
+                .isFalse();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.countersign.challenge;
+
+import static io.restassured.RestAssured.given;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.event.CredentialEvent;
+import io.restassured.http.ContentType;
+
+/**
+ * Device keys and credential events as credential-service makes them: a real P-256 key, the event
+ * JSON with an ISO {@code occurredAt}, CloudEvents binary headers, Kafka key = credential id.
+ */
+final class TestCredentials {
+
+    static final String TOPIC = "credential-events";
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private TestCredentials() {
+    }
+
+    static DevicePublicKey newKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return DevicePublicKey.fromSpki(generator.generateKeyPair().getPublic().getEncoded()).orElseThrow();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static CredentialEvent event(String type, String tenantId, String credentialId, long version, String userId,
+            String kind, DevicePublicKey key, Instant occurredAt) {
+        return new CredentialEvent(UUID.randomUUID().toString(), type, tenantId, credentialId, version, userId, kind,
+                key.spkiBase64(), occurredAt);
+    }
+
+    /**
+     * Sends the events in order to one partition, so a test that awaits the last one knows every
+     * earlier one was applied (the consumer handles a partition in order).
+     */
+    static void produce(CredentialEvent... events) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
+            for (CredentialEvent event : events) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, 0, event.credentialId(),
+                        JSON.writeValueAsString(event));
+                header(record, "ce_specversion", "1.0");
+                header(record, "ce_id", event.eventId());
+                header(record, "ce_type", event.cloudEventType());
+                header(record, "ce_source", "/countersign/credential-service");
+                header(record, "ce_subject", event.credentialId());
+                header(record, "content-type", "application/json");
+                producer.send(record).get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot produce credential events", e);
+        }
+    }
+
+    /** A value that is no event at all. */
+    static void produceRaw(String value) {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
+            producer.send(new ProducerRecord<>(TOPIC, 0, "garbage", value)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot produce", e);
+        }
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The stub's base URL (see {@link CredentialServiceStub}). */
+    static String stubUrl() {
+        return ConfigProvider.getConfig().getValue("countersign.services.credential-url", String.class);
+    }
+
+    /** Makes the stub answer 200 for this key with this credential. */
+    static void stubAnswers(String tenantId, String credentialId, String userId, String kind, DevicePublicKey key,
+            long version) {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("credentialId", credentialId, "tenantId", tenantId, "userId", userId, "kind", kind,
+                        "publicKey", key.spkiBase64(), "version", version))
+                .put(stubUrl() + "/stub/answers")
+                .then().statusCode(200);
+    }
+
+    /** Makes the stub answer this key with {@code extra} merged into the credential (status, answeredKey). */
+    static void stubAnswers(String tenantId, DevicePublicKey key, String kind, Map<String, Object> extra) {
+        Map<String, Object> answer = new java.util.HashMap<>(Map.of("credentialId", UUID.randomUUID().toString(),
+                "tenantId", tenantId, "userId", "user-" + UUID.randomUUID(), "kind", kind,
+                "publicKey", key.spkiBase64(), "version", 1));
+        answer.putAll(extra);
+        given().contentType(ContentType.JSON).body(answer).put(stubUrl() + "/stub/answers").then().statusCode(200);
+    }
+
+    /** The stub's recorded queries that asked for this key. */
+    static List<String> stubQueriesFor(DevicePublicKey key) {
+        String encoded = java.net.URLEncoder.encode(key.spkiBase64(), StandardCharsets.UTF_8);
+        List<String> queries = new ArrayList<>();
+        for (Object query : given().get(stubUrl() + "/stub/requests").then().statusCode(200)
+                .extract().jsonPath().getList("$")) {
+            if (query.toString().contains("publicKey=" + encoded)) {
+                queries.add(query.toString());
+            }
+        }
+        return queries;
+    }
+}
