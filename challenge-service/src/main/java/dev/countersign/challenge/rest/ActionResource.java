@@ -15,7 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.Action;
-import dev.countersign.challenge.WireTime;
+import dev.countersign.common.json.WireTime;
 import dev.countersign.challenge.service.ActionService;
 import dev.countersign.challenge.service.ActionService.TrackCommand;
 import dev.countersign.challenge.service.ActionService.Tracked;

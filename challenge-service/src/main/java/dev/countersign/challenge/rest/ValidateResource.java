@@ -8,7 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.countersign.challenge.Action;
-import dev.countersign.challenge.WireTime;
+import dev.countersign.common.json.WireTime;
 import dev.countersign.challenge.service.ActionService;
 import dev.countersign.challenge.service.ActionService.Validation;
 import dev.countersign.common.auth.AuthScheme;

@@ -1,4 +1,4 @@
-package dev.countersign.challenge.rest;
+package dev.countersign.common.http;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
