@@ -21,6 +21,9 @@ public interface ChallengeConfig {
 
     KeyReplica keyReplica();
 
+    /** Push-bombing limits on push challenge initiation ({@code PushLimits}). */
+    Limits limits();
+
     /** How long a challenge of each kind may be answered. */
     interface Ttl {
 
@@ -42,5 +45,38 @@ public interface ChallengeConfig {
          */
         @WithDefault("true")
         boolean readThrough();
+    }
+
+    /**
+     * Push-bombing limits: sliding-window budgets of push initiations per user and per client
+     * address, and a back-off after consecutive rejections.
+     */
+    interface Limits {
+
+        /** Push challenges one user may be sent within {@link #userWindow()}. */
+        @WithDefault("10")
+        int userPushes();
+
+        @WithDefault("PT10M")
+        Duration userWindow();
+
+        /** Push challenges one client address (an IPv6 /64) may initiate within {@link #ipWindow()}. */
+        @WithDefault("30")
+        int ipPushes();
+
+        @WithDefault("PT10M")
+        Duration ipWindow();
+
+        /** The wait after the first rejection; it doubles with each further consecutive rejection. */
+        @WithDefault("PT30S")
+        Duration backoffBase();
+
+        /** The longest wait, however many rejections. */
+        @WithDefault("PT15M")
+        Duration backoffMax();
+
+        /** How long a run of rejections is remembered after the last one (an approval ends it at once). */
+        @WithDefault("PT1H")
+        Duration backoffMemory();
     }
 }
