@@ -275,6 +275,14 @@ public class PushChallengeService {
                                 challenge.challengeId()))
                         .flatMap(done -> events.publish(approved ? ChallengeEvent.APPROVED : ChallengeEvent.REJECTED,
                                 challenge, now))
+                        .onFailure(failure -> !(failure instanceof ApiException))
+                        .transform(failure -> {
+                            // The answer stands (a retry gets 409); only its aftermath failed.
+                            LOG.errorf(failure, "Answer to challenge %s recorded, aftermath failed",
+                                    challenge.challengeId());
+                            return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+                                    "The answer was recorded but could not be fully processed");
+                        })
                         .replaceWith(approved);
             }
             case BURNED -> {
