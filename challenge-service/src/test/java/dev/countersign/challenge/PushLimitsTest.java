@@ -37,7 +37,7 @@ class PushLimitsTest {
     PushLimits limits;
 
     @Inject
-    MutableTestClock clock;
+    MutableClock clock;
 
     @Inject
     RedisDataSource redis;

@@ -21,6 +21,8 @@ public interface ChallengeConfig {
 
     KeyReplica keyReplica();
 
+    Push push();
+
     /** Push-bombing limits on push challenge initiation ({@code PushLimits}). */
     Limits limits();
 
@@ -35,6 +37,29 @@ public interface ChallengeConfig {
 
         @WithDefault("PT2M")
         Duration inApp();
+    }
+
+    /** Push challenges (issue 4). */
+    interface Push {
+
+        /** Pending push challenges one user may have at a time; one more is 429 until the oldest ends. */
+        @WithDefault("1")
+        int maxPending();
+
+        /** Wrong number-matching codes a challenge survives; the last one burns it (decisions §12). */
+        @WithDefault("3")
+        int maxWrongCodes();
+
+        /**
+         * How long a challenge stays readable after its deadline, so the browser's last polls still
+         * see its outcome (the Redis TTL; expiry itself is checked against {@code expiresAt}).
+         */
+        @WithDefault("PT10M")
+        Duration retention();
+
+        /** How long the nonce of a signed challenge fetch (§7.2) may be used. */
+        @WithDefault("PT2M")
+        Duration fetchNonceTtl();
     }
 
     interface KeyReplica {

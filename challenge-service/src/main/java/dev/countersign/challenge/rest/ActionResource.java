@@ -75,7 +75,7 @@ public class ActionResource {
         stored.put("customDomain", request.customDomain());
         stored.put("custom", custom(request.custom()));
         return new TrackCommand(Optional.ofNullable(request.idempotencyKey()), Optional.ofNullable(request.scope()),
-                Optional.ofNullable(request.username()), stored);
+                Optional.ofNullable(request.username()), stored, Boolean.TRUE.equals(request.verificationCode()));
     }
 
     /** {@code custom} is a flat map of strings, numbers and booleans (§5.1); kept as its JSON. */
@@ -102,6 +102,7 @@ public class ActionResource {
         return new TrackResponse(action.state().name(), action.idempotencyKey(), tracked.token().orElse(null),
                 !tracked.enrolledVerificationMethods().isEmpty(), tracked.enrolledVerificationMethods(),
                 ActionService.ALLOWED_VERIFICATION_METHODS,
-                tracked.enrolledVerificationMethods().stream().findFirst().orElse(null), java.util.List.of());
+                tracked.enrolledVerificationMethods().stream().findFirst().orElse(null), java.util.List.of(),
+                tracked.verificationCode().orElse(null));
     }
 }

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Track's attributes object, sent directly as the body (§5.1). Every field is optional; unknown
- * ones are ignored (newer SDKs add some), wrong types are refused.
+ * ones are ignored (newer SDKs add some), wrong types are refused. {@code verificationCode: true} is
+ * Countersign's number matching (decisions §12).
  */
 public record TrackRequest(
         String idempotencyKey,
@@ -20,8 +21,9 @@ public record TrackRequest(
         Map<String, Object> custom,
         String challengeId,
         String locale,
-        String customDomain) {
+        String customDomain,
+        Boolean verificationCode) {
 
     static final TrackRequest EMPTY = new TrackRequest(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null);
 }

@@ -5,7 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Track's answer (§5.1, decisions §2); {@code token} is absent when the action is blocked. */
+/**
+ * Track's answer (§5.1, decisions §2); {@code token} is absent when the action is blocked;
+ * {@code verificationCode} only when number matching was asked for (decisions §12).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrackResponse(
         String state,
@@ -15,5 +18,6 @@ public record TrackResponse(
         List<String> enrolledVerificationMethods,
         List<String> allowedVerificationMethods,
         String defaultVerificationMethod,
-        List<String> ruleIds) {
+        List<String> ruleIds,
+        String verificationCode) {
 }

@@ -44,6 +44,8 @@ public class ActionService {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
     /** The verification methods device credentials offer (decisions §2). */
     public static final List<String> ALLOWED_VERIFICATION_METHODS = List.of("PUSH", "DEVICE");
+    /** The action attribute holding the number-matching code (decisions §12). */
+    public static final String VERIFICATION_CODE = "verificationCode";
 
     private final ActionStore actions;
     private final KeyReplica replica;
@@ -97,14 +99,20 @@ public class ActionService {
         Instant now = Instant.ofEpochMilli(clock.millis());
         Action action = new Action(tenant.id(), idempotencyKey, userId, actionCode, state, now, now,
                 Optional.empty(), command.scope(), command.username());
-        return actions.create(action, command.attributes(), actionTtl).flatMap(created -> {
+        Map<String, String> attributes = new java.util.LinkedHashMap<>(command.attributes());
+        if (command.verificationCode()) {
+            attributes.put(VERIFICATION_CODE, VerificationCodes.newCode());
+        }
+        return actions.create(action, attributes, actionTtl).flatMap(created -> {
             Action stored = created.action();
             if (!stored.belongsTo(tenant.id(), userId, actionCode)) {
                 throw new ApiException(ErrorCode.INVALID_REQUEST,
                         "idempotencyKey is already used for another user or action");
             }
+            // A re-track answers the code stored the first time, so the page shows one code.
+            Optional<String> code = Optional.ofNullable(created.fields().get(VERIFICATION_CODE));
             return replica.kindsOf(tenant.id(), userId).map(kinds -> new Tracked(stored, token(stored),
-                    verificationMethods(kinds)));
+                    verificationMethods(kinds), code));
         });
     }
 
@@ -177,11 +185,15 @@ public class ActionService {
 
     /** Track's input beyond the path: the attributes to store and those that shape the token. */
     public record TrackCommand(Optional<String> idempotencyKey, Optional<String> scope, Optional<String> username,
-            Map<String, String> attributes) {
+            Map<String, String> attributes, boolean verificationCode) {
     }
 
-    /** Track's outcome: the action, its token (none when blocked), the user's verification methods. */
-    public record Tracked(Action action, Optional<String> token, List<String> enrolledVerificationMethods) {
+    /**
+     * Track's outcome: the action, its token (none when blocked), the user's verification methods,
+     * the number-matching code when asked for.
+     */
+    public record Tracked(Action action, Optional<String> token, List<String> enrolledVerificationMethods,
+            Optional<String> verificationCode) {
     }
 
     /** Validate's answer: the action when the token named one, or the reason it did not. */

@@ -60,6 +60,11 @@ public class KeyReplica {
                 .map(kinds -> kinds.stream().distinct().sorted().toList());
     }
 
+    /** The ids of the user's active credentials of one kind, as the events reported them. */
+    public Uni<List<String>> credentialIdsOf(String tenantId, String userId, CredentialKind kind) {
+        return store.activeCredentialIds(tenantId, userId, kind);
+    }
+
     /** Applies one credential change to both the key entry and the user's index. */
     public Uni<Void> apply(Change change, String fingerprint, Optional<Long> occurredAtMillis) {
         return store.applyToKey(fingerprint, change, occurredAtMillis)

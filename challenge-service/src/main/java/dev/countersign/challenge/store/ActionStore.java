@@ -81,8 +81,11 @@ public class ActionStore {
             args.add(value);
         });
         return redis.execute("EVAL", args.toArray(String[]::new))
-                .map(reply -> new Created(reply.get(0).toInteger() == 1,
-                        toAction(action.tenantId(), action.idempotencyKey(), RedisReplies.fields(reply.get(1)))));
+                .map(reply -> {
+                    Map<String, String> stored = RedisReplies.fields(reply.get(1));
+                    return new Created(reply.get(0).toInteger() == 1,
+                            toAction(action.tenantId(), action.idempotencyKey(), stored), stored);
+                });
     }
 
     public Uni<Optional<Action>> find(String tenantId, String idempotencyKey) {
@@ -92,6 +95,12 @@ public class ActionStore {
                         : Optional.of(toAction(tenantId, idempotencyKey, fields)))
                 // A key of another tenant whose name happens to collide (ids containing ':') is not ours.
                 .map(found -> found.filter(action -> action.tenantId().equals(tenantId)));
+    }
+
+    /** The action's stored track attributes and fields, raw (empty when there is no such action). */
+    public Uni<Map<String, String>> attributes(String tenantId, String idempotencyKey) {
+        return redis.hash(String.class).hgetall(key(tenantId, idempotencyKey))
+                .map(fields -> fields == null ? Map.<String, String>of() : fields);
     }
 
     /** Records a challenge's result, once, on an action still waiting for one. */
@@ -135,8 +144,8 @@ public class ActionStore {
                 Optional.ofNullable(fields.get("username")));
     }
 
-    /** The action under the key after create, and whether this call made it. */
-    public record Created(boolean created, Action action) {
+    /** The action under the key after create, whether this call made it, and its stored fields. */
+    public record Created(boolean created, Action action, Map<String, String> fields) {
     }
 
     public enum Completion {

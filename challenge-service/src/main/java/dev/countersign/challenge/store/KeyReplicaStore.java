@@ -139,6 +139,23 @@ public class KeyReplicaStore {
         });
     }
 
+    /** The ids of the user's active credentials of one kind (push initiation's targets). */
+    public Uni<List<String>> activeCredentialIds(String tenantId, String userId, CredentialKind kind) {
+        return redis.hash(String.class).hgetall(userIndex(tenantId, userId)).map(index -> {
+            List<String> ids = new ArrayList<>();
+            if (index != null) {
+                index.forEach((credentialId, value) -> {
+                    String[] parts = value.split(":", 3);
+                    if (parts.length == 3 && "0".equals(parts[1]) && kind.wireName().equals(parts[2])) {
+                        ids.add(credentialId);
+                    }
+                });
+            }
+            ids.sort(null);
+            return ids;
+        });
+    }
+
     private static Entry toEntry(Map<String, String> fields) {
         return new Entry(fields.get("credentialId"), fields.get("tenantId"), fields.get("userId"),
                 CredentialKind.fromWireName(fields.get("kind")).orElseThrow(), fields.get("publicKey"),

@@ -18,7 +18,7 @@ import jakarta.inject.Singleton;
 @Alternative
 @Priority(1)
 @Singleton
-public class MutableTestClock extends Clock {
+public class MutableClock extends Clock {
 
     private volatile Instant frozen;
 
