@@ -3,6 +3,10 @@ package dev.countersign.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
@@ -215,6 +220,35 @@ class PushVerificationTest {
         assertThat(polled.text("accessToken")).isNull();
         assertThat(server.validate(signIn.token()).json().path("isValid").asBoolean(true)).isFalse();
         assertThat(phone.device().getPushChallenge().text("challengeId")).isNull();
+    }
+
+    // --- signed fetch of newer SDKs (authsignal-wire.md §7.2) -----------------------------------------
+
+    @Test
+    void signedFetchWithTheServersNonceShowsThePendingChallenge() throws Exception {
+        Enrolled phone = enrolPushDevice(DeviceProfile.ANDROID_3_8);
+        String challengeId = startPush(browser(track(phone.user(), "signIn", "{}")));
+        TestDevice device = phone.device();
+        String query = "?publicKey=" + device.publicKeyQueryValue(CredentialKind.PUSH);
+
+        // Android 3.10+: POST …/challenge/sign with Basic and no body, then the GET carries the signature.
+        DeviceResponse nonce = device.postRaw("/client/user-authenticators/push/challenge/sign" + query,
+                device.basicAuthorization(), null);
+        assertThat(nonce.status()).as("%s", nonce).isEqualTo(200);
+        String message = nonce.text("message");
+        assertThat(message).isNotBlank();
+
+        HttpResponse<String> fetched = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/client/user-authenticators/push/challenge" + query))
+                        .header("Authorization", device.basicAuthorization())
+                        .header("X-Authsignal-Signature", device.sign(CredentialKind.PUSH, message))
+                        .GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(fetched.statusCode()).as(fetched.body()).isEqualTo(200);
+        JsonNode body = new ObjectMapper().readTree(fetched.body());
+        assertThat(body.path("userAuthenticatorId").asText()).isEqualTo(phone.credentialId());
+        assertThat(body.path("challengeId").asText()).isEqualTo(challengeId);
+        assertThat(body.path("userId").asText()).isEqualTo(phone.user());
     }
 
     // --- refusals, each leaving the state as it was ------------------------------------------------
