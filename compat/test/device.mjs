@@ -1,6 +1,7 @@
 // A minimal phone for the compat suite: a real P-256 key and the requests authsignal-android 3.8.0
 // sends (authsignal-wire.md §1.2, §1.6, §2, §3). The full simulator is Java (testkit TestDevice);
-// this one only enrols, looks up and removes, so the Server API tests have a real authenticator.
+// this one enrols, looks up and removes (so the Server API tests have a real authenticator) and
+// fetches and answers push challenges (§3.5, §3.6) for the browser SDK's push flow.
 import { generateKeyPairSync, sign } from "node:crypto";
 
 const USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Google Pixel 8) AuthsignalAndroidSDK/3.8.0";
@@ -45,6 +46,21 @@ export function createDevice({ baseUrl, tenantId }) {
     },
     getCredential(feature) {
       return call("GET", `/client/user-authenticators/${feature}?publicKey=${publicKeyQuery}`, basic);
+    },
+    // §3.5: the pending push challenge, found by the push key (?publicKey= Android form, raw).
+    getPushChallenge() {
+      return call("GET", `/client/user-authenticators/push/challenge?publicKey=${publicKeyQuery}`, basic);
+    },
+    // §3.6: approve or reject, signing the challengeId exactly as received. Android's model has no
+    // default for verificationCode, so it is always sent, as null when the app passes none.
+    updatePushChallenge(challengeId, approved, verificationCode = null) {
+      return call("POST", "/client/user-authenticators/push/challenge", basic, {
+        publicKey,
+        challengeId,
+        signature: this.signMessage(challengeId),
+        approved,
+        verificationCode,
+      });
     },
     removeCredential(feature, now = new Date()) {
       // Kotlin Double.toString of floor(t/600): "2940774.0".

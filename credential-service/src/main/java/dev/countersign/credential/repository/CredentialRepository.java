@@ -1,5 +1,6 @@
 package dev.countersign.credential.repository;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -50,6 +51,17 @@ public class CredentialRepository implements PanacheRepositoryBase<Credential, U
     public Uni<List<Credential>> listActiveOfUser(String tenantId, String userId) {
         return list("tenantId = :tenant and userId = :user and removedAt is null",
                 Sort.by("createdAt").and("id"), Parameters.with("tenant", tenantId).and("user", userId));
+    }
+
+    /**
+     * Moves the credential's {@code lastVerifiedAt} forward to {@code at}; an earlier or equal
+     * instant, another tenant's id or an unknown id changes no row. Removed credentials keep the
+     * time too: the approval happened while they were active. Answers the rows changed (0 or 1).
+     */
+    public Uni<Integer> moveLastVerifiedForward(String tenantId, UUID id, Instant at) {
+        return update("lastVerifiedAt = :at where id = :id and tenantId = :tenant"
+                + " and (lastVerifiedAt is null or lastVerifiedAt < :at)",
+                Parameters.with("at", at).and("id", id).and("tenant", tenantId));
     }
 
     /**

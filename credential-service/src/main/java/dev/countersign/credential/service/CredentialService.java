@@ -153,6 +153,19 @@ public class CredentialService {
                 .chain(this::markRemoved);
     }
 
+    /**
+     * Records that the credential answered a challenge at {@code at} (a {@code challenge.approved}
+     * event), only ever moving {@code lastVerifiedAt} forward. Deliberately no new version and no
+     * outbox event: the key replica and every other consumer of {@code credential-events} hold
+     * ownership and removal, not this timestamp, and a version bump per sign-in would flood the
+     * compacted topic and race removals for nothing. Answers whether a row changed.
+     */
+    @WithTransaction
+    public Uni<Boolean> recordVerification(String tenantId, UUID credentialId, Instant at) {
+        return credentials.moveLastVerifiedForward(tenantId, credentialId, at.truncatedTo(ChronoUnit.MILLIS))
+                .map(changed -> changed > 0);
+    }
+
     private Uni<Credential> markRemoved(Credential credential) {
         credential.removedAt = now();
         credential.version++;
