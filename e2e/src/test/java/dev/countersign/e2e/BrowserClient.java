@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,10 +32,17 @@ final class BrowserClient {
 
     private final String baseUrl;
     private final String token;
+    private final String address;
 
+    /**
+     * Each browser gets its own documentation address (TEST-NET-3), handed on as a load balancer in
+     * front of the edge would: the services believe it because the edge is a trusted proxy, so the
+     * per-address push budget sees many browsers, not one loopback address for the whole suite.
+     */
     BrowserClient(String baseUrl, String token) {
         this.baseUrl = baseUrl;
         this.token = token;
+        this.address = "203.0.113." + ThreadLocalRandom.current().nextInt(1, 255);
     }
 
     /** {@code authsignal.push.challenge({action})}: {@code POST /client/challenge/push}. */
@@ -57,6 +65,7 @@ final class BrowserClient {
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token)
                 .header("Origin", ORIGIN)
+                .header("X-Forwarded-For", address)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
         try {
