@@ -196,6 +196,19 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void receiverAnsweringAfterTheReadTimeoutThenTimeoutRecordedAndRetried() throws Exception {
+        ChallengeEvent event = push(TestTenants.TENANT_ID, "slow-once-" + UUID.randomUUID(), "UA", "203.0.113.8");
+        publish(event);
+
+        List<JsonNode> values = values(deliveryEvents(event, 2));
+        assertThat(values).extracting(v -> v.path("status").asText()).containsExactly("failed", "accepted");
+        assertThat(values.get(0).path("reason").asText()).isEqualTo("timeout");
+        assertThat(values.get(0).path("httpStatus").isNull()).isTrue();
+        assertThat(receiver.forChallenge(event.challengeId())).extracting(WebhookReceiver.Received::answered)
+                .containsExactly(0, 200);
+    }
+
+    @Test
     void receiverRefusingWith400ThenNoRetryAndDeadLettered() throws Exception {
         ChallengeEvent event = push(TestTenants.TENANT_ID, "refuse-" + UUID.randomUUID(), "UA", "203.0.113.3");
         publish(event);

@@ -19,13 +19,16 @@ import io.vertx.core.http.HttpServer;
  * The tenant's webhook endpoint in the tests: a real HTTP server recording every request as it
  * came (raw body, headers). It answers by the pushed user's id, so each test picks its receiver's
  * behaviour without shared mutable state: {@code fail-twice-…} answers 503 to the first two tries
- * of a challenge, {@code fail-always-…} 500, {@code refuse-…} 400, anyone else 200.
+ * of a challenge, {@code fail-always-…} 500, {@code refuse-…} 400, {@code slow-once-…} answers its
+ * first try only after {@link #SLOW} (past the notifier's read timeout), anyone else 200.
  */
 public final class WebhookReceiver {
 
     public static final String PATH = "/hooks/countersign";
+    /** Longer than the tests' read timeout (PT2S). */
+    static final long SLOW = 3_000;
 
-    /** One request as received, and what the receiver answered. */
+    /** One request as received, and what the receiver answered (0: too late, after {@link #SLOW}). */
     public record Received(String path, Map<String, String> headers, byte[] rawBody, int answered) {
 
         public String body() {
@@ -71,6 +74,10 @@ public final class WebhookReceiver {
             request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
             int status = answer(raw);
             received.add(new Received(request.path(), headers, raw, status));
+            if (status == 0) {
+                vertx.setTimer(SLOW, id -> request.response().setStatusCode(200).end("{\"ok\":true}"));
+                return;
+            }
             request.response().setStatusCode(status).end("{\"ok\":" + (status == 200) + "}");
         }));
         try {
@@ -95,6 +102,9 @@ public final class WebhookReceiver {
         }
         if (userId.startsWith("fail-always-")) {
             return 500;
+        }
+        if (userId.startsWith("slow-once-") && tries == 1) {
+            return 0;
         }
         if (userId.startsWith("refuse-")) {
             return 400;
