@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -114,7 +116,7 @@ public class WebhookDelivery {
                 DeliveryEvent.TYPE, event.tenantId(), event.challengeId(), event.eventId(), DeliveryEvent.WEBHOOK,
                 event.targetCredentialIds() == null ? List.of() : event.targetCredentialIds(), attempt,
                 result.accepted() ? DeliveryEvent.ACCEPTED : DeliveryEvent.FAILED, result.status(),
-                result.accepted() ? null : result.reason(), last, clock.instant());
+                result.accepted() ? null : result.reason(), last, now());
         // A result that cannot be recorded must not hold up or repeat the delivery itself.
         return deliveryEvents.publish(delivery)
                 .onFailure().invoke(failure -> LOG.warnf("Delivery event %s not published: %s", delivery.eventId(),
@@ -126,11 +128,16 @@ public class WebhookDelivery {
         LOG.warnf("Webhook for push %s failed after %d tries (%s); dead-lettered", event.challengeId(), attempts,
                 result.reason());
         DeadLetter letter = new DeadLetter(event, DeliveryEvent.WEBHOOK, result.reason(), attempts, result.status(),
-                clock.instant());
+                now());
         return deadLetters.publish(letter)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(DEAD_LETTER_TRIES)
                 .onFailure().invoke(failure -> LOG.errorf(failure, "Dead letter for push %s lost", event.challengeId()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Wire timestamps carry milliseconds (decisions §7). */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** One try's outcome. {@code reason} names the failure without the URL, a header or the body. */
