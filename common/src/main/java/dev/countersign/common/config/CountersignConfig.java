@@ -37,6 +37,12 @@ public interface CountersignConfig {
 
         /** Track state per action code when not {@code CHALLENGE_REQUIRED} (decisions §2). */
         Map<String, String> actionStates();
+
+        /** Where the notifier POSTs the signed {@code push.created} webhook (wire §5.7); none: no webhook. */
+        Optional<String> webhookUrl();
+
+        /** HMAC key of the webhook's {@code X-Signature-V2}; from the environment, never committed. */
+        Optional<String> webhookSecret();
     }
 
     interface Tokens {

@@ -19,6 +19,10 @@ public final class KafkaTopics {
 
     public static final String CREDENTIAL_EVENTS = "credential-events";
     public static final String CHALLENGE_EVENTS = "challenge-events";
+    /** Pushes whose webhook finally failed (notifier); kept a week for an operator to look at or replay. */
+    public static final String CHALLENGE_EVENTS_DLQ = "challenge-events-dlq";
+    /** One record per notification attempt (notifier), for the delivery results. */
+    public static final String DELIVERY_EVENTS = "delivery-events";
 
     private static final int PARTITIONS = 3;
 
@@ -27,6 +31,12 @@ public final class KafkaTopics {
             new NewTopic(CREDENTIAL_EVENTS, PARTITIONS, (short) 1).configs(Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
             new NewTopic(CHALLENGE_EVENTS, PARTITIONS, (short) 1).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()))),
+            new NewTopic(CHALLENGE_EVENTS_DLQ, PARTITIONS, (short) 1).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))),
+            new NewTopic(DELIVERY_EVENTS, PARTITIONS, (short) 1).configs(Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()))));
 

@@ -62,7 +62,7 @@ public final class CountersignStack implements AutoCloseable {
         }
         for (CountersignService service : CountersignService.values()) {
             services.add(ServiceProcess.start(service, service.jar(settings.projectRoot()), ports.get(service),
-                    environment(service, infrastructure.endpoints(), ports),
+                    environment(service, settings, infrastructure.endpoints(), ports),
                     tenantProperties(settings),
                     settings.logDir().orElse(runDirectory.path().resolve("logs"))));
         }
@@ -91,8 +91,8 @@ public final class CountersignStack implements AutoCloseable {
     }
 
     /** The configuration each service gets, all through its environment (no files, nothing committed). */
-    private Map<String, String> environment(CountersignService service, InfrastructureEndpoints endpoints,
-            Map<CountersignService, Integer> ports) {
+    private Map<String, String> environment(CountersignService service, StackSettings settings,
+            InfrastructureEndpoints endpoints, Map<CountersignService, Integer> ports) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_PROFILE", "prod");
         env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
@@ -111,11 +111,25 @@ public final class CountersignStack implements AutoCloseable {
                 env.put("QUARKUS_REDIS_HOSTS", endpoints.redisUrl());
                 env.put("COUNTERSIGN_TOKENS_SIGNING_KEY", secrets.signingKeyPem());
             }
-            case NOTIFIER -> {
-                // Kafka only: the notifier keeps no state.
-            }
+            case NOTIFIER -> settings.webhookUrl().ifPresent(url -> {
+                // Kafka only otherwise: the notifier keeps no state. Authsignal signs webhooks
+                // with the tenant's secret key, so the demo tenant's is the webhook secret — in
+                // the environment, never a system property (a process listing shows those).
+                env.put(tenantVariable("WEBHOOK_URL"), url);
+                env.put(tenantVariable("WEBHOOK_SECRET"), secrets.secretKey());
+            });
         }
         return env;
+    }
+
+    /**
+     * The environment variable of {@code countersign.tenants."<demo tenant>".<key>}: SmallRye looks a
+     * known map key's property up under this name (non-alphanumerics → '_', upper case); the map
+     * key itself is known from the system property carrying the secret's hash.
+     */
+    private String tenantVariable(String key) {
+        return ("COUNTERSIGN_TENANTS__" + secrets.tenantId() + "__" + key).replaceAll("[^A-Za-z0-9]", "_")
+                .toUpperCase(java.util.Locale.ROOT);
     }
 
     public String baseUrl() {

@@ -14,7 +14,9 @@ import dev.countersign.local.infra.InfrastructureSettings;
  * {@code COUNTERSIGN_TENANT_ID} (default {@code demo}), {@code COUNTERSIGN_ALLOWED_ORIGINS} (browser
  * origins, comma-separated, allowed to call the Client API for that tenant), {@code COUNTERSIGN_HOME} (the project
  * checkout holding the packaged services), {@code COUNTERSIGN_LOG_DIR} (service logs; default in
- * the run directory) and the infrastructure addresses of {@link InfrastructureSettings}.
+ * the run directory), {@code COUNTERSIGN_WEBHOOK_URL} (where the notifier sends the demo tenant's
+ * signed {@code push.created} webhook; unset: no webhook) and the infrastructure addresses of
+ * {@link InfrastructureSettings}.
  */
 public record StackSettings(
         int edgePort,
@@ -22,6 +24,7 @@ public record StackSettings(
         Optional<String> allowedOrigins,
         Path projectRoot,
         Optional<Path> logDir,
+        Optional<String> webhookUrl,
         InfrastructureSettings infrastructure) {
 
     public static StackSettings fromEnvironment() {
@@ -31,11 +34,12 @@ public record StackSettings(
                 setting("COUNTERSIGN_ALLOWED_ORIGINS", "countersign.allowed-origins"),
                 setting("COUNTERSIGN_HOME", "countersign.project-root").map(Path::of).orElseGet(StackSettings::findProjectRoot),
                 setting("COUNTERSIGN_LOG_DIR", "countersign.log-dir").map(Path::of),
+                setting("COUNTERSIGN_WEBHOOK_URL", "countersign.webhook-url").filter(url -> !url.isBlank()),
                 InfrastructureSettings.fromEnvironment());
     }
 
     public StackSettings withEdgePort(int port) {
-        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, infrastructure);
+        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure);
     }
 
     /** The nearest directory, from here upwards, that holds the service modules. */

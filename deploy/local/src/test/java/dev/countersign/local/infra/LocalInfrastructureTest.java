@@ -39,7 +39,8 @@ class LocalInfrastructureTest {
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         endpoints.kafkaBootstrapServers()))) {
                     assertThat(admin.listTopics().names().get())
-                            .contains(KafkaTopics.CREDENTIAL_EVENTS, KafkaTopics.CHALLENGE_EVENTS);
+                            .contains(KafkaTopics.CREDENTIAL_EVENTS, KafkaTopics.CHALLENGE_EVENTS,
+                                    KafkaTopics.CHALLENGE_EVENTS_DLQ, KafkaTopics.DELIVERY_EVENTS);
                     ConfigResource credentialEvents = new ConfigResource(ConfigResource.Type.TOPIC,
                             KafkaTopics.CREDENTIAL_EVENTS);
                     assertThat(admin.describeConfigs(List.of(credentialEvents)).all().get().get(credentialEvents)

@@ -1,0 +1,44 @@
+package dev.countersign.notifier.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import dev.countersign.common.event.ChallengeEvent;
+import dev.countersign.notifier.delivery.WebhookDelivery;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Delivers {@code push.requested} from {@code challenge-events}; every other type is ignored. The
+ * consumer group is shared by all replicas (each push is delivered by one of them), and a
+ * record is acknowledged — its offset committed — only once its delivery finished: accepted,
+ * or handed to the dead-letter topic.
+ */
+@ApplicationScoped
+public class PushRequestedConsumer {
+
+    public static final String CHANNEL = "challenge-events";
+
+    private static final Logger LOG = Logger.getLogger(PushRequestedConsumer.class);
+
+    private final WebhookDelivery webhooks;
+
+    public PushRequestedConsumer(WebhookDelivery webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(ConsumerRecord<String, ChallengeEvent> record) {
+        ChallengeEvent event = record.value();
+        if (event == null || !ChallengeEvent.PUSH_REQUESTED.equals(event.type())) {
+            return Uni.createFrom().voidItem();
+        }
+        if (event.eventId() == null || event.tenantId() == null || event.challengeId() == null) {
+            LOG.warnf("Skipping unusable push.requested (partition %d, offset %d)", record.partition(), record.offset());
+            return Uni.createFrom().voidItem();
+        }
+        return webhooks.deliver(event);
+    }
+}
