@@ -10,7 +10,7 @@ import { Authsignal as BrowserAuthsignal } from "@authsignal/browser";
 import WebSocket from "ws";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { baseUrl, tenantId, serverClient, freshUserId } from "./env.mjs";
+import { baseUrl, tenantId, secretKey, serverClient, freshUserId, webhookSink } from "./env.mjs";
 import { createDevice } from "./device.mjs";
 
 // The three shims: window.btoa (buildHeaders), the anonymous-id cookie and cookie domain, WebSocket.
@@ -114,6 +114,32 @@ describe("push with @authsignal/browser", () => {
     assert.equal(validated.verificationMethod, "PUSH");
     const action = await user.client.getAction({ userId: user.userId, action: "signIn", idempotencyKey: tracked.idempotencyKey });
     assert.equal(action.state, "CHALLENGE_SUCCEEDED");
+  });
+
+  test("the push challenge's push.created webhook is accepted by webhook.constructEvent", {
+    ...TIMEOUT,
+    skip: !webhookSink && "COUNTERSIGN_WEBHOOK_SINK is not set (the e2e run sets it)",
+  }, async () => {
+    const user = await enrolledUser();
+    const { tracked, challengeId } = await startSignIn(user);
+
+    const webhooks = await eventually(async () => {
+      const all = await (await fetch(webhookSink)).json();
+      const ours = all.filter((w) => JSON.parse(w.body).data?.challengeId === challengeId);
+      assert.equal(ours.length, 1, `webhooks for ${challengeId}: ${ours.length}`);
+      return ours;
+    });
+    const event = serverClient(secretKey).webhook.constructEvent(webhooks[0].body, webhooks[0].signature);
+    assert.equal(event.type, "push.created");
+    assert.equal(event.tenantId, tenantId);
+    assert.equal(event.data.challengeId, challengeId);
+    assert.equal(event.data.userId, user.userId);
+    assert.equal(event.data.actionCode, "signIn");
+    assert.equal(event.data.idempotencyKey, tracked.idempotencyKey);
+    assert.throws(() => serverClient("sk_wrong").webhook.constructEvent(webhooks[0].body, webhooks[0].signature));
+
+    const answered = await user.device.updatePushChallenge(challengeId, true);
+    assert.equal(answered.status, 200, answered.text);
   });
 
   test("rejected on the device: push.verify is consumed, not verified, without a token", TIMEOUT, async () => {

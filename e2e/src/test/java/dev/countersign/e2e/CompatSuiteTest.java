@@ -31,7 +31,7 @@ class CompatSuiteTest {
     private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(5);
 
     @Test
-    void realAuthsignalClientsPassTheCompatSuite(CountersignStack stack) throws Exception {
+    void realAuthsignalClientsPassTheCompatSuite(CountersignStack stack, WebhookSink sink) throws Exception {
         assertThat(COMPAT.resolve("package-lock.json")).isRegularFile();
 
         Run install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), INSTALL_TIMEOUT);
@@ -47,7 +47,8 @@ class CompatSuiteTest {
         Run suite = run(command, Map.of(
                 "COUNTERSIGN_BASE_URL", stack.baseUrl(),
                 "COUNTERSIGN_TENANT_ID", stack.tenantId(),
-                "COUNTERSIGN_SECRET_KEY", stack.secretKey()), SUITE_TIMEOUT);
+                "COUNTERSIGN_SECRET_KEY", stack.secretKey(),
+                "COUNTERSIGN_WEBHOOK_SINK", sink.capturedUrl()), SUITE_TIMEOUT);
         assertThat(suite.exitCode()).as("node --test in compat/ failed (exit %d):%n%s", suite.exitCode(), suite.output())
                 .isZero();
     }

@@ -8,20 +8,25 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One Countersign for the whole test run, started with the launcher's own code (real servers,
- * the three packaged services as processes, the edge on a free port) and stopped at the end.
+ * the three packaged services as processes, the edge on a free port) and stopped at the end; its
+ * demo tenant's {@code push.created} webhooks go to a {@link WebhookSink} started first.
  */
 public final class RunningStack implements ParameterResolver {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == CountersignStack.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == CountersignStack.class || type == WebhookSink.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(
-                CountersignStack.class,
-                key -> CountersignStack.start(StackSettings.fromEnvironment().withEdgePort(0)),
+        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
+        WebhookSink sink = store.getOrComputeIfAbsent(WebhookSink.class, key -> WebhookSink.start(), WebhookSink.class);
+        CountersignStack stack = store.getOrComputeIfAbsent(CountersignStack.class,
+                key -> CountersignStack.start(StackSettings.fromEnvironment().withEdgePort(0)
+                        .withWebhookUrl(sink.webhookUrl())),
                 CountersignStack.class);
+        return parameter.getParameter().getType() == WebhookSink.class ? sink : stack;
     }
 }

@@ -42,6 +42,10 @@ public record StackSettings(
         return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure);
     }
 
+    public StackSettings withWebhookUrl(String url) {
+        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure);
+    }
+
     /** The nearest directory, from here upwards, that holds the service modules. */
     private static Path findProjectRoot() {
         Path dir = Path.of("").toAbsolutePath();
