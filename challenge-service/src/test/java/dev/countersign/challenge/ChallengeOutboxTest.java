@@ -4,7 +4,7 @@ import static dev.countersign.challenge.ActionResourceTest.user;
 import static dev.countersign.challenge.ChallengeEventsTopic.allEvents;
 import static dev.countersign.challenge.ChallengeEventsTopic.header;
 import static dev.countersign.challenge.ChallengeEventsTopic.type;
-import static dev.countersign.challenge.PushChallengeTest.initiate;
+import static io.restassured.RestAssured.given;
 import static dev.countersign.challenge.PushChallengeTest.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,6 +50,7 @@ import io.restassured.http.ContentType;
 class ChallengeOutboxTest {
 
     private static final CredentialKind PUSH = CredentialKind.PUSH;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** Past {@code countersign.challenge.outbox.repair-after}: the repair looks at the entry. */
     private static final Duration REPAIR_DUE = Duration.ofSeconds(11);
 
@@ -94,6 +95,17 @@ class ChallengeOutboxTest {
                 .post("/v1/users/{userId}/actions/{action}", userId, "signIn")
                 .then().statusCode(200).extract().jsonPath();
         return new Tracked(userId, body.getString("token"), body.getString("idempotencyKey"), null);
+    }
+
+    /**
+     * Initiates from an address of its own (the test client is the trusted edge, so its
+     * X-Forwarded-For is believed): the other push tests spend the loopback's per-address budget.
+     */
+    static String initiate(Tracked tracked) {
+        String address = String.format("2001:db8:%x:%x::1", RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000));
+        return given().header("Authorization", "Bearer " + tracked.token()).header("X-Forwarded-For", address)
+                .contentType(ContentType.JSON).body(Map.of("action", "signIn"))
+                .post("/v1/client/challenge/push").then().statusCode(200).extract().path("challengeId");
     }
 
     Map<String, String> stored(String challengeId) {
