@@ -86,10 +86,11 @@ public class PushChallengeService {
 
     /**
      * Creates a push challenge for the token's action, targeting one of the user's push credentials
-     * or all of them. Limits first, then the action (it must still wait for a challenge), the
-     * targets, the per-user cap on pending challenges; the challenge is then stored together with
-     * its {@code challenge.created} and {@code push.requested} events, which are published at once
-     * (or by the repair, should Kafka fail).
+     * or all of them. The action first (it must still wait for a challenge), then the targets, so a
+     * request that cannot succeed spends no budget; then the push-bombing limits and the per-user
+     * cap on pending challenges; the challenge is then stored together with its
+     * {@code challenge.created} and {@code push.requested} events, which are published at once (or
+     * by the repair, should Kafka fail).
      */
     public Uni<Challenge> initiate(TokenClaims token, Optional<String> action, Optional<String> userAuthenticatorId,
             String clientIp) {
@@ -98,12 +99,12 @@ public class PushChallengeService {
         }
         String tenantId = token.tenantId();
         String userId = token.userId();
-        return limits.beforeInitiation(tenantId, userId, clientIp)
-                .flatMap(allowed -> actionStore.attributes(tenantId, token.idempotencyKey()))
+        return actionStore.attributes(tenantId, token.idempotencyKey())
                 .flatMap(attributes -> {
                     requireChallengeable(attributes, token);
                     return targets(tenantId, userId, userAuthenticatorId)
-                            .flatMap(targets -> create(token, attributes, targets));
+                            .flatMap(targets -> limits.beforeInitiation(tenantId, userId, clientIp)
+                                    .flatMap(allowed -> create(token, attributes, targets)));
                 });
     }
 
