@@ -26,6 +26,31 @@ public interface ChallengeConfig {
     /** Push-bombing limits on push challenge initiation ({@code PushLimits}). */
     Limits limits();
 
+    /** The challenge-event outbox ({@code ChallengeOutbox}). */
+    Outbox outbox();
+
+    interface Outbox {
+
+        /** How long a request waits for Kafka's acknowledgement of its events before answering anyway. */
+        @WithDefault("PT2S")
+        Duration ackWait();
+
+        /** How long after a transition the repair looks for its events, should they still be pending. */
+        @WithDefault("PT10S")
+        Duration repairAfter();
+
+        /** How long a repairer holds a claimed entry; a repairer that dies frees it after this. */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /**
+         * The least TTL of a challenge hash with unpublished events, so they outlive a Kafka outage
+         * (a day: the retention of {@code challenge-events}).
+         */
+        @WithDefault("P1D")
+        Duration retention();
+    }
+
     /** How long a challenge of each kind may be answered. */
     interface Ttl {
 

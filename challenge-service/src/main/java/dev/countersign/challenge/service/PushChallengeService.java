@@ -19,10 +19,11 @@ import dev.countersign.challenge.Challenge;
 import dev.countersign.challenge.ChallengeState;
 import dev.countersign.challenge.ReplicaCredential;
 import dev.countersign.challenge.config.ChallengeConfig;
-import dev.countersign.challenge.messaging.ChallengeEventPublisher;
 import dev.countersign.challenge.store.ActionStore;
 import dev.countersign.challenge.store.ChallengeStore;
 import dev.countersign.challenge.store.ChallengeStore.Answer;
+import dev.countersign.challenge.store.ChallengeStore.PendingEvent;
+import dev.countersign.challenge.store.ChallengeStore.Snapshot;
 import dev.countersign.challenge.store.FetchNonceStore;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
@@ -38,8 +39,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * The push challenge's life (§3.5, §3.6, §4.1): the browser initiates it with its track token and
  * polls it; the user's devices fetch it and approve or reject it with a signature. Every state
- * change is one script on the challenge's key (see {@link ChallengeStore}); its event is published,
- * and acknowledged, before the caller gets an answer.
+ * change is one script on the challenge's key (see {@link ChallengeStore}) that also records the
+ * events it implies; the caller's answer waits (a bounded time) for Kafka to acknowledge them, and
+ * {@link ChallengeOutbox} publishes later whatever Kafka did not take then.
  */
 @ApplicationScoped
 public class PushChallengeService {
@@ -54,14 +56,14 @@ public class PushChallengeService {
     private final KeyReplica replica;
     private final FetchNonceStore nonces;
     private final PushLimits limits;
-    private final ChallengeEventPublisher events;
+    private final ChallengeOutbox outbox;
     private final TokenIssuer issuer;
     private final Clock clock;
     private final ChallengeConfig.Push config;
     private final Duration ttl;
 
     public PushChallengeService(ChallengeStore challenges, ActionStore actionStore, ActionService actions,
-            KeyReplica replica, FetchNonceStore nonces, PushLimits limits, ChallengeEventPublisher events,
+            KeyReplica replica, FetchNonceStore nonces, PushLimits limits, ChallengeOutbox outbox,
             TokenIssuer issuer, Clock clock, ChallengeConfig config) {
         this.challenges = challenges;
         this.actionStore = actionStore;
@@ -69,7 +71,7 @@ public class PushChallengeService {
         this.replica = replica;
         this.nonces = nonces;
         this.limits = limits;
-        this.events = events;
+        this.outbox = outbox;
         this.issuer = issuer;
         this.clock = clock;
         this.config = config.push();
@@ -86,8 +88,9 @@ public class PushChallengeService {
      * Creates a push challenge for the token's action, targeting one of the user's push credentials
      * or all of them. The action first (it must still wait for a challenge), then the targets, so a
      * request that cannot succeed spends no budget; then the push-bombing limits and the per-user
-     * cap on pending challenges; the challenge then exists and its
-     * {@code challenge.created} and {@code push.requested} events are acknowledged.
+     * cap on pending challenges; the challenge is then stored together with its
+     * {@code challenge.created} and {@code push.requested} events, which are published at once (or
+     * by the repair, should Kafka fail).
      */
     public Uni<Challenge> initiate(TokenClaims token, Optional<String> action, Optional<String> userAuthenticatorId,
             String clientIp) {
@@ -153,18 +156,23 @@ public class PushChallengeService {
                                 "Too many pending push challenges; retry in " + seconds + " s",
                                 Duration.ofSeconds(seconds));
                     }
-                    return challenges.create(challenge, kept)
-                            .flatMap(stored -> events.publish(ChallengeEvent.CREATED, challenge, now))
-                            .flatMap(sent -> events.publish(ChallengeEvent.PUSH_REQUESTED, challenge, now))
-                            .onFailure().call(failure -> {
-                                // Stored but not announced: free the user's slot and keep it from devices.
-                                LOG.errorf(failure, "Push challenge %s not announced", challenge.challengeId());
-                                return challenges.release(challenge.tenantId(), challenge.userId(),
-                                        challenge.challengeId()).onFailure().recoverWithNull();
-                            })
+                    List<PendingEvent> announced = List.of(new PendingEvent(ChallengeEvent.CREATED, 1, now),
+                            new PendingEvent(ChallengeEvent.PUSH_REQUESTED, 1, now));
+                    // Listed as unpublished before the script that records the events, so no crash
+                    // can leave them unlisted.
+                    return outbox.remember(challenge.challengeId())
+                            .flatMap(entry -> challenges.create(challenge, announced, kept, outbox.retention())
+                                    .onFailure().call(failure -> {
+                                        // Not stored: give the user's place back.
+                                        LOG.errorf(failure, "Push challenge %s not stored", challenge.challengeId());
+                                        return challenges.release(challenge.tenantId(), challenge.userId(),
+                                                challenge.challengeId()).onFailure().recoverWithNull();
+                                    })
+                                    .replaceWith(entry))
                             .onFailure(failure -> !(failure instanceof ApiException))
                             .transform(failure -> new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
                                     "The push challenge could not be sent; try again"))
+                            .flatMap(entry -> outbox.publishForRequest(new Snapshot(challenge, announced), entry))
                             .replaceWith(challenge);
                 });
     }
@@ -250,8 +258,8 @@ public class PushChallengeService {
 
     /**
      * A device's approval or rejection. The signature over the challenge id proves the key; the
-     * answer script then decides atomically. Accepted: the action gets its result, the limits hear
-     * of it, and the event is acknowledged before the device's 200.
+     * answer script then decides atomically and records the event. Accepted: the action gets its
+     * result, the limits hear of it, and the event is published (see {@link #settle}).
      */
     public Uni<Boolean> answer(String tenantId, DevicePublicKey key, String challengeId, String signature,
             boolean approved, Optional<String> verificationCode) {
@@ -261,21 +269,33 @@ public class PushChallengeService {
             }
             Instant now = now();
             return challenges.answer(challengeId, tenantId, credential.userId(), credential.credentialId(), approved,
-                            verificationCode, now, config.maxWrongCodes())
-                    .flatMap(answer -> settle(answer, approved, now));
+                            verificationCode, now, config.maxWrongCodes(), outbox.retention())
+                    .flatMap(answer -> settle(answer, approved));
         });
     }
 
-    private Uni<Boolean> settle(Answer answer, boolean approved, Instant now) {
+    /**
+     * The aftermath of the answer script. The challenge is listed as unpublished right after the
+     * script (should this process die before, the deadline sweep publishes its event), its event is
+     * published at once while the action and the limits are updated, and the device's answer waits
+     * for that publishing up to {@code ack-wait}. A Kafka failure does not fail the answer: the event
+     * is recorded in Redis and the repair publishes it. A Redis failure in the aftermath is 503.
+     */
+    private Uni<Boolean> settle(Answer answer, boolean approved) {
         return switch (answer.outcome()) {
             case ACCEPTED -> {
-                Challenge challenge = answer.challenge().orElseThrow();
-                yield actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved, "PUSH")
-                        .flatMap(done -> limits.onAnswered(challenge.tenantId(), challenge.userId(), approved))
-                        .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
-                                challenge.challengeId()))
-                        .flatMap(done -> events.publish(approved ? ChallengeEvent.APPROVED : ChallengeEvent.REJECTED,
-                                challenge, now))
+                Snapshot snapshot = answer.challenge().orElseThrow();
+                Challenge challenge = snapshot.challenge();
+                yield outbox.remember(challenge.challengeId())
+                        .flatMap(entry -> {
+                            Uni<Void> published = outbox.publishForRequest(snapshot, entry);
+                            return actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved, "PUSH")
+                                    .flatMap(done -> limits.onAnswered(challenge.tenantId(), challenge.userId(),
+                                            approved))
+                                    .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
+                                            challenge.challengeId()))
+                                    .flatMap(done -> published);
+                        })
                         .onFailure(failure -> !(failure instanceof ApiException))
                         .transform(failure -> {
                             // The answer stands (a retry gets 409); only its aftermath failed.
@@ -288,11 +308,16 @@ public class PushChallengeService {
             }
             case BURNED -> {
                 // Burned is over like an expiry, and counts as a refusal for the back-off.
-                Challenge challenge = answer.challenge().orElseThrow();
-                yield limits.onAnswered(challenge.tenantId(), challenge.userId(), false)
-                        .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
-                                challenge.challengeId()))
-                        .flatMap(done -> events.publish(ChallengeEvent.EXPIRED, challenge, now))
+                Snapshot snapshot = answer.challenge().orElseThrow();
+                Challenge challenge = snapshot.challenge();
+                yield outbox.remember(challenge.challengeId())
+                        .flatMap(entry -> {
+                            Uni<Void> published = outbox.publishForRequest(snapshot, entry);
+                            return limits.onAnswered(challenge.tenantId(), challenge.userId(), false)
+                                    .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
+                                            challenge.challengeId()))
+                                    .flatMap(done -> published);
+                        })
                         .flatMap(done -> Uni.createFrom().<Boolean>failure(new ApiException(ErrorCode.CHALLENGE_EXPIRED,
                                 "Too many wrong verification codes; the challenge is no longer valid")));
             }

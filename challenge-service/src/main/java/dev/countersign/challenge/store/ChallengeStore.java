@@ -1,9 +1,11 @@
 package dev.countersign.challenge.store;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.countersign.challenge.Challenge;
 import dev.countersign.challenge.ChallengeState;
+import dev.countersign.common.event.ChallengeEvent;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -26,7 +29,13 @@ import io.vertx.mutiny.redis.client.Response;
  * device's fetch (decisions §9) and the per-user cap on pending push challenges.</li>
  * <li>{@code cs:{sweep}:deadlines}: every challenge by deadline, for the sweeper; a sweeper claims
  * an id with {@code ZREM}, so of several replicas exactly one emits {@code challenge.expired}.</li>
+ * <li>{@code cs:{outbox}:challenges}: challenges that may have unpublished events, scored by when the
+ * repair should look at them (see {@code ChallengeOutbox}).</li>
  * </ul>
+ * The outbox: every transition script records the events it implies in the challenge's own hash, as
+ * fields {@code evt:<version>:<type>} = occurredAt (epoch ms), so the state and its pending events
+ * change together on one key. A hash with pending events lives at least the outbox retention;
+ * {@link #ACK} removes a published event and, with none left, gives the hash its usual TTL back.
  * Each script touches one key, so all of this is Redis Cluster-safe. Times are epoch ms from the
  * injected clock; the Redis TTLs only collect garbage.
  */
@@ -34,6 +43,8 @@ import io.vertx.mutiny.redis.client.Response;
 public class ChallengeStore {
 
     public static final String DEADLINES = "cs:{sweep}:deadlines";
+    public static final String UNPUBLISHED = "cs:{outbox}:challenges";
+    static final String EVENT_PREFIX = "evt:";
 
     /**
      * ARGV: now, max pending, challengeId, deadline, index TTL ms. Forgets entries past their
@@ -51,7 +62,7 @@ public class ChallengeStore {
             return {1, ARGV[4]}
             """;
 
-    /** ARGV: TTL ms, then field/value pairs. */
+    /** ARGV: TTL ms, then field/value pairs (the pending events among them). */
     private static final String CREATE = """
             redis.call('HSET', KEYS[1], unpack(ARGV, 2))
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -64,7 +75,9 @@ public class ChallengeStore {
      * the challenge is this user's and targets this credential (else not_found), it is still pending
      * (else expired or answered), its deadline has not passed (expired), and for an approval the
      * code when one is required: a wrong one is counted and the last allowed one burns the
-     * challenge. Only then the final state, the credential and version+1 are written.
+     * challenge. Only then the final state, the credential and version+1 are written. ARGV[8]: the
+     * outbox retention (ms), the least TTL of a hash with pending events. A burn records
+     * {@code challenge.expired}, an answer {@code challenge.approved|rejected}, both at version+1.
      */
     private static final String ANSWER = """
             local c = redis.call('HMGET', KEYS[1], 'tenantId', 'userId', 'targets', 'state', 'expiresAt',
@@ -99,7 +112,10 @@ public class ChallengeStore {
                 local wrong = tonumber(c[7] or '0') + 1
                 if wrong >= tonumber(ARGV[7]) then
                   redis.call('HSET', KEYS[1], 'wrongCodes', wrong, 'state', 'burned', 'version', version + 1,
-                    'endedAt', ARGV[6])
+                    'endedAt', ARGV[6], 'evt:' .. (version + 1) .. ':challenge.expired', ARGV[6])
+                  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[8]) then
+                    redis.call('PEXPIRE', KEYS[1], ARGV[8])
+                  end
                   return {'burned', redis.call('HGETALL', KEYS[1])}
                 end
                 redis.call('HSET', KEYS[1], 'wrongCodes', wrong)
@@ -111,14 +127,18 @@ public class ChallengeStore {
               state = 'approved'
             end
             redis.call('HSET', KEYS[1], 'state', state, 'credentialId', ARGV[3], 'version', version + 1,
-              'endedAt', ARGV[6])
+              'endedAt', ARGV[6], 'evt:' .. (version + 1) .. ':challenge.' .. state, ARGV[6])
+            if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[8]) then
+              redis.call('PEXPIRE', KEYS[1], ARGV[8])
+            end
             return {'ok', redis.call('HGETALL', KEYS[1])}
             """;
 
     /**
-     * The sweeper's step. ARGV: now. A pending challenge past its deadline becomes expired
-     * ({'expired', fields}); one already expired answers its fields again ({'already', fields}) so
-     * a sweeper that failed to publish can retry with the same event id; an open one is {'open'}.
+     * The sweeper's step. ARGV: now, outbox retention ms. A pending challenge past its deadline
+     * becomes expired and records {@code challenge.expired} ({'expired', fields}); one already
+     * expired is {'already', fields}, an open one {'open', fields}, any other {'ended', fields}: the
+     * sweeper publishes whatever events are still pending in each.
      */
     private static final String EXPIRE = """
             local c = redis.call('HMGET', KEYS[1], 'state', 'expiresAt', 'version')
@@ -127,16 +147,80 @@ public class ChallengeStore {
             end
             if c[1] == 'pending' then
               if tonumber(c[2]) > tonumber(ARGV[1]) then
-                return {'open'}
+                return {'open', redis.call('HGETALL', KEYS[1])}
               end
-              redis.call('HSET', KEYS[1], 'state', 'expired', 'version', tonumber(c[3]) + 1, 'endedAt', ARGV[1])
+              local version = tonumber(c[3]) + 1
+              redis.call('HSET', KEYS[1], 'state', 'expired', 'version', version, 'endedAt', ARGV[1],
+                'evt:' .. version .. ':challenge.expired', ARGV[1])
+              if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
+                redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              end
               return {'expired', redis.call('HGETALL', KEYS[1])}
             end
             if c[1] == 'expired' then
               return {'already', redis.call('HGETALL', KEYS[1])}
             end
-            return {'ended'}
+            return {'ended', redis.call('HGETALL', KEYS[1])}
             """;
+
+    /**
+     * A published event leaves the outbox. ARGV: its field, now, retention ms. Removes the field
+     * (if still there) and, when no event is pending any more, sets the TTL the hash would have had
+     * without the outbox: retention after its deadline (or after now, if that passed). Answers how
+     * many events are still pending; -1 when the hash is gone.
+     */
+    private static final String ACK = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return -1
+            end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            local left = 0
+            for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+              if string.sub(field, 1, 4) == 'evt:' then
+                left = left + 1
+              end
+            end
+            if left == 0 then
+              local deadline = tonumber(redis.call('HGET', KEYS[1], 'expiresAt') or ARGV[2])
+              redis.call('PEXPIREAT', KEYS[1], math.max(deadline, tonumber(ARGV[2])) + tonumber(ARGV[3]))
+            end
+            return left
+            """;
+
+    /**
+     * Claims a due entry of the unpublished index for one repairer. ARGV: challengeId, now, lease
+     * end (with a unique fraction). An entry due at or before now is moved to the lease end and that
+     * score is answered; otherwise false. A repairer that dies leaves the entry due again at the
+     * lease end.
+     */
+    private static final String CLAIM = """
+            local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if not score or tonumber(score) > tonumber(ARGV[2]) then
+              return false
+            end
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+            return redis.call('ZSCORE', KEYS[1], ARGV[1])
+            """;
+
+    /**
+     * Forgets an entry of the unpublished index only if its score is still the one the caller wrote
+     * or claimed (ARGV: challengeId, score): a transition after the caller's last look rewrote it.
+     */
+    private static final String FORGET = """
+            local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if score and score == ARGV[2] then
+              return redis.call('ZREM', KEYS[1], ARGV[1])
+            end
+            return 0
+            """;
+
+    /** ARGV: challengeId, score. Answers the score as Redis keeps it, the token for {@link #FORGET}. */
+    private static final String MARK = """
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            return redis.call('ZSCORE', KEYS[1], ARGV[1])
+            """;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ReactiveRedisDataSource redis;
 
@@ -170,18 +254,79 @@ public class ChallengeStore {
         return redis.sortedSet(String.class).zrem(pendingIndex(tenantId, userId), challengeId).replaceWithVoid();
     }
 
-    /** Stores a new challenge and schedules its expiry. */
-    public Uni<Void> create(Challenge challenge, Duration ttl) {
+    /**
+     * Schedules a new challenge's expiry, then stores it with its first events pending. The deadline
+     * entry comes first, so no stored challenge is ever missing from the sweep.
+     *
+     * @param ttl the TTL of the hash once its events are published; while they are pending it is
+     *        at least {@code outboxRetention}
+     */
+    public Uni<Void> create(Challenge challenge, List<PendingEvent> events, Duration ttl, Duration outboxRetention) {
         List<String> args = new ArrayList<>(List.of("EVAL", CREATE, "1", key(challenge.challengeId()),
-                Long.toString(ttl.toMillis())));
+                Long.toString(Math.max(ttl.toMillis(), outboxRetention.toMillis()))));
         fields(challenge).forEach((field, value) -> {
             args.add(field);
             args.add(value);
         });
-        return redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new))
-                .flatMap(created -> redis.sortedSet(String.class)
-                        .zadd(DEADLINES, challenge.expiresAt().toEpochMilli(), challenge.challengeId()))
+        for (PendingEvent event : events) {
+            args.add(event.field());
+            args.add(millis(event.occurredAt()));
+        }
+        return redis.sortedSet(String.class)
+                .zadd(DEADLINES, challenge.expiresAt().toEpochMilli(), challenge.challengeId())
+                .flatMap(scheduled -> redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new)))
                 .replaceWithVoid();
+    }
+
+    /** The challenge and its pending events, if it is still stored. */
+    public Uni<Optional<Snapshot>> snapshot(String challengeId) {
+        return redis.hash(String.class).hgetall(key(challengeId))
+                .map(fields -> fields == null || fields.isEmpty()
+                        ? Optional.<Snapshot>empty()
+                        : Optional.of(new Snapshot(toChallenge(fields), pendingEvents(fields))));
+    }
+
+    /** Removes a published event from the hash (see {@link #ACK}); answers how many are left, -1 if gone. */
+    public Uni<Integer> acknowledge(String challengeId, PendingEvent event, Instant now, Duration retention) {
+        return redis.execute("EVAL", ACK, "1", key(challengeId), event.field(), millis(now),
+                Long.toString(retention.toMillis())).map(Response::toInteger);
+    }
+
+    /**
+     * Lists the challenge in the unpublished index, due for the repair at {@code due}. Answers the
+     * entry's score (unique: a random fraction of a millisecond), the token to forget it with.
+     */
+    public Uni<String> markUnpublished(String challengeId, Instant due) {
+        return redis.execute("EVAL", MARK, "1", UNPUBLISHED, challengeId, uniqueScore(due)).map(Response::toString);
+    }
+
+    /** Up to {@code limit} ids of the unpublished index due at or before {@code now}. */
+    public Uni<List<String>> dueUnpublished(Instant now, int limit) {
+        return redis.execute("ZRANGEBYSCORE", UNPUBLISHED, "-inf", millis(now), "LIMIT", "0", Integer.toString(limit))
+                .map(reply -> {
+                    List<String> ids = new ArrayList<>();
+                    for (Response id : reply) {
+                        ids.add(id.toString());
+                    }
+                    return ids;
+                });
+    }
+
+    /** Claims a due entry until {@code leaseEnd} (see {@link #CLAIM}): its new score, or empty if not claimed. */
+    public Uni<Optional<String>> claimUnpublished(String challengeId, Instant now, Instant leaseEnd) {
+        return redis.execute("EVAL", CLAIM, "1", UNPUBLISHED, challengeId, millis(now), uniqueScore(leaseEnd))
+                .map(reply -> reply == null ? Optional.<String>empty() : Optional.of(reply.toString()));
+    }
+
+    /** Forgets the entry if its score is still {@code score} (see {@link #FORGET}). */
+    public Uni<Boolean> forgetUnpublished(String challengeId, String score) {
+        return redis.execute("EVAL", FORGET, "1", UNPUBLISHED, challengeId, score)
+                .map(reply -> reply.toInteger() == 1);
+    }
+
+    private static String uniqueScore(Instant at) {
+        // A double near 2^41 keeps 11 bits below the millisecond: enough to tell two writers apart.
+        return Double.toString(at.toEpochMilli() + RANDOM.nextInt(2048) / 2048.0);
     }
 
     public Uni<Optional<Challenge>> find(String challengeId) {
@@ -205,16 +350,16 @@ public class ChallengeStore {
 
     /** Runs the answer script (see {@link #ANSWER}). */
     public Uni<Answer> answer(String challengeId, String tenantId, String userId, String credentialId,
-            boolean approved, Optional<String> verificationCode, Instant now, int maxWrongCodes) {
+            boolean approved, Optional<String> verificationCode, Instant now, int maxWrongCodes,
+            Duration outboxRetention) {
         return redis.execute("EVAL", ANSWER, "1", key(challengeId), tenantId, userId, credentialId,
-                        approved ? "1" : "0", verificationCode.orElse(""), millis(now), Integer.toString(maxWrongCodes))
+                        approved ? "1" : "0", verificationCode.orElse(""), millis(now), Integer.toString(maxWrongCodes),
+                        Long.toString(outboxRetention.toMillis()))
                 .map(reply -> {
                     String outcome = reply.get(0).toString();
                     return switch (outcome) {
-                        case "ok" -> new Answer(AnswerOutcome.ACCEPTED, Optional.of(toChallenge(
-                                RedisReplies.fields(reply.get(1)))), 0);
-                        case "burned" -> new Answer(AnswerOutcome.BURNED, Optional.of(toChallenge(
-                                RedisReplies.fields(reply.get(1)))), 0);
+                        case "ok" -> new Answer(AnswerOutcome.ACCEPTED, snapshot(reply.get(1)), 0);
+                        case "burned" -> new Answer(AnswerOutcome.BURNED, snapshot(reply.get(1)), 0);
                         case "wrong_code" -> new Answer(AnswerOutcome.WRONG_CODE, Optional.empty(),
                                 Integer.parseInt(reply.get(1).toString()));
                         case "code_required" -> new Answer(AnswerOutcome.CODE_REQUIRED, Optional.empty(), 0);
@@ -223,6 +368,11 @@ public class ChallengeStore {
                         default -> new Answer(AnswerOutcome.NOT_FOUND, Optional.empty(), 0);
                     };
                 });
+    }
+
+    private static Optional<Snapshot> snapshot(Response flat) {
+        Map<String, String> fields = RedisReplies.fields(flat);
+        return Optional.of(new Snapshot(toChallenge(fields), pendingEvents(fields)));
     }
 
     /** Up to {@code limit} challenge ids whose deadline is at or before {@code now}. */
@@ -249,12 +399,11 @@ public class ChallengeStore {
     }
 
     /** Runs the expiry script (see {@link #EXPIRE}). */
-    public Uni<Expiry> expire(String challengeId, Instant now) {
-        return redis.execute("EVAL", EXPIRE, "1", key(challengeId), millis(now)).map(reply -> {
+    public Uni<Expiry> expire(String challengeId, Instant now, Duration outboxRetention) {
+        return redis.execute("EVAL", EXPIRE, "1", key(challengeId), millis(now),
+                Long.toString(outboxRetention.toMillis())).map(reply -> {
             String outcome = reply.get(0).toString();
-            Optional<Challenge> challenge = reply.size() > 1
-                    ? Optional.of(toChallenge(RedisReplies.fields(reply.get(1))))
-                    : Optional.empty();
+            Optional<Snapshot> challenge = reply.size() > 1 ? snapshot(reply.get(1)) : Optional.empty();
             return new Expiry(switch (outcome) {
                 case "expired" -> ExpiryOutcome.EXPIRED;
                 case "already" -> ExpiryOutcome.ALREADY_EXPIRED;
@@ -317,6 +466,20 @@ public class ChallengeStore {
                 Long.parseLong(fields.get("version")));
     }
 
+    /** The pending events among a hash's fields, in the order they happened. */
+    static List<PendingEvent> pendingEvents(Map<String, String> fields) {
+        List<PendingEvent> events = new ArrayList<>();
+        fields.forEach((field, value) -> {
+            if (field.startsWith(EVENT_PREFIX)) {
+                String[] parts = field.split(":", 3);
+                events.add(new PendingEvent(parts[2], Long.parseLong(parts[1]),
+                        Instant.ofEpochMilli(Long.parseLong(value))));
+            }
+        });
+        events.sort(Comparator.comparingLong(PendingEvent::version).thenComparingInt(PendingEvent::rank));
+        return events;
+    }
+
     private static List<String> words(String value) {
         return value == null || value.isBlank() ? List.of() : Arrays.asList(value.strip().split(" +"));
     }
@@ -335,17 +498,38 @@ public class ChallengeStore {
     }
 
     /** The outcome; the challenge after the change when there was one; tries left after a wrong code. */
-    public record Answer(AnswerOutcome outcome, Optional<Challenge> challenge, int triesLeft) {
+    public record Answer(AnswerOutcome outcome, Optional<Snapshot> challenge, int triesLeft) {
+    }
+
+    /** A challenge as stored, with the events its transitions recorded and nobody published yet. */
+    public record Snapshot(Challenge challenge, List<PendingEvent> pending) {
+    }
+
+    /** An event a transition implies, waiting in the challenge's hash until Kafka acknowledged it. */
+    public record PendingEvent(String type, long version, Instant occurredAt) {
+
+        // Within one version: created before push.requested, as the initiation announces them.
+        private static final List<String> ORDER = List.of(ChallengeEvent.CREATED, ChallengeEvent.PUSH_REQUESTED,
+                ChallengeEvent.CLAIMED, ChallengeEvent.APPROVED, ChallengeEvent.REJECTED, ChallengeEvent.EXPIRED);
+
+        public String field() {
+            return EVENT_PREFIX + version + ":" + type;
+        }
+
+        int rank() {
+            int rank = ORDER.indexOf(type);
+            return rank < 0 ? ORDER.size() : rank;
+        }
     }
 
     public enum ExpiryOutcome {
         EXPIRED,
         ALREADY_EXPIRED,
         OPEN,
-        /** Answered, burned, or no longer stored: nothing to emit. */
+        /** Answered or burned (its leftover events, if any, are in the snapshot), or no longer stored. */
         GONE
     }
 
-    public record Expiry(ExpiryOutcome outcome, Optional<Challenge> challenge) {
+    public record Expiry(ExpiryOutcome outcome, Optional<Snapshot> challenge) {
     }
 }
