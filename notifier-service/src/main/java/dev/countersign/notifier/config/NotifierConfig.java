@@ -1,6 +1,9 @@
 package dev.countersign.notifier.config;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,6 +13,12 @@ import io.smallrye.config.WithDefault;
 public interface NotifierConfig {
 
     Webhook webhook();
+
+    /** APNs with token (p8) auth; the channel is off unless team id, key id, topic and a key are set. */
+    Apns apns();
+
+    /** FCM HTTP v1; the channel is off unless a service account is set. */
+    Fcm fcm();
 
     interface Webhook {
 
@@ -38,5 +47,64 @@ public interface NotifierConfig {
         /** Event ids of recent deliveries one replica remembers, to drop redeliveries. */
         @WithDefault("10000")
         int recentEvents();
+    }
+
+    interface Apns {
+
+        /** The p8 signing key's PEM text, from the environment; or {@link #signingKeyPath()}. */
+        Optional<String> signingKey();
+
+        Optional<Path> signingKeyPath();
+
+        /** The Apple developer team that owns the key (the token's {@code iss}). */
+        Optional<String> teamId();
+
+        /** The p8 key's id (the token's {@code kid}). */
+        Optional<String> keyId();
+
+        /** The app's bundle id, sent as {@code apns-topic}. */
+        Optional<String> topic();
+
+        /** {@code api.push.apple.com} when true, {@code api.sandbox.push.apple.com} (development builds) when false. */
+        @WithDefault("true")
+        boolean production();
+
+        /** Another APNs host (a proxy or a mock server); overrides {@link #production()}. */
+        Optional<String> host();
+
+        @WithDefault("443")
+        int port();
+
+        /** PEM certificates to trust instead of the JDK's CAs, for a private or mock APNs server. */
+        Optional<Path> trustedCertificatesPath();
+
+        /** Longest wait for a connection, and for APNs' answer to one notification. */
+        @WithDefault("PT10S")
+        Duration timeout();
+    }
+
+    interface Fcm {
+
+        /** The Firebase project; defaults to the service account's {@code project_id}. */
+        Optional<String> projectId();
+
+        /** The service-account JSON text, from the environment; or {@link #serviceAccountPath()}. */
+        Optional<String> serviceAccount();
+
+        Optional<Path> serviceAccountPath();
+
+        /** Where {@code /v1/projects/<id>/messages:send} lives; tests point it at a local server. */
+        @WithDefault("https://fcm.googleapis.com")
+        URI baseUrl();
+
+        /** The OAuth token endpoint; defaults to the service account's {@code token_uri}. */
+        Optional<URI> tokenUri();
+
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        /** Longest silence while waiting for an answer (token endpoint or FCM). */
+        @WithDefault("PT10S")
+        Duration readTimeout();
     }
 }
