@@ -40,6 +40,12 @@ class RetryPolicyTest {
     }
 
     @Test
+    void pauseWhenJitterDrawsZeroThenGoesOnAtOnce() {
+        assertThat(RetryPolicy.pause(Duration.ZERO).await().atMost(Duration.ofSeconds(1))).isNull();
+        assertThat(new RetryPolicy(3, Duration.ZERO, Duration.ZERO).delayAfter(2, new Random(7))).isZero();
+    }
+
+    @Test
     void statusesThenOnly5xx408And429Retried() {
         assertThat(IntStream.of(500, 502, 503, 504, 408, 429)).allMatch(RetryPolicy::retryable);
         assertThat(IntStream.of(400, 401, 403, 404, 410, 413, 301, 302)).noneMatch(RetryPolicy::retryable);

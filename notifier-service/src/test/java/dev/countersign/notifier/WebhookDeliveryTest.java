@@ -278,6 +278,7 @@ class WebhookDeliveryTest {
         deliveryEvents(ok, 1);
         List<ConsumerRecord<String, String>> letters = KafkaTopicProbe.read(bootstrap, DLQ, failing.challengeId(),
                 found -> !found.isEmpty(), WAIT);
+        assertThat(letters).as("dead letter of %s", failing.challengeId()).isNotEmpty();
         List<String> published = new java.util.ArrayList<>();
         letters.forEach(r -> published.add(r.value() + r.headers()));
         deliveryEvents(failing, 4).forEach(r -> published.add(r.value() + r.headers()));

@@ -103,8 +103,7 @@ public class WebhookDelivery {
                         Duration wait = retries.delayAfter(attempt, ThreadLocalRandom.current());
                         LOG.infof("Webhook for push %s: %s; try %d in %d ms", event.challengeId(), r.reason(),
                                 attempt + 1, wait.toMillis());
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                                .flatMap(ignored -> attempt(event, target, body, attempt + 1));
+                        return RetryPolicy.pause(wait).flatMap(ignored -> attempt(event, target, body, attempt + 1));
                     });
                 });
     }
