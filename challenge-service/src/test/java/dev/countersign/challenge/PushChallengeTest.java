@@ -26,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
@@ -139,7 +138,7 @@ class PushChallengeTest {
      */
     static ValidatableResponse initiate(String token, Object body) {
         var request = given().header("Authorization", "Bearer " + token)
-                .header("X-Forwarded-For", "198.51.100." + ThreadLocalRandom.current().nextInt(1, 255));
+                .header("X-Forwarded-For", PushLimitsTest.address()); // a random /64: never another test's budget
         // No body at all, as a client that sends none: JSON by default, {} (decisions: empty body = {}).
         request = body == null ? request.noContentType() : request.contentType(ContentType.JSON).body(body);
         return request.post("/v1/client/challenge/push").then();
