@@ -9,22 +9,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
+import dev.countersign.testkit.EventTopics;
 import io.restassured.http.ContentType;
 
 /**
@@ -61,45 +57,25 @@ final class TestCredentials {
      * earlier one was applied (the consumer handles a partition in order).
      */
     static void produce(CredentialEvent... events) {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
-            for (CredentialEvent event : events) {
-                ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, 0, event.credentialId(),
-                        JSON.writeValueAsString(event));
-                header(record, "ce_specversion", "1.0");
-                header(record, "ce_id", event.eventId());
-                header(record, "ce_type", event.cloudEventType());
-                header(record, "ce_source", "/countersign/credential-service");
-                header(record, "ce_subject", event.credentialId());
-                header(record, "content-type", "application/json");
-                producer.send(record).get(10, TimeUnit.SECONDS);
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (CredentialEvent event : events) {
+            try {
+                records.add(EventTopics.cloudEvent(TOPIC, 0, event.credentialId(), event.eventId(),
+                        event.cloudEventType(), "/countersign/credential-service", JSON.writeValueAsString(event)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot produce credential events", e);
         }
+        EventTopics.publish(bootstrap(), records.toArray(ProducerRecord[]::new));
     }
 
     /** A value that is no event at all. */
     static void produceRaw(String value) {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
-            producer.send(new ProducerRecord<>(TOPIC, 0, "garbage", value)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot produce", e);
-        }
+        EventTopics.publish(bootstrap(), new ProducerRecord<>(TOPIC, 0, "garbage", value));
     }
 
-    private static void header(ProducerRecord<String, String> record, String name, String value) {
-        record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    private static String bootstrap() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 
     /** The stub's base URL (see {@link CredentialServiceStub}). */

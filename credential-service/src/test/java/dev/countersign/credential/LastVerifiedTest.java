@@ -6,21 +6,17 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.json.WireTime;
+import dev.countersign.testkit.EventTopics;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -53,11 +50,7 @@ class LastVerifiedTest extends CredentialTestSupport {
 
     @BeforeEach
     void openProducer() {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+        producer = EventTopics.producer(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
     }
 
     @AfterEach
@@ -198,18 +191,7 @@ class LastVerifiedTest extends CredentialTestSupport {
     }
 
     private static ProducerRecord<String, String> record(String challengeId, String ceType, String ceId, String value) {
-        ProducerRecord<String, String> record = new ProducerRecord<>("challenge-events", challengeId, value);
-        record.headers()
-                .add("ce_specversion", bytes("1.0"))
-                .add("ce_id", bytes(ceId))
-                .add("ce_type", bytes(ceType))
-                .add("ce_source", bytes("/countersign/challenge-service"))
-                .add("ce_subject", bytes(challengeId))
-                .add("content-type", bytes("application/json"));
-        return record;
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+        return EventTopics.cloudEvent("challenge-events", null, challengeId, ceId, ceType,
+                "/countersign/challenge-service", value);
     }
 }

@@ -2,7 +2,6 @@ package dev.countersign.credential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -22,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.credential.messaging.OutboxRelayer;
+import dev.countersign.testkit.EventTopics;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -48,12 +47,12 @@ class OutboxRelayTest extends CredentialTestSupport {
             ConsumerRecord<String, String> added = records.get(0);
             ConsumerRecord<String, String> removed = records.get(1);
             assertThat(added.key()).isEqualTo(id);
-            assertThat(header(added, "ce_type")).isEqualTo("dev.countersign.credential.added");
-            assertThat(header(added, "ce_source")).isEqualTo("/countersign/credential-service");
-            assertThat(header(added, "ce_subject")).isEqualTo(id);
-            assertThat(header(added, "ce_specversion")).isEqualTo("1.0");
+            assertThat(EventTopics.header(added, "ce_type")).isEqualTo("dev.countersign.credential.added");
+            assertThat(EventTopics.header(added, "ce_source")).isEqualTo("/countersign/credential-service");
+            assertThat(EventTopics.header(added, "ce_subject")).isEqualTo(id);
+            assertThat(EventTopics.header(added, "ce_specversion")).isEqualTo("1.0");
             JsonNode addedEvent = json.readTree(added.value());
-            assertThat(header(added, "ce_id")).isEqualTo(addedEvent.get("eventId").asText());
+            assertThat(EventTopics.header(added, "ce_id")).isEqualTo(addedEvent.get("eventId").asText());
             assertThat(addedEvent.get("type").asText()).isEqualTo("credential.added");
             assertThat(addedEvent.get("version").asLong()).isEqualTo(1);
             assertThat(addedEvent.get("tenantId").asText()).isEqualTo(TestTenants.TENANT_ID);
@@ -64,12 +63,12 @@ class OutboxRelayTest extends CredentialTestSupport {
             assertThat(Instant.parse(addedEvent.get("occurredAt").asText())).isNotNull();
 
             assertThat(removed.key()).isEqualTo(id);
-            assertThat(header(removed, "ce_type")).isEqualTo("dev.countersign.credential.removed");
+            assertThat(EventTopics.header(removed, "ce_type")).isEqualTo("dev.countersign.credential.removed");
             JsonNode removedEvent = json.readTree(removed.value());
             assertThat(removedEvent.get("type").asText()).isEqualTo("credential.removed");
             assertThat(removedEvent.get("version").asLong()).isEqualTo(2);
-            assertThat(header(removed, "ce_id")).isEqualTo(removedEvent.get("eventId").asText())
-                    .isNotEqualTo(header(added, "ce_id"));
+            assertThat(EventTopics.header(removed, "ce_id")).isEqualTo(removedEvent.get("eventId").asText())
+                    .isNotEqualTo(EventTopics.header(added, "ce_id"));
 
             awaitOutboxEmptyFor(id);
         }
@@ -86,7 +85,7 @@ class OutboxRelayTest extends CredentialTestSupport {
 
             List<ConsumerRecord<String, String>> records = recordsFor(consumer, id, 2);
 
-            assertThat(records).extracting(r -> header(r, "ce_type"))
+            assertThat(records).extracting(r -> EventTopics.header(r, "ce_type"))
                     .containsExactly("dev.countersign.credential.added", "dev.countersign.credential.removed");
             assertThat(json.readTree(records.get(1).value()).get("version").asLong()).isEqualTo(2);
             awaitOutboxEmptyFor(id);
@@ -108,7 +107,7 @@ class OutboxRelayTest extends CredentialTestSupport {
 
             otherReplica.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(OutboxRelayer.RELAY_LOCK))
                     .await().indefinitely();
-            assertThat(recordsFor(consumer, id, 1)).extracting(r -> header(r, "ce_type"))
+            assertThat(recordsFor(consumer, id, 1)).extracting(r -> EventTopics.header(r, "ce_type"))
                     .containsExactly("dev.countersign.credential.added");
             awaitOutboxEmptyFor(id);
         } finally {
@@ -147,11 +146,6 @@ class OutboxRelayTest extends CredentialTestSupport {
             }
         });
         return found;
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private void awaitOutboxEmptyFor(String id) throws InterruptedException {

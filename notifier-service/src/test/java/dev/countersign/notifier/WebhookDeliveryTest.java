@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.event.ChallengeEvent;
+import dev.countersign.testkit.EventTopics;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -62,7 +63,7 @@ class WebhookDeliveryTest {
     void start() {
         webhookUrl = config.tenants().get(TestTenants.TENANT_ID).webhookUrl().orElseThrow();
         receiver = WebhookReceiver.at(webhookUrl);
-        producer = KafkaTopicProbe.producer(bootstrap);
+        producer = EventTopics.producer(bootstrap);
     }
 
     @AfterEach
@@ -110,8 +111,8 @@ class WebhookDeliveryTest {
         assertThat(attempt.path("pushEventId").asText()).isEqualTo(event.eventId());
         assertThat(attempt.path("credentialIds")).extracting(JsonNode::asText).containsExactlyElementsOf(event.targetCredentialIds());
         assertThat(attempt.path("reason").isNull()).isTrue();
-        assertThat(KafkaTopicProbe.header(attempts.get(0), "ce_type")).isEqualTo("dev.countersign.delivery");
-        assertThat(KafkaTopicProbe.header(attempts.get(0), "ce_subject")).isEqualTo(event.challengeId());
+        assertThat(EventTopics.header(attempts.get(0), "ce_type")).isEqualTo("dev.countersign.delivery");
+        assertThat(EventTopics.header(attempts.get(0), "ce_subject")).isEqualTo(event.challengeId());
     }
 
     @Test
@@ -173,7 +174,7 @@ class WebhookDeliveryTest {
         ChallengeEvent event = push(TestTenants.TENANT_ID, "fail-always-" + UUID.randomUUID(), "UA", "203.0.113.2");
         publish(event);
 
-        List<ConsumerRecord<String, String>> letters = KafkaTopicProbe.read(bootstrap, DLQ, event.challengeId(),
+        List<ConsumerRecord<String, String>> letters = EventTopics.read(bootstrap, DLQ, event.challengeId(),
                 found -> !found.isEmpty(), WAIT);
         assertThat(letters).hasSize(1);
         JsonNode letter = json.readTree(letters.get(0).value());
@@ -213,7 +214,7 @@ class WebhookDeliveryTest {
         ChallengeEvent event = push(TestTenants.TENANT_ID, "refuse-" + UUID.randomUUID(), "UA", "203.0.113.3");
         publish(event);
 
-        List<ConsumerRecord<String, String>> letters = KafkaTopicProbe.read(bootstrap, DLQ, event.challengeId(),
+        List<ConsumerRecord<String, String>> letters = EventTopics.read(bootstrap, DLQ, event.challengeId(),
                 found -> !found.isEmpty(), WAIT);
         JsonNode letter = json.readTree(letters.get(0).value());
         assertThat(letter.path("reason").asText()).isEqualTo("HTTP 400 (not retried)");
@@ -264,7 +265,7 @@ class WebhookDeliveryTest {
         deliveryEvents(later, 1);
         assertThat(receiver.forChallenge(challengeId)).extracting(h -> h.json().path("id").asText())
                 .containsExactly(webhookId(later));
-        assertThat(KafkaTopicProbe.read(bootstrap, DELIVERY_EVENTS, challengeId, found -> false, Duration.ofSeconds(1)))
+        assertThat(EventTopics.read(bootstrap, DELIVERY_EVENTS, challengeId, found -> false, Duration.ofSeconds(1)))
                 .hasSize(1);
     }
 
@@ -276,7 +277,7 @@ class WebhookDeliveryTest {
         publish(failing);
 
         deliveryEvents(ok, 1);
-        List<ConsumerRecord<String, String>> letters = KafkaTopicProbe.read(bootstrap, DLQ, failing.challengeId(),
+        List<ConsumerRecord<String, String>> letters = EventTopics.read(bootstrap, DLQ, failing.challengeId(),
                 found -> !found.isEmpty(), WAIT);
         assertThat(letters).as("dead letter of %s", failing.challengeId()).isNotEmpty();
         List<String> published = new java.util.ArrayList<>();
@@ -336,8 +337,8 @@ class WebhookDeliveryTest {
 
     private void publish(ChallengeEvent event) {
         try {
-            producer.send(KafkaTopicProbe.challengeEvent(event.challengeId(), event.eventId(), event.cloudEventType(),
-                    json.writeValueAsString(event))).get();
+            producer.send(EventTopics.cloudEvent("challenge-events", null, event.challengeId(), event.eventId(),
+                    event.cloudEventType(), "/countersign/challenge-service", json.writeValueAsString(event))).get();
         } catch (Exception e) {
             throw new IllegalStateException("Could not publish " + event, e);
         }
@@ -345,7 +346,7 @@ class WebhookDeliveryTest {
 
     /** The delivery events of this push (by its event id), once {@code count} of them are there. */
     private List<ConsumerRecord<String, String>> deliveryEvents(ChallengeEvent push, int count) {
-        List<ConsumerRecord<String, String>> all = KafkaTopicProbe.read(bootstrap, DELIVERY_EVENTS, push.challengeId(),
+        List<ConsumerRecord<String, String>> all = EventTopics.read(bootstrap, DELIVERY_EVENTS, push.challengeId(),
                 found -> ofPush(found, push).size() >= count, WAIT);
         List<ConsumerRecord<String, String>> mine = ofPush(all, push);
         assertThat(mine).as("delivery events of %s", push.eventId()).hasSize(count);
@@ -357,7 +358,7 @@ class WebhookDeliveryTest {
     }
 
     private List<ConsumerRecord<String, String>> deadLetters(ChallengeEvent event, Duration wait) {
-        return KafkaTopicProbe.read(bootstrap, DLQ, event.challengeId(), found -> !found.isEmpty(), wait);
+        return EventTopics.read(bootstrap, DLQ, event.challengeId(), found -> !found.isEmpty(), wait);
     }
 
     private List<JsonNode> values(List<ConsumerRecord<String, String>> records) {

@@ -1,12 +1,12 @@
 package dev.countersign.testkit;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.countersign.common.tenant.Tenants;
 
 /**
  * The tenants every service test runs with. Test-only secrets: their hashes go into the services'
@@ -36,10 +36,6 @@ public final class TestTenants {
     }
 
     static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Tenants.sha256(text));
     }
 }
