@@ -1,0 +1,500 @@
+package dev.countersign.helm;
+
+import static dev.countersign.helm.Charts.RELEASE;
+import static dev.countersign.helm.Charts.SERVICES;
+import static dev.countersign.helm.Charts.UMBRELLA;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every chart linted and rendered with every ci/*-values.yaml, and the rendered manifests checked:
+ * probes, pinned images, security contexts, HPA iff enabled, Ingress paths == files/routes.yaml,
+ * every property the services need, no secret in a ConfigMap; then every document validated
+ * strictly against the Kubernetes schemas (SchemaValidation).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HelmChartsTest {
+
+    private final List<Charts.Render> renders = new ArrayList<>();
+    private final Map<String, LintResult> lints = new LinkedHashMap<>();
+
+    @BeforeAll
+    void renderAll() throws IOException {
+        Charts.prepare();
+        for (String chart : Charts.APPLICATION_CHARTS) {
+            List<Path> files = Charts.valuesFiles(chart);
+            assertThat(files).as("ci values files of %s", chart).isNotEmpty();
+            for (Path file : files) {
+                renders.add(Charts.render(chart, file));
+                lints.put(chart + " with " + file.getFileName(), Charts.lint(chart, file));
+            }
+        }
+    }
+
+    @Test
+    void everyChartLintsCleanWithEveryValuesFile() {
+        assertThat(lints).hasSizeGreaterThanOrEqualTo(8);
+        lints.forEach((name, result) -> assertThat(result.isFailed())
+                .as("helm lint --strict %s: %s", name, result.getMessages()).isFalse());
+    }
+
+    @Test
+    void everyChartHasAValuesSchema() {
+        for (String chart : Charts.APPLICATION_CHARTS) {
+            assertThat(Charts.SOURCE.resolve(chart).resolve("values.schema.json")).isRegularFile();
+        }
+    }
+
+    @Test
+    void everyEnabledServiceHasItsObjects() {
+        for (Charts.Render render : renders) {
+            for (String service : SERVICES) {
+                String name = RELEASE + "-" + service;
+                Set<String> kinds = render.documents().stream()
+                        .filter(d -> name.equals(d.path("metadata").path("name").asText()))
+                        .map(d -> d.path("kind").asText()).collect(Collectors.toSet());
+                if (render.serviceEnabled(service)) {
+                    assertThat(kinds).as("%s: objects of %s", render.name(), service)
+                            .contains("Deployment", "Service", "ConfigMap", "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy");
+                } else {
+                    assertThat(kinds).as("%s: %s is disabled", render.name(), service).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void containersHaveStartupLivenessAndReadinessProbesOnQuarkusHealth() {
+        for (Charts.Render render : renders) {
+            render.ofKind("Deployment").forEach(d -> {
+                for (JsonNode c : containers(d)) {
+                    String where = render.name() + " " + name(d);
+                    assertThat(c.at("/startupProbe/httpGet/path").asText()).as(where).isEqualTo("/q/health/started");
+                    assertThat(c.at("/livenessProbe/httpGet/path").asText()).as(where).isEqualTo("/q/health/live");
+                    assertThat(c.at("/readinessProbe/httpGet/path").asText()).as(where).isEqualTo("/q/health/ready");
+                    assertThat(c.at("/readinessProbe/httpGet/port").asText()).as(where).isEqualTo("http");
+                    assertThat(c.at("/ports/0/name").asText()).as(where).isEqualTo("http");
+                }
+            });
+        }
+    }
+
+    @Test
+    void imagesArePinnedNeverLatest() {
+        for (Charts.Render render : renders) {
+            workloads(render).forEach(w -> {
+                for (JsonNode c : containers(w)) {
+                    String image = c.path("image").asText();
+                    String afterRepository = image.substring(image.lastIndexOf('/') + 1);
+                    assertThat(afterRepository).as("%s %s image %s", render.name(), name(w), image)
+                            .matches(".+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[0-9a-f]{64})")
+                            .doesNotEndWith(":latest");
+                }
+            });
+        }
+    }
+
+    @Test
+    void latestTagIsRefused() {
+        assertThatThrownBy(() -> new Helm(Charts.WORK.resolve("credential-service")).template().withName(RELEASE)
+                .withValuesFile(Charts.SOURCE.resolve("credential-service/ci/default-values.yaml"))
+                .set("image.tag", "latest").call())
+                .hasMessageContaining("latest");
+    }
+
+    @Test
+    void nativeRuntimeTakesTheNativeImageAndSmallerResources() throws IOException {
+        Charts.Render jvm = find("credential-service", "default-values.yaml");
+        Charts.Render nativeDigest = find("credential-service", "production-values.yaml");
+        Charts.Render umbrella = find(UMBRELLA, "production-values.yaml");
+        JsonNode jvmContainer = containers(deployment(jvm, "credential-service")).get(0);
+        assertThat(jvmContainer.path("image").asText()).isEqualTo("ghcr.io/countersign/credential-service:0.1.0");
+        assertThat(env(jvmContainer)).containsKey("JAVA_OPTS_APPEND");
+        assertThat(containers(deployment(nativeDigest, "credential-service")).get(0).path("image").asText())
+                .endsWith("@sha256:" + "0".repeat(64));
+        JsonNode nativeChallenge = containers(deployment(umbrella, "challenge-service")).get(0);
+        assertThat(nativeChallenge.path("image").asText()).isEqualTo("registry.example.com/countersign/challenge-service:0.1.0-native");
+        assertThat(env(nativeChallenge)).doesNotContainKey("JAVA_OPTS_APPEND");
+        assertThat(nativeChallenge.at("/resources/limits/memory").asText()).isEqualTo("256Mi");
+        assertThat(jvmContainer.at("/resources/limits/memory").asText()).isEqualTo("512Mi");
+    }
+
+    @Test
+    void workloadsRunNonRootReadOnlyWithoutCapabilities() {
+        for (Charts.Render render : renders) {
+            workloads(render).forEach(w -> {
+                JsonNode pod = w.at("/spec/template/spec");
+                for (JsonNode c : containers(w)) {
+                    String where = render.name() + " " + name(w) + "/" + c.path("name").asText();
+                    JsonNode sc = c.path("securityContext");
+                    assertThat(sc.path("runAsNonRoot").asBoolean() || pod.at("/securityContext/runAsNonRoot").asBoolean())
+                            .as(where + " runAsNonRoot").isTrue();
+                    assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).as(where + " readOnlyRootFilesystem").isTrue();
+                    assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).as(where + " allowPrivilegeEscalation").isFalse();
+                    assertThat(texts(sc.at("/capabilities/drop"))).as(where + " capabilities.drop").contains("ALL");
+                    assertThat(texts(sc.at("/capabilities/add"))).as(where + " capabilities.add").isEmpty();
+                }
+                assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as(render.name() + " " + name(w)).isFalse();
+            });
+        }
+    }
+
+    @Test
+    void horizontalPodAutoscalerExactlyWhenEnabled() {
+        for (Charts.Render render : renders) {
+            for (String service : SERVICES) {
+                if (!render.serviceEnabled(service)) {
+                    continue;
+                }
+                boolean enabled = render.serviceValues(service).at("/autoscaling/enabled").asBoolean();
+                List<JsonNode> hpas = render.ofKind("HorizontalPodAutoscaler")
+                        .filter(h -> h.at("/spec/scaleTargetRef/name").asText().equals(RELEASE + "-" + service)).toList();
+                assertThat(hpas).as("%s: HPA of %s", render.name(), service).hasSize(enabled ? 1 : 0);
+                JsonNode deployment = deployment(render, service);
+                // With an HPA the Deployment leaves replicas alone, or every upgrade would reset them.
+                assertThat(deployment.at("/spec/replicas").isMissingNode()).as("%s: replicas of %s", render.name(), service)
+                        .isEqualTo(enabled);
+                if (enabled) {
+                    assertThat(hpas.get(0).path("apiVersion").asText()).isEqualTo("autoscaling/v2");
+                }
+            }
+        }
+        assertThat(renders.stream().flatMap(r -> r.ofKind("HorizontalPodAutoscaler"))).as("some values file enables an HPA").isNotEmpty();
+    }
+
+    @Test
+    void ingressPathsAreExactlyTheRoutingTable() throws IOException {
+        Map<String, String> expected = expectedRoutes();
+        assertThat(expected).isNotEmpty();
+        for (Charts.Render render : renders.stream().filter(r -> r.chart().equals(UMBRELLA)).toList()) {
+            JsonNode values = render.values();
+            List<JsonNode> ingresses = render.ofKind("Ingress").toList();
+            if (!values.at("/ingress/enabled").asBoolean()) {
+                assertThat(ingresses).as(render.name()).isEmpty();
+                continue;
+            }
+            String host = values.at("/ingress/host").asText();
+            Map<String, String> onMainHost = new HashMap<>();
+            for (JsonNode ingress : ingresses) {
+                for (JsonNode rule : ingress.at("/spec/rules")) {
+                    for (JsonNode path : rule.at("/http/paths")) {
+                        String p = path.path("path").asText();
+                        assertThat(p).as(render.name() + " exposes an internal path").doesNotStartWith("/q").doesNotStartWith("/internal");
+                        String backend = path.at("/backend/service/name").asText();
+                        if (rule.path("host").asText().equals(host)) {
+                            assertThat(onMainHost.put(p, backend)).as("%s: %s twice", render.name(), p).isNull();
+                        }
+                        if (path.path("pathType").asText().equals("Prefix")) {
+                            assertThat(p).startsWith("/");
+                        } else {
+                            assertThat(path.path("pathType").asText()).isEqualTo("ImplementationSpecific");
+                            assertThat(ingress.at("/metadata/annotations").path("nginx.ingress.kubernetes.io/use-regex").asText())
+                                    .isEqualTo("true");
+                        }
+                    }
+                }
+            }
+            assertThat(onMainHost).as(render.name() + ": Ingress paths on " + host).isEqualTo(expected);
+
+            // The WebSocket route: on the api-ws host too, with a long read timeout.
+            JsonNode ws = ingresses.stream().filter(i -> name(i).endsWith("-websocket")).findFirst().orElseThrow();
+            Set<String> wsHosts = StreamSupport.stream(ws.at("/spec/rules").spliterator(), false)
+                    .map(r -> r.path("host").asText()).collect(Collectors.toSet());
+            assertThat(wsHosts).containsExactlyInAnyOrder(host, values.at("/ingress/wsHost").asText());
+            assertThat(ws.at("/metadata/annotations").path("nginx.ingress.kubernetes.io/proxy-read-timeout").asInt()).isGreaterThanOrEqualTo(600);
+            assertThat(StreamSupport.stream(ws.at("/spec/rules/0/http/paths").spliterator(), false).map(p -> p.path("path").asText()))
+                    .containsExactly("/ws-v1-challenge");
+            // Every backend is a Service this render has.
+            Set<String> services = render.ofKind("Service").map(HelmChartsTest::name).collect(Collectors.toSet());
+            assertThat(services).as(render.name()).containsAll(onMainHost.values());
+        }
+    }
+
+    @Test
+    void httpRouteHasTheSameRoutes() throws IOException {
+        Map<String, String> expected = expectedRoutes();
+        Charts.Render render = find(UMBRELLA, "production-values.yaml");
+        JsonNode route = render.ofKind("HTTPRoute").findFirst().orElseThrow();
+        Map<String, String> actual = new HashMap<>();
+        for (JsonNode rule : route.at("/spec/rules")) {
+            String type = rule.at("/matches/0/path/type").asText();
+            assertThat(type).isIn("PathPrefix", "RegularExpression");
+            actual.put(rule.at("/matches/0/path/value").asText(), rule.at("/backendRefs/0/name").asText());
+        }
+        assertThat(actual).isEqualTo(expected);
+        assertThat(texts(route.at("/spec/hostnames"))).containsExactly("api.example.com", "api-ws.example.com");
+    }
+
+    /** routes.yaml as Kubernetes paths: a prefix as it is, a pattern anchored with the segment rule. */
+    private static Map<String, String> expectedRoutes() throws IOException {
+        JsonNode table = Charts.YAML.readTree(Charts.SOURCE.resolve("countersign/files/routes.yaml").toFile());
+        Map<String, String> routes = new HashMap<>();
+        for (JsonNode route : table.path("routes")) {
+            String service = route.path("service").asText();
+            assertThat(table.path("services").has(service)).as("routes.yaml names service %s", service).isTrue();
+            String path = route.has("prefix") ? route.path("prefix").asText() : route.path("pattern").asText() + "(/|$)";
+            routes.put(path, RELEASE + "-" + service);
+        }
+        return routes;
+    }
+
+    @Test
+    void kafkaTopicsWhenStrimziIsOn() {
+        Charts.Render render = find(UMBRELLA, "default-values.yaml");
+        Map<String, JsonNode> topics = render.ofKind("KafkaTopic").collect(Collectors.toMap(HelmChartsTest::name, t -> t));
+        assertThat(topics).containsOnlyKeys("credential-events", "challenge-events", "challenge-events-dlq", "delivery-events");
+        assertThat(topics.get("credential-events").at("/spec/config/cleanup.policy").asText()).isEqualTo("compact");
+        assertThat(topics.get("challenge-events").at("/spec/config/retention.ms").asLong()).isEqualTo(86_400_000L);
+        assertThat(topics.get("credential-events").at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo("countersign");
+        assertThat(find(UMBRELLA, "no-ingress-values.yaml").ofKind("KafkaTopic")).isEmpty();
+    }
+
+    @Test
+    void bundledPostgresAndRedisOnlyWhenEnabled() {
+        Charts.Render bundled = find(UMBRELLA, "default-values.yaml");
+        Charts.Render external = find(UMBRELLA, "production-values.yaml");
+        assertThat(bundled.ofKind("StatefulSet").map(HelmChartsTest::name)).containsExactlyInAnyOrder("cs-postgresql", "cs-redis");
+        assertThat(external.ofKind("StatefulSet")).isEmpty();
+        Properties credential = applicationProperties(bundled, "credential-service");
+        assertThat(credential.getProperty("quarkus.datasource.jdbc.url")).isEqualTo("jdbc:postgresql://cs-postgresql:5432/countersign");
+        assertThat(env(containers(deployment(bundled, "credential-service")).get(0)).get("QUARKUS_DATASOURCE_PASSWORD")
+                .at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("cs-postgresql");
+        assertThat(applicationProperties(bundled, "challenge-service").getProperty("quarkus.redis.hosts")).isEqualTo("redis://cs-redis:6379");
+        assertThat(applicationProperties(external, "credential-service").getProperty("quarkus.datasource.reactive.url"))
+                .isEqualTo("postgresql://pg.prod.internal:5432/countersign?sslmode=require");
+    }
+
+    /**
+     * What each service cannot start (or work) without, found in its ConfigMap's properties or its
+     * environment: the Secret's keys, valueFrom references, or an existingSecret the operator fills
+     * with exactly these variables (docs/operations.md).
+     */
+    @Test
+    void everyPropertyTheServicesNeedIsProvided() throws IOException {
+        Map<String, List<String>> needed = Map.of(
+                "credential-service", List.of("quarkus.datasource.jdbc.url", "quarkus.datasource.reactive.url",
+                        "quarkus.datasource.username", "quarkus.datasource.password"),
+                "challenge-service", List.of("quarkus.redis.hosts", "countersign.tokens.signing-key"),
+                "notifier-service", List.of());
+        List<String> common = List.of("kafka.bootstrap.servers", "countersign.tokens.public-keys",
+                "countersign.services.credential-url", "countersign.services.challenge-url");
+        for (Charts.Render render : renders) {
+            for (String service : SERVICES) {
+                if (!render.serviceEnabled(service)) {
+                    continue;
+                }
+                String where = render.name() + " " + service;
+                JsonNode container = containers(deployment(render, service)).get(0);
+                Map<String, JsonNode> env = env(container);
+                assertThat(env.get("QUARKUS_PROFILE").path("value").asText()).as(where).isEqualTo("kubernetes");
+                assertThat(env.get("QUARKUS_CONFIG_LOCATIONS").path("value").asText()).isEqualTo("/etc/countersign/application.properties");
+                assertThat(container.at("/volumeMounts/0/mountPath").asText()).isEqualTo("/etc/countersign");
+
+                Properties properties = applicationProperties(render, service);
+                Set<String> provided = new HashSet<>(properties.stringPropertyNames());
+                env.keySet().forEach(name -> provided.add(propertyOf(name)));
+                secretData(render, service).keySet().forEach(name -> provided.add(propertyOf(name)));
+                boolean existingSecret = !render.serviceValues(service).path("existingSecret").asText().isEmpty();
+
+                for (String property : Stream.concat(common.stream(), needed.get(service).stream()).toList()) {
+                    boolean secretProperty = property.endsWith("password") || property.endsWith("signing-key");
+                    assertThat(provided.contains(property) || (secretProperty && existingSecret))
+                            .as("%s: %s not provided (has %s)", where, property, provided).isTrue();
+                }
+                // Every tenant with its hash; a tenant's webhook URL comes with its secret (notifier).
+                JsonNode tenants = render.values().at("/global/countersign/tenants");
+                assertThat(tenants).as(where).isNotEmpty();
+                for (JsonNode tenant : tenants) {
+                    String prefix = "countersign.tenants.\"" + tenant.path("id").asText() + "\".";
+                    assertThat(properties.getProperty(prefix + "secret-sha256")).as(where).isEqualTo(tenant.path("secretSha256").asText());
+                    if (service.equals("notifier-service") && tenant.has("webhookUrl") && !existingSecret) {
+                        String variable = ("COUNTERSIGN_TENANTS__" + tenant.path("id").asText() + "__WEBHOOK_SECRET")
+                                .replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
+                        assertThat(secretData(render, service)).as(where).containsKey(variable);
+                    }
+                }
+                // Unknown countersign.* properties fail the service's start: only the known groups.
+                for (String key : properties.stringPropertyNames()) {
+                    if (key.startsWith("countersign.")) {
+                        assertThat(key).as(where).matches("countersign\\.(tenants\\.\"[^\"]+\"\\.(secret-sha256|allowed-origins|webhook-url|action-states\\.\"[^\"]+\")"
+                                + "|tokens\\.(issuer|lifetime|public-keys)|services\\.(credential|challenge)-url|trusted-proxies"
+                                + "|notifier\\.(apns|fcm)\\.[a-z-]+|" + service.replace("-service", "") + "\\..+)");
+                    }
+                }
+                // The services' packaged config has the kubernetes profile the pods select.
+                String packaged = Files.readString(Charts.PROJECT_ROOT.resolve(service).resolve("src/main/resources/application.properties"));
+                assertThat(packaged).as(service).contains("%kubernetes.quarkus.config.profile.parent=prod");
+            }
+        }
+    }
+
+    @Test
+    void multilinePemsSurviveThePropertiesFile() {
+        Properties properties = applicationProperties(find(UMBRELLA, "production-values.yaml"), "challenge-service");
+        String keys = properties.getProperty("countersign.tokens.public-keys");
+        assertThat(keys.split(",")).hasSize(2);
+        assertThat(keys).startsWith("-----BEGIN PUBLIC KEY-----\nMFkw").contains("\n-----END PUBLIC KEY-----\n");
+        assertThat(properties.getProperty("countersign.tenants.\"Acme-Prod\".action-states.\"signIn\"")).isEqualTo("ALLOW");
+    }
+
+    @Test
+    void noSecretValueInAConfigMapOrPlainEnvironment() {
+        int checked = 0;
+        for (Charts.Render render : renders) {
+            Set<String> secrets = new HashSet<>();
+            render.ofKind("Secret").forEach(s -> s.path("data").forEach(v ->
+                    secrets.add(new String(Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8))));
+            collectSecretValues(render.values(), "", secrets);
+            secrets.removeIf(s -> s.length() < 8);
+            checked += secrets.size();
+            String configMaps = render.ofKind("ConfigMap").map(JsonNode::toString).collect(Collectors.joining());
+            String plainEnv = workloads(render).flatMap(w -> containers(w).stream())
+                    .flatMap(c -> StreamSupport.stream(c.path("env").spliterator(), false))
+                    .map(e -> e.path("value").asText()).collect(Collectors.joining("\n"));
+            for (String secret : secrets) {
+                String jsonEscaped = Charts.JSON.valueToTree(secret).toString();
+                String inner = jsonEscaped.substring(1, jsonEscaped.length() - 1);
+                assertThat(configMaps).as("%s: a secret in a ConfigMap", render.name()).doesNotContain(inner);
+                assertThat(plainEnv).as("%s: a secret as a plain env value", render.name()).doesNotContain(secret);
+            }
+        }
+        assertThat(checked).as("secret values the ci files set").isGreaterThanOrEqualTo(5);
+    }
+
+    /** Values whose key says secret: passwords, signing keys, webhook secrets, service accounts. */
+    private static void collectSecretValues(JsonNode node, String key, Set<String> into) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> collectSecretValues(e.getValue(), e.getKey(), into));
+            if (key.equals("tenantSecrets") || key.equals("secretEnv")) {
+                node.forEach(v -> into.add(v.asText()));
+            }
+        } else if (node.isTextual() && key.matches("(?i).*(password|signingKey|serviceAccount)") && !node.asText().isEmpty()) {
+            into.add(node.asText());
+        }
+    }
+
+    @Test
+    void configChangesRollThePods() {
+        for (Charts.Render render : renders) {
+            render.ofKind("Deployment").forEach(d -> assertThat(d.at("/spec/template/metadata/annotations/checksum~1config").asText())
+                    .as(render.name()).matches("[0-9a-f]{64}"));
+        }
+    }
+
+    @Test
+    void notifierPodsKnowTheirNameForPerReplicaConsumerGroups() {
+        JsonNode container = containers(deployment(find(UMBRELLA, "default-values.yaml"), "notifier-service")).get(0);
+        assertThat(env(container).get("POD_NAME").at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.name");
+    }
+
+    @Test
+    void everyRenderedDocumentIsValidAgainstTheKubernetesSchemas() throws Exception {
+        List<JsonNode> all = renders.stream().flatMap(r -> r.documents().stream()).toList();
+        SchemaValidation.Result result = SchemaValidation.validate(all);
+        assertThat(result.exitCode()).as("strict schema validation:%n%s", result.output()).isZero();
+        assertThat(result.output()).contains("validated " + all.size() + " documents, 0 problems");
+    }
+
+    @Test
+    void schemaValidationReportsAMisspeltField() throws Exception {
+        JsonNode deployment = deployment(find("credential-service", "default-values.yaml"), "credential-service").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) deployment.at("/spec/template/spec/containers/0")).put("imagePullPolice", "Always");
+        SchemaValidation.Result result = SchemaValidation.validate(List.of(deployment));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.output()).contains("containers/0/imagePullPolice: unknown field");
+    }
+
+    // --- helpers
+
+    private Charts.Render find(String chart, String valuesFile) {
+        return renders.stream().filter(r -> r.chart().equals(chart) && r.valuesFile().getFileName().toString().equals(valuesFile))
+                .findFirst().orElseThrow(() -> new AssertionError("no render of " + chart + " with " + valuesFile));
+    }
+
+    private static JsonNode deployment(Charts.Render render, String service) {
+        return render.ofKind("Deployment").filter(d -> name(d).equals(RELEASE + "-" + service)).findFirst()
+                .orElseThrow(() -> new AssertionError(render.name() + ": no Deployment of " + service));
+    }
+
+    private static Properties applicationProperties(Charts.Render render, String service) {
+        JsonNode configMap = render.ofKind("ConfigMap").filter(d -> name(d).equals(RELEASE + "-" + service)).findFirst()
+                .orElseThrow(() -> new AssertionError(render.name() + ": no ConfigMap of " + service));
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(configMap.at("/data/application.properties").asText()));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return properties;
+    }
+
+    private static Map<String, String> secretData(Charts.Render render, String service) {
+        Map<String, String> data = new HashMap<>();
+        render.ofKind("Secret").filter(d -> name(d).equals(RELEASE + "-" + service))
+                .forEach(s -> s.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText())));
+        return data;
+    }
+
+    /** The property an environment variable stands for (SmallRye: lower case, '_' → '.'). */
+    private static String propertyOf(String variable) {
+        return switch (variable) {
+            case "QUARKUS_DATASOURCE_PASSWORD" -> "quarkus.datasource.password";
+            case "COUNTERSIGN_TOKENS_SIGNING_KEY" -> "countersign.tokens.signing-key";
+            case "QUARKUS_REDIS_PASSWORD" -> "quarkus.redis.password";
+            default -> variable.toLowerCase().replace('_', '.');
+        };
+    }
+
+    private static Stream<JsonNode> workloads(Charts.Render render) {
+        return render.documents().stream().filter(d -> Set.of("Deployment", "StatefulSet").contains(d.path("kind").asText()));
+    }
+
+    private static List<JsonNode> containers(JsonNode workload) {
+        List<JsonNode> list = new ArrayList<>();
+        workload.at("/spec/template/spec/containers").forEach(list::add);
+        workload.at("/spec/template/spec/initContainers").forEach(list::add);
+        return list;
+    }
+
+    private static Map<String, JsonNode> env(JsonNode container) {
+        Map<String, JsonNode> env = new LinkedHashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+        return env;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> list = new ArrayList<>();
+        array.forEach(n -> list.add(n.asText()));
+        return list;
+    }
+
+    private static String name(JsonNode document) {
+        return document.at("/metadata/name").asText();
+    }
+}
