@@ -228,8 +228,14 @@ class HelmChartsTest {
                     .map(r -> r.path("host").asText()).collect(Collectors.toSet());
             assertThat(wsHosts).containsExactlyInAnyOrder(host, values.at("/ingress/wsHost").asText());
             assertThat(ws.at("/metadata/annotations").path("nginx.ingress.kubernetes.io/proxy-read-timeout").asInt()).isGreaterThanOrEqualTo(600);
+            // Exactly the routes of services marked websocket: true (today /ws-v1-challenge).
+            JsonNode table = Charts.YAML.readTree(Charts.SOURCE.resolve("countersign/files/routes.yaml").toFile());
+            List<String> websocketPaths = StreamSupport.stream(table.path("routes").spliterator(), false)
+                    .filter(r -> table.path("services").path(r.path("service").asText()).path("websocket").asBoolean())
+                    .map(r -> r.has("prefix") ? r.path("prefix").asText() : r.path("pattern").asText() + "(/|$)").toList();
+            assertThat(websocketPaths).contains("/ws-v1-challenge");
             assertThat(StreamSupport.stream(ws.at("/spec/rules/0/http/paths").spliterator(), false).map(p -> p.path("path").asText()))
-                    .containsExactly("/ws-v1-challenge");
+                    .containsExactlyInAnyOrderElementsOf(websocketPaths);
             // Every backend is a Service this render has.
             Set<String> services = render.ofKind("Service").map(HelmChartsTest::name).collect(Collectors.toSet());
             assertThat(services).as(render.name()).containsAll(onMainHost.values());
