@@ -423,6 +423,7 @@ class HelmChartsTest {
     void everyRenderedDocumentIsValidAgainstTheKubernetesSchemas() throws Exception {
         List<JsonNode> all = renders.stream().flatMap(r -> r.documents().stream()).toList();
         SchemaValidation.Result result = SchemaValidation.validate(all);
+        System.out.println("[schema-check] " + result.output().strip());
         assertThat(result.exitCode()).as("strict schema validation:%n%s", result.output()).isZero();
         assertThat(result.output()).contains("validated " + all.size() + " documents, 0 problems");
     }
