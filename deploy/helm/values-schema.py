@@ -2,7 +2,7 @@
 # values.yaml: python3 values-schema.py <chart>). Closed objects, so a misspelt key fails the install.
 import yaml, json, sys
 OPEN = {"config","secretEnv","podAnnotations","podLabels","nodeSelector","affinity","tenantSecrets","resources","resourcesPresets",
-        "serviceUrls","annotations","regexAnnotations","websocketAnnotations","topics","serviceAccount.annotations","containerSecurityContext","podSecurityContext"}
+        "serviceUrls","labels","annotations","regexAnnotations","websocketAnnotations","topics","serviceAccount.annotations","containerSecurityContext","podSecurityContext"}
 SUBCHARTS = {"credential-service","challenge-service","notifier-service"}
 def schema(v, key, path):
     if isinstance(v, bool): return {"type":"boolean"}

@@ -14,7 +14,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const modules = path.join(here, "node_modules");
 
 // apiVersion group → the npm package whose models cover it.
-const PACKAGES = { "gateway.networking.k8s.io": "@kubernetes-models/gateway-api" };
+const PACKAGES = {
+  "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
 
 // Custom resources without a published model: the fields the chart may use, checked by hand.
 // Strimzi KafkaTopic (kafka.strimzi.io/v1beta2): spec.{topicName, partitions, replicas, config}.

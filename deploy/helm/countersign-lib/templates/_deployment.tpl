@@ -290,3 +290,27 @@ spec:
   {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* A prometheus-operator ServiceMonitor for /q/metrics (metrics.serviceMonitor.enabled), instead of or beside the scrape annotations. */}}
+{{- define "countersign-lib.servicemonitor" -}}
+{{- if .Values.metrics.serviceMonitor.enabled }}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ include "countersign-lib.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "countersign-lib.labels" . | nindent 4 }}
+    {{- with .Values.metrics.serviceMonitor.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "countersign-lib.selectorLabels" . | nindent 6 }}
+  endpoints:
+    - port: http
+      path: /q/metrics
+      interval: {{ .Values.metrics.serviceMonitor.interval }}
+{{- end }}
+{{- end }}

@@ -406,6 +406,25 @@ class HelmChartsTest {
     }
 
     @Test
+    void serviceMonitorExactlyWhenEnabled() {
+        for (Charts.Render render : renders) {
+            for (String service : SERVICES) {
+                if (!render.serviceEnabled(service)) {
+                    continue;
+                }
+                boolean enabled = render.serviceValues(service).at("/metrics/serviceMonitor/enabled").asBoolean();
+                List<JsonNode> monitors = render.ofKind("ServiceMonitor").filter(m -> name(m).equals(RELEASE + "-" + service)).toList();
+                assertThat(monitors).as("%s: ServiceMonitor of %s", render.name(), service).hasSize(enabled ? 1 : 0);
+                if (enabled) {
+                    assertThat(monitors.get(0).at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+                    assertThat(monitors.get(0).at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+                }
+            }
+        }
+        assertThat(renders.stream().flatMap(r -> r.ofKind("ServiceMonitor"))).as("some values file enables one").isNotEmpty();
+    }
+
+    @Test
     void configChangesRollThePods() {
         for (Charts.Render render : renders) {
             render.ofKind("Deployment").forEach(d -> assertThat(d.at("/spec/template/metadata/annotations/checksum~1config").asText())
