@@ -1,6 +1,7 @@
 package dev.countersign.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,6 +96,38 @@ class QrPollingTest {
         assertThat(validated.text("idempotencyKey")).isEqualTo(idempotencyKey);
         assertThat(validated.text("state")).isEqualTo("CHALLENGE_SUCCEEDED");
         assertThat(validated.text("verificationMethod")).isEqualTo("DEVICE");
+
+        // credential-service learns of the approval from challenge.approved.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            DeviceResponse credential = phone.device().getCredential(CredentialKind.QR_CODE);
+            assertThat(credential.text("lastVerifiedAt")).as("%s", credential)
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        });
+    }
+
+    @Test
+    void challengeBoundToATrackTokenIsForThatUserOnly() {
+        Enrolled phone = enrolQrDevice(DeviceProfile.IOS_2_7);
+        Enrolled stranger = enrolQrDevice(DeviceProfile.ANDROID_3_8);
+        ServerApi.Answer tracked = server.track(phone.user(), "kioskLogin", "{}");
+        assertThat(tracked.status()).as("%s", tracked).isEqualTo(200);
+        Kiosk kiosk = new Kiosk();
+        Created created = kiosk.create("Bearer " + tracked.text("token"), null);
+
+        DeviceResponse refused = stranger.device().claimQrChallenge(created.challengeId());
+        assertThat(refused.status()).as("%s", refused).isEqualTo(404);
+        DeviceResponse claim = phone.device().claimQrChallenge(created.challengeId());
+        assertThat(claim.status()).as("%s", claim).isEqualTo(200);
+        assertThat(claim.text("idempotencyKey")).isEqualTo(tracked.text("idempotencyKey"));
+        assertThat(phone.device().updateChallenge(CredentialKind.QR_CODE, created.challengeId(), true, null).status())
+                .isEqualTo(200);
+
+        Answer polled = kiosk.poll(created);
+        assertThat(polled.flags()).as("%s", polled).containsExactly(true, true, true);
+        ServerApi.Answer validated = server.validate(polled.json().path("accessToken").asText());
+        assertThat(validated.json().path("isValid").asBoolean(false)).as("%s", validated).isTrue();
+        assertThat(validated.text("userId")).isEqualTo(phone.user());
+        assertThat(server.validate(tracked.text("token")).json().path("isValid").asBoolean(false)).isTrue();
     }
 
     @ParameterizedTest
@@ -188,8 +221,16 @@ class QrPollingTest {
         final String address = "198.51.100." + ThreadLocalRandom.current().nextInt(1, 255);
 
         Created create(String action) {
-            ObjectNode body = JSON.createObjectNode().put("action", action);
-            Answer created = post("/client/challenge/qr-code", body);
+            return create(tenantBasic(), action);
+        }
+
+        /** With a track token (the SDK's {@code setToken}) the challenge is for the tracked action. */
+        Created create(String authorization, String action) {
+            ObjectNode body = JSON.createObjectNode();
+            if (action != null) {
+                body.put("action", action);
+            }
+            Answer created = post("/client/challenge/qr-code", authorization, body);
             assertThat(created.status()).as("%s", created).isEqualTo(200);
             assertThat(created.json().path("deviceCode").asText()).isNotBlank();
             assertThat(created.json().path("expiresAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
@@ -197,16 +238,20 @@ class QrPollingTest {
         }
 
         Answer poll(Created created) {
-            return post("/client/verify/qr-code", JSON.createObjectNode().put("challengeId", created.challengeId())
-                    .put("deviceCode", created.deviceCode()));
+            // Always tenant Basic, even when the challenge was made with a token (§4.3).
+            return post("/client/verify/qr-code", tenantBasic(), JSON.createObjectNode()
+                    .put("challengeId", created.challengeId()).put("deviceCode", created.deviceCode()));
         }
 
-        private Answer post(String path, JsonNode body) {
+        private String tenantBasic() {
+            return "Basic " + Base64.getEncoder().encodeToString(stack.tenantId().getBytes(StandardCharsets.UTF_8));
+        }
+
+        private Answer post(String path, String authorization, JsonNode body) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + path))
                     .timeout(Duration.ofSeconds(15))
                     .header("Content-Type", "application/json")
-                    .header("Authorization", "Basic " + Base64.getEncoder()
-                            .encodeToString(stack.tenantId().getBytes(StandardCharsets.UTF_8)))
+                    .header("Authorization", authorization)
                     .header("User-Agent", KIOSK_AGENT)
                     .header("X-Forwarded-For", address)
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
