@@ -67,6 +67,19 @@ public final class TestDevice {
         return new TestDevice(profile, baseUrl, tenantId, keys);
     }
 
+    /** A device with the given key per feature (a device kept between runs, e.g. by the device CLI). */
+    public static TestDevice withKeys(DeviceProfile profile, String baseUrl, String tenantId,
+            Map<CredentialKind, DeviceKey> keys) {
+        Map<CredentialKind, DeviceKey> copy = new EnumMap<>(CredentialKind.class);
+        copy.putAll(keys);
+        for (CredentialKind kind : CredentialKind.values()) {
+            if (!copy.containsKey(kind)) {
+                throw new IllegalArgumentException("No key for " + kind);
+            }
+        }
+        return new TestDevice(profile, baseUrl, tenantId, copy);
+    }
+
     /** The same keys speaking another SDK's dialect (one credential reached by both clients' encodings). */
     public TestDevice as(DeviceProfile otherProfile) {
         return new TestDevice(otherProfile, baseUrl, tenantId, keys);
