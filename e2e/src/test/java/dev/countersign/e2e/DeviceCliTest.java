@@ -77,12 +77,16 @@ class DeviceCliTest {
         assertThat(credential.json().path("userAuthenticatorId").asText()).isEqualTo(credentialId);
 
         // A sign-in with number matching: the relying party shows the code, the person types it.
+        // challenge-service learns of the credential from credential-events.
+        await().atMost(Duration.ofSeconds(20)).until(
+                () -> server.track(user, "probe", "{}").json().path("isEnrolled").asBoolean(false));
         ServerApi.Answer signIn = server.track(user, "signIn", "{\"verificationCode\": true}");
         String code = signIn.text("verificationCode");
         assertThat(code).matches("\\d\\d");
         BrowserClient browser = new BrowserClient(stack.baseUrl(), signIn.text("token"));
-        String challengeId = await().atMost(Duration.ofSeconds(20)).until(
-                () -> browser.challengePush("signIn").text("challengeId"), id -> id != null);
+        BrowserClient.Answer started = browser.challengePush("signIn");
+        assertThat(started.status()).as("%s", started).isEqualTo(200);
+        String challengeId = started.text("challengeId");
 
         Run pending = device(stack, "", "android", "pending");
         assertThat(pending.exitCode()).as("%s", pending).isZero();

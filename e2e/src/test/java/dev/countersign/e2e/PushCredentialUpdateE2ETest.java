@@ -55,17 +55,17 @@ class PushCredentialUpdateE2ETest {
                 .isEqualTo(401);
 
         // credential.updated (version 3 by now) must leave the key usable at challenge-service.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            BrowserClient browser = new BrowserClient(stack.baseUrl(), server.track(user, "signIn", "{}").text("token"));
-            BrowserClient.Answer started = browser.challengePush("signIn");
-            assertThat(started.status()).as("%s", started).isEqualTo(200);
-            String challengeId = started.text("challengeId");
-            DeviceResponse fetched = device.getPushChallenge();
-            assertThat(fetched.text("challengeId")).as("%s", fetched).isEqualTo(challengeId);
-            DeviceResponse approved = device.updateChallenge(CredentialKind.PUSH, challengeId, true, null);
-            assertThat(approved.status()).as("%s", approved).isEqualTo(200);
-            assertThat(approved.json().path("isVerified").asBoolean(false)).isTrue();
-        });
+        await().atMost(Duration.ofSeconds(20)).until(
+                () -> server.track(user, "probe", "{}").json().path("isEnrolled").asBoolean(false));
+        BrowserClient browser = new BrowserClient(stack.baseUrl(), server.track(user, "signIn", "{}").text("token"));
+        BrowserClient.Answer started = browser.challengePush("signIn");
+        assertThat(started.status()).as("%s", started).isEqualTo(200);
+        String challengeId = started.text("challengeId");
+        DeviceResponse fetched = device.getPushChallenge();
+        assertThat(fetched.text("challengeId")).as("%s", fetched).isEqualTo(challengeId);
+        DeviceResponse approved = device.updateChallenge(CredentialKind.PUSH, challengeId, true, null);
+        assertThat(approved.status()).as("%s", approved).isEqualTo(200);
+        assertThat(approved.json().path("isVerified").asBoolean(false)).isTrue();
 
         JsonNode listed = server.authenticators(user).json();
         assertThat(listed).hasSize(1);
