@@ -98,6 +98,29 @@ class KeyReplicaTest {
     }
 
     @Test
+    void expiredCredentialIsNotFoundUntilRenewedByANewerVersion() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        Instant t = Instant.now();
+        produce(withExpiry(event(CredentialEvent.ADDED, TENANT, credentialId, 1, userId, "push", key, t),
+                t.minusSeconds(1)));
+        await().atMost(EVENT_WAIT).until(() -> !entry(CredentialKind.PUSH, key).isEmpty());
+        assertThat(find(CredentialKind.PUSH, key)).isEmpty();
+
+        // PATCH …/push with resetExpiry: credential.updated at the next version with a later deadline.
+        produce(withExpiry(event(CredentialEvent.UPDATED, TENANT, credentialId, 2, userId, "push", key,
+                t.plusSeconds(1)), t.plus(Duration.ofDays(90))));
+        await().atMost(EVENT_WAIT).until(() -> find(CredentialKind.PUSH, key).isPresent());
+        assertThat(find(CredentialKind.PUSH, key)).map(ReplicaCredential::version).contains(2L);
+    }
+
+    private static CredentialEvent withExpiry(CredentialEvent e, Instant expiresAt) {
+        return new CredentialEvent(e.eventId(), e.type(), e.tenantId(), e.credentialId(), e.version(), e.userId(),
+                e.kind(), e.publicKey(), e.occurredAt(), expiresAt);
+    }
+
+    @Test
     void keyRemovedAndEnrolledAgainUnderNewCredentialIsActiveAgain() {
         DevicePublicKey key = TestCredentials.newKey();
         String userId = user();
@@ -129,9 +152,9 @@ class KeyReplicaTest {
     void unreadableEventsAreSkippedAndLaterOnesStillApplied() {
         DevicePublicKey key = TestCredentials.newKey();
         produce(new CredentialEvent(UUID.randomUUID().toString(), CredentialEvent.ADDED, TENANT, "c-" + UUID.randomUUID(),
-                1, user(), "no-such-kind", key.spkiBase64(), Instant.now()),
+                1, user(), "no-such-kind", key.spkiBase64(), Instant.now(), null),
                 new CredentialEvent(UUID.randomUUID().toString(), CredentialEvent.ADDED, TENANT, "c-" + UUID.randomUUID(),
-                        1, user(), "push", "not base64 of a key", Instant.now()));
+                        1, user(), "push", "not base64 of a key", Instant.now(), null));
         TestCredentials.produceRaw("not json at all");
         awaitApplied();
     }

@@ -688,4 +688,45 @@ class PushChallengeTest {
                 .header("X-Authsignal-Signature", signature)
                 .get("/v1/client/user-authenticators/push/challenge" + query).then();
     }
+
+    // --- credential expiry (issue 7) ---------------------------------------------------------------
+
+    /**
+     * A push credential past its {@code expiresAt} cannot answer its pending challenge (404
+     * invalid_credential, like a removed key) until credential-service announces the renewal
+     * ({@code PATCH …/push} with resetExpiry → credential.updated with a later deadline).
+     */
+    @ParameterizedTest
+    @EnumSource(DeviceProfile.class)
+    void expiredCredentialCannotAnswerUntilRenewed(DeviceProfile profile) {
+        TestDevice phone = device(profile);
+        String userId = user();
+        String credentialId = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        CredentialEvent added = TestCredentials.event(CredentialEvent.ADDED, TENANT, credentialId, 1, userId, "push",
+                key(phone), now);
+        TestCredentials.produce(new CredentialEvent(added.eventId(), added.type(), added.tenantId(),
+                added.credentialId(), added.version(), added.userId(), added.kind(), added.publicKey(),
+                added.occurredAt(), now.plus(Duration.ofMinutes(1))));
+        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.credentialIdsOf(TENANT, userId, PUSH)
+                .await().indefinitely().size() == 1);
+        Tracked tracked = track(userId);
+        String challengeId = initiate(tracked);
+
+        clock.advance(Duration.ofMinutes(2)); // the credential expired; the challenge (5 minutes) did not
+        DeviceResponse refused = phone.updateChallenge(PUSH, challengeId, true, null);
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.text("error")).isEqualTo("invalid_credential");
+        assertThat(actionState(tracked, "signIn")).isEqualTo("CHALLENGE_REQUIRED");
+
+        TestCredentials.produce(new CredentialEvent(UUID.randomUUID().toString(), CredentialEvent.UPDATED, TENANT,
+                credentialId, 2, userId, "push", key(phone).spkiBase64(), now.plus(Duration.ofMinutes(2)),
+                now.plus(Duration.ofDays(90))));
+        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.find(TENANT, PUSH, key(phone))
+                .await().indefinitely().isPresent());
+        DeviceResponse approved = phone.updateChallenge(PUSH, challengeId, true, null);
+        assertThat(approved.status()).as("%s", approved).isEqualTo(200);
+        assertThat(approved.json().path("isVerified").asBoolean(false)).isTrue();
+        assertThat(actionState(tracked, "signIn")).isEqualTo("CHALLENGE_SUCCEEDED");
+    }
 }

@@ -49,7 +49,7 @@ final class TestCredentials {
     static CredentialEvent event(String type, String tenantId, String credentialId, long version, String userId,
             String kind, DevicePublicKey key, Instant occurredAt) {
         return new CredentialEvent(UUID.randomUUID().toString(), type, tenantId, credentialId, version, userId, kind,
-                key.spkiBase64(), occurredAt);
+                key.spkiBase64(), occurredAt, null);
     }
 
     /**

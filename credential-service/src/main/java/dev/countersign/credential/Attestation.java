@@ -1,8 +1,17 @@
 package dev.countersign.credential;
 
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * The device's {@code performAttestation} (§3.2: Play Integrity token, or App Attest object and key
- * id), stored as sent. Vendor statements are not verified yet (decisions §15).
+ * id) as stored with the credential. The vendors' statements are not verified (decisions §15).
+ * {@code nonceId} is set when the enrolment named the attestation nonce challenge-service issued
+ * for the track token's action and credential-service checked it (signature, binding, expiry,
+ * single use); null when the device sent no nonce — the official SDKs carry it only inside the
+ * vendor statement, which is not opened yet.
  */
-public record Attestation(String provider, String token, String keyId) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Attestation(String provider, String token, String keyId, String nonceId, Instant nonceExpiresAt) {
 }

@@ -61,6 +61,14 @@ public class Credential extends PanacheEntityBase {
     @Column(name = "removed_at")
     public Instant removedAt;
 
+    /** After this the credential answers no challenge until renewed (resetExpiry); null = never. */
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "device_metadata")
+    public DeviceMetadata deviceMetadata;
+
     /** Set by the service, not JPA's optimistic locking: it is the event version consumers compare. */
     @Column(nullable = false)
     public long version;
@@ -71,5 +79,9 @@ public class Credential extends PanacheEntityBase {
 
     public boolean isActive() {
         return removedAt == null;
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
     }
 }

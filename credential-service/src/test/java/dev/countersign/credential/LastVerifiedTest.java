@@ -157,6 +157,25 @@ class LastVerifiedTest extends CredentialTestSupport {
         awaitLastVerifiedAt(sentinelKey, at);
     }
 
+    /** QR-code and in-app successes are challenge.approved events too (kind qr-code / in-app). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"qr-code", "in-app"})
+    void qrCodeAndInAppApprovalsSetLastVerifiedAtToo(String kind) {
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        String id = enrol(kind, user, key);
+        Instant approvedAt = Instant.parse("2026-05-06T07:08:09.123Z");
+        ChallengeEvent push = approved(UUID.randomUUID().toString(), TestTenants.TENANT_ID, user, id, approvedAt);
+        publish(new ChallengeEvent(push.eventId(), push.type(), push.tenantId(), push.challengeId(), push.version(),
+                kind, push.userId(), push.actionCode(), push.idempotencyKey(), push.targetCredentialIds(),
+                push.credentialId(), push.ipAddress(), push.userAgent(), push.deviceId(), push.custom(),
+                push.expiresAt(), push.occurredAt()));
+
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
+                (String) get(kind, key.androidQuery()).statusCode(200).extract().path("lastVerifiedAt"))
+                .isEqualTo(WireTime.format(approvedAt)));
+    }
+
     private void awaitLastVerifiedAt(TestDeviceKey key, Instant expected) {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertLastVerifiedAt(key, expected));
     }

@@ -49,7 +49,8 @@ public class CredentialEventConsumer {
             return Uni.createFrom().voidItem();
         }
         Change change = new Change(event.tenantId(), event.credentialId(), event.version(), event.userId(),
-                kind.get(), key.get().spkiBase64(), event.isRemoval());
+                kind.get(), key.get().spkiBase64(), event.isRemoval(),
+                Optional.ofNullable(event.expiresAt()).map(java.time.Instant::toEpochMilli).orElse(null));
         Optional<Long> occurredAt = Optional.ofNullable(event.occurredAt()).map(java.time.Instant::toEpochMilli);
         return replica.apply(change, key.get().fingerprint(), occurredAt.or(() -> Optional.of(0L)))
                 // Redis briefly away: retry rather than stop the channel; the scripts make retries harmless.

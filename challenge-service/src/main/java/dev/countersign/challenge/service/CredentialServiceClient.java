@@ -84,7 +84,12 @@ public class CredentialServiceClient {
                         .map(DevicePublicKey::spkiBase64).filter(key.spkiBase64()::equals).isPresent()) {
             throw new IllegalStateException("credential-service answered for another credential");
         }
-        return Optional.of(new Answer(credentialId, userId, version));
+        return Optional.of(new Answer(credentialId, userId, version, expiresAtMillis(json.getString("expiresAt"))));
+    }
+
+    /** credential-service answers only unexpired credentials; the replica still needs the deadline. */
+    private static Long expiresAtMillis(String expiresAt) {
+        return expiresAt == null ? null : java.time.Instant.parse(expiresAt).toEpochMilli();
     }
 
     private static String encode(String value) {
@@ -92,6 +97,10 @@ public class CredentialServiceClient {
     }
 
     /** What credential-service says about the key; tenant, kind and key are the ones asked for. */
-    public record Answer(String credentialId, String userId, long version) {
+    public record Answer(String credentialId, String userId, long version, Long expiresAtMillis) {
+
+        public Answer(String credentialId, String userId, long version) {
+            this(credentialId, userId, version, null);
+        }
     }
 }

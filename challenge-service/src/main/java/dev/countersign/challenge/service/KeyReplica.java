@@ -1,5 +1,6 @@
 package dev.countersign.challenge.service;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,11 +27,14 @@ public class KeyReplica {
     private final KeyReplicaStore store;
     private final CredentialServiceClient credentialService;
     private final boolean readThrough;
+    private final Clock clock;
 
-    public KeyReplica(KeyReplicaStore store, CredentialServiceClient credentialService, ChallengeConfig config) {
+    public KeyReplica(KeyReplicaStore store, CredentialServiceClient credentialService, ChallengeConfig config,
+            Clock clock) {
         this.store = store;
         this.credentialService = credentialService;
         this.readThrough = config.keyReplica().readThrough();
+        this.clock = clock;
     }
 
     /** The active credential with this key in the tenant, if any. */
@@ -38,18 +42,18 @@ public class KeyReplica {
         String fingerprint = key.fingerprint();
         return store.find(tenantId, kind, fingerprint).flatMap(entry -> {
             if (entry.isPresent() || !readThrough) {
-                return Uni.createFrom().item(entry.flatMap(KeyReplica::active));
+                return Uni.createFrom().item(entry.flatMap(this::active));
             }
             return credentialService.find(tenantId, kind, key).flatMap(answer -> {
                 if (answer.isEmpty()) {
                     return Uni.createFrom().item(Optional.<ReplicaCredential>empty());
                 }
                 Change change = new Change(tenantId, answer.get().credentialId(), answer.get().version(),
-                        answer.get().userId(), kind, key.spkiBase64(), false);
+                        answer.get().userId(), kind, key.spkiBase64(), false, answer.get().expiresAtMillis());
                 // Through the same versioned script as events: an event that landed meanwhile wins.
                 return apply(change, fingerprint, Optional.empty())
                         .flatMap(written -> store.find(tenantId, kind, fingerprint))
-                        .map(stored -> stored.flatMap(KeyReplica::active));
+                        .map(stored -> stored.flatMap(this::active));
             });
         });
     }
@@ -72,8 +76,9 @@ public class KeyReplica {
                 .replaceWithVoid();
     }
 
-    private static Optional<ReplicaCredential> active(Entry entry) {
-        if (entry.removed()) {
+    /** A removed or expired credential (until renewed with resetExpiry) answers nothing. */
+    private Optional<ReplicaCredential> active(Entry entry) {
+        if (entry.removed() || (entry.expiresAtMillis() != null && entry.expiresAtMillis() <= clock.millis())) {
             return Optional.empty();
         }
         return Optional.of(new ReplicaCredential(entry.credentialId(), entry.tenantId(), entry.userId(), entry.kind(),

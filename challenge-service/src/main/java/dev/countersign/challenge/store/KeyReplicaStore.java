@@ -38,7 +38,7 @@ public class KeyReplicaStore {
 
     /**
      * ARGV: credentialId, version, removed (0|1), userId, kind, publicKey, tenantId, occurredAt
-     * (epoch ms, '' for a read-through answer), tombstone TTL ms. For the same credential the
+     * (epoch ms, '' for a read-through answer), tombstone TTL ms, expiresAt (epoch ms, '' = never). For the same credential the
      * greater version wins. When another credential holds the key (removed and enrolled again
      * under a new id), their versions are unrelated, so the later event wins, and a read-through
      * answer never displaces what an event wrote. Answers 1 when written, 0 when ignored.
@@ -64,7 +64,8 @@ public class KeyReplicaStore {
               end
             end
             redis.call('HSET', KEYS[1], 'credentialId', ARGV[1], 'version', ARGV[2], 'removed', ARGV[3],
-              'userId', ARGV[4], 'kind', ARGV[5], 'publicKey', ARGV[6], 'tenantId', ARGV[7], 'occurredAt', occurred)
+              'userId', ARGV[4], 'kind', ARGV[5], 'publicKey', ARGV[6], 'tenantId', ARGV[7], 'occurredAt', occurred,
+              'expiresAt', ARGV[10])
             if ARGV[3] == '1' then
               redis.call('PEXPIRE', KEYS[1], ARGV[9])
             else
@@ -105,7 +106,8 @@ public class KeyReplicaStore {
         return redis.execute("EVAL", APPLY_KEY, "1", keyEntry(change.tenantId(), change.kind(), fingerprint),
                         change.credentialId(), Long.toString(change.version()), change.removed() ? "1" : "0",
                         change.userId(), change.kind().wireName(), change.publicKey(), change.tenantId(),
-                        occurredAtMillis.map(String::valueOf).orElse(""), Long.toString(TOMBSTONE_TTL.toMillis()))
+                        occurredAtMillis.map(String::valueOf).orElse(""), Long.toString(TOMBSTONE_TTL.toMillis()),
+                        change.expiresAtMillis() == null ? "" : Long.toString(change.expiresAtMillis()))
                 .map(reply -> reply.toInteger() == 1);
     }
 
@@ -159,16 +161,23 @@ public class KeyReplicaStore {
     private static Entry toEntry(Map<String, String> fields) {
         return new Entry(fields.get("credentialId"), fields.get("tenantId"), fields.get("userId"),
                 CredentialKind.fromWireName(fields.get("kind")).orElseThrow(), fields.get("publicKey"),
-                Long.parseLong(fields.get("version")), "1".equals(fields.get("removed")));
+                Long.parseLong(fields.get("version")), "1".equals(fields.get("removed")),
+                fields.get("expiresAt") == null || fields.get("expiresAt").isEmpty() ? null
+                        : Long.valueOf(fields.get("expiresAt")));
     }
 
     /** One change of one credential, from an event or from credential-service's answer. */
     public record Change(String tenantId, String credentialId, long version, String userId, CredentialKind kind,
-            String publicKey, boolean removed) {
+            String publicKey, boolean removed, Long expiresAtMillis) {
+
+        public Change(String tenantId, String credentialId, long version, String userId, CredentialKind kind,
+                String publicKey, boolean removed) {
+            this(tenantId, credentialId, version, userId, kind, publicKey, removed, null);
+        }
     }
 
-    /** What the replica holds for a key; {@code removed} marks a tombstone. */
+    /** What the replica holds for a key; {@code removed} marks a tombstone, {@code expiresAtMillis} null = never. */
     public record Entry(String credentialId, String tenantId, String userId, CredentialKind kind, String publicKey,
-            long version, boolean removed) {
+            long version, boolean removed, Long expiresAtMillis) {
     }
 }

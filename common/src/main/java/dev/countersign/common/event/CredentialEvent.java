@@ -17,7 +17,10 @@ public record CredentialEvent(
         String userId,
         String kind,
         String publicKey,
-        Instant occurredAt) {
+        Instant occurredAt,
+        // When the credential stops answering challenges unless renewed (PATCH push with
+        // resetExpiry); null = never, and what events written before this field mean.
+        Instant expiresAt) {
 
     public static final String ADDED = "credential.added";
     public static final String UPDATED = "credential.updated";

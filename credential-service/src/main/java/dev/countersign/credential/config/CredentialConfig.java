@@ -1,5 +1,8 @@
 package dev.countersign.credential.config;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,6 +16,17 @@ public interface CredentialConfig {
      */
     @WithDefault("1")
     int removeWindowTolerance();
+
+    /**
+     * How long a credential answers challenges after enrolment or a renewal ({@code PATCH …/push}
+     * with {@code resetExpiry}), e.g. {@code P90D}. Absent (the default): credentials never expire,
+     * as with the SDKs before expiry existed; an app opting in must be able to renew.
+     */
+    Optional<Duration> lifetime();
+
+    /** How long the message from {@code POST …/push/sign} may be used for {@code PATCH …/push}. */
+    @WithDefault("PT2M")
+    Duration signingMessageTtl();
 
     Outbox outbox();
 

@@ -79,6 +79,23 @@ public class CredentialRepository implements PanacheRepositoryBase<Credential, U
                 .replaceWithVoid();
     }
 
+    /**
+     * Records that an attestation nonce was used for {@code credentialId}; answers false when it was
+     * used before. {@code on conflict do nothing} rather than a unique-violation error, so a reused
+     * nonce is never mistaken for a concurrent enrolment of the same key.
+     */
+    public Uni<Boolean> recordNonceUse(String nonceId, String tenantId, UUID credentialId, Instant at) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("insert into attestation_nonce_use (nonce_id, tenant_id, credential_id, used_at)"
+                        + " values (:nonce, :tenant, :credential, :at) on conflict (nonce_id) do nothing")
+                .setParameter("nonce", nonceId)
+                .setParameter("tenant", tenantId)
+                .setParameter("credential", credentialId)
+                .setParameter("at", at)
+                .executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
     private static Parameters keyParameters(String tenantId, CredentialKind kind, String publicKey) {
         return Parameters.with("tenant", tenantId).and("kind", kind.wireName()).and("key", publicKey);
     }

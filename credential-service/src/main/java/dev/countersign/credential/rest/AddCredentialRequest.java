@@ -1,7 +1,5 @@
 package dev.countersign.credential.rest;
 
-import dev.countersign.credential.Attestation;
-
 /**
  * Body of {@code POST /client/user-authenticators/{feature}} (§3.2). Only {@code publicKey} is
  * required; missing and {@code null} mean the same (Android sends nulls, iOS omits).
@@ -10,6 +8,6 @@ public record AddCredentialRequest(
         String publicKey,
         String deviceName,
         String devicePlatform,
-        Attestation performAttestation,
+        AttestationInput performAttestation,
         String pushToken) {
 }

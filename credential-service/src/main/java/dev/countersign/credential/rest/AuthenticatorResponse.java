@@ -6,12 +6,16 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.countersign.common.json.WireTime;
+import dev.countersign.credential.Attestation;
 import dev.countersign.credential.Credential;
+import dev.countersign.credential.DeviceMetadata;
 
 /**
  * A credential in the Server API's {@code UserAuthenticator} shape (§5.5). {@code verificationMethod}
  * is PUSH or DEVICE (decisions §2); {@code credentialType} is our addition naming the feature
  * ({@code push}, {@code qr-code}, {@code in-app}), since DEVICE alone cannot tell QR from in-app.
+ * Also ours: {@code expiresAt}, {@code attestation} (as sent, with whether its nonce was checked) and
+ * {@code deviceMetadata} (the newer SDKs' {@code X-Authsignal-*} headers).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuthenticatorResponse(
@@ -23,7 +27,10 @@ public record AuthenticatorResponse(
         String verifiedAt,
         String lastVerifiedAt,
         String devicePlatform,
-        String deviceName) {
+        String deviceName,
+        String expiresAt,
+        AttestationView attestation,
+        DeviceMetadata deviceMetadata) {
 
     private static final Set<String> PLATFORMS = Set.of("ANDROID", "IOS", "WEB");
 
@@ -31,7 +38,24 @@ public record AuthenticatorResponse(
         String created = WireTime.format(credential.createdAt);
         return new AuthenticatorResponse(credential.userId, credential.id.toString(),
                 credential.credentialKind().verificationMethod(), credential.kind, created, created,
-                WireTime.format(credential.lastVerifiedAt), platform(credential.devicePlatform), credential.deviceName);
+                WireTime.format(credential.lastVerifiedAt), platform(credential.devicePlatform), credential.deviceName,
+                WireTime.format(credential.expiresAt), AttestationView.of(credential.attestation),
+                credential.deviceMetadata);
+    }
+
+    /**
+     * The stored attestation: the vendor statement is handed back so a relying party can verify it
+     * itself; {@code nonceVerified} says whether Countersign checked the nonce it was bound to.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttestationView(String provider, String token, String keyId, boolean nonceVerified,
+            String nonceId) {
+
+        static AttestationView of(Attestation attestation) {
+            return attestation == null ? null
+                    : new AttestationView(attestation.provider(), attestation.token(), attestation.keyId(),
+                            attestation.nonceId() != null, attestation.nonceId());
+        }
     }
 
     /** The SDKs send "android" / "ios"; the browser type knows only these three upper-case values. */

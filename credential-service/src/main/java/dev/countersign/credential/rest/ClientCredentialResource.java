@@ -1,29 +1,44 @@
 package dev.countersign.credential.rest;
 
+import java.util.Set;
+import java.util.UUID;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.token.TokenClaims;
+import dev.countersign.credential.DeviceMetadata;
 import dev.countersign.credential.service.CredentialService;
 import dev.countersign.credential.service.DeviceDetails;
+import dev.countersign.credential.service.DeviceDetails.AttestationClaim;
+import dev.countersign.credential.service.PushUpdate;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The Client API credential calls of the mobile SDKs (§3.1-3.3). The feature is restricted in
- * the route itself, so any other segment is a plain 404 before authentication.
+ * The Client API credential calls of the mobile SDKs (§3.1-3.3, §7.2). The feature is restricted
+ * in the route itself, so any other segment is a plain 404 before authentication. The legacy
+ * {@code device} namespace ({@link LegacyDeviceCredentialResource}) calls these same methods.
  */
 @Path("/v1/client/user-authenticators/{feature: push|qr-code|in-app}")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClientCredentialResource {
+
+    private static final Set<String> ATTESTATION_PROVIDERS = Set.of("PLAY_INTEGRITY", "APP_ATTEST");
 
     private final CredentialService service;
     private final CurrentCaller caller;
@@ -37,11 +52,12 @@ public class ClientCredentialResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresAuth(AuthScheme.BEARER)
-    public Uni<CredentialResponse> add(@PathParam("feature") String feature, AddCredentialRequest body) {
+    public Uni<CredentialResponse> add(@PathParam("feature") String feature, AddCredentialRequest body,
+            HttpHeaders headers) {
         TokenClaims token = caller.get().trackToken();
         AddCredentialRequest request = Requests.body(body);
         DeviceDetails device = new DeviceDetails(request.deviceName(), request.devicePlatform(), request.pushToken(),
-                request.performAttestation());
+                attestation(request.performAttestation()), metadata(headers));
         return service.add(caller.get().tenantId(), token, Requests.kind(feature), Requests.bodyKey(request.publicKey()),
                         device)
                 .map(enrolment -> CredentialResponse.of(enrolment.credential()));
@@ -64,5 +80,82 @@ public class ClientCredentialResource {
         return service.removeSigned(caller.get().tenantId(), Requests.kind(feature), Requests.bodyKey(request.publicKey()),
                         request.signature())
                 .map(removed -> new RemovedResponse(removed.id.toString()));
+    }
+
+    /** {@code POST …/push/sign?publicKey=} (§7.2): the message to sign for the update; push only. */
+    @POST
+    @Path("sign")
+    @RequiresAuth(AuthScheme.TENANT)
+    public Uni<SigningMessageResponse> sign(@PathParam("feature") String feature,
+            @QueryParam("publicKey") String publicKey) {
+        pushOnly(feature);
+        return service.issueSigningMessage(caller.get().tenantId(), Requests.queryKey(publicKey))
+                .map(challenge -> new SigningMessageResponse(challenge.id.toString(), challenge.message));
+    }
+
+    /** {@code PATCH …/push} (§7.2): push token and expiry renewal, signed over the sign message. */
+    @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequiresAuth(AuthScheme.TENANT)
+    public Uni<UpdatedPushCredentialResponse> update(@PathParam("feature") String feature,
+            UpdatePushCredentialRequest body, HttpHeaders headers) {
+        pushOnly(feature);
+        UpdatePushCredentialRequest request = Requests.body(body);
+        if (request.signature() == null || request.signature().isBlank()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "signature is required");
+        }
+        PushUpdate update = new PushUpdate(challengeId(request.challengeId()), Requests.bodyKey(request.publicKey()),
+                request.signature(), blankToNull(request.pushToken()), Boolean.TRUE.equals(request.resetExpiry()),
+                metadata(headers));
+        return service.updatePush(caller.get().tenantId(), update).map(UpdatedPushCredentialResponse::of);
+    }
+
+    private static void pushOnly(String feature) {
+        if (Requests.kind(feature) != CredentialKind.PUSH) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "Only push credentials are updated this way");
+        }
+    }
+
+    private static UUID challengeId(String value) {
+        if (value == null || value.isBlank()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "challengeId is required");
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            // Not one we issued: the same answer as an unknown one.
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or already used signing challenge");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The shape of {@code performAttestation}; its nonce is checked by the service. */
+    private static AttestationClaim attestation(AttestationInput input) {
+        if (input == null) {
+            return null;
+        }
+        if (input.provider() == null || !ATTESTATION_PROVIDERS.contains(input.provider())) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST,
+                    "performAttestation.provider must be PLAY_INTEGRITY or APP_ATTEST");
+        }
+        if (input.token() == null || input.token().isBlank()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "performAttestation.token is required");
+        }
+        if ("APP_ATTEST".equals(input.provider()) && (input.keyId() == null || input.keyId().isBlank())) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "performAttestation.keyId is required for APP_ATTEST");
+        }
+        return new AttestationClaim(input.provider(), input.token(), blankToNull(input.keyId()),
+                blankToNull(input.nonce()));
+    }
+
+    /** The newer SDKs' {@code X-Authsignal-*} headers (§1.7); null for older SDKs that send none. */
+    private static DeviceMetadata metadata(HttpHeaders headers) {
+        return DeviceMetadata.of(headers.getHeaderString("X-Authsignal-SDK"),
+                headers.getHeaderString("X-Authsignal-Version"), headers.getHeaderString("X-Authsignal-Tenant-ID"),
+                headers.getHeaderString("X-Authsignal-Native-SDK"),
+                headers.getHeaderString("X-Authsignal-Native-Version"));
     }
 }

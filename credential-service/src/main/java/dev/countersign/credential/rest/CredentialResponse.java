@@ -7,13 +7,16 @@ import dev.countersign.credential.Credential;
 
 /**
  * A credential as the SDKs read it after add and get (§3.1): {@code verifiedAt} is when it was
- * enrolled, {@code lastVerifiedAt} when it last answered a challenge (absent until then).
+ * enrolled, {@code lastVerifiedAt} when it last answered a challenge (absent until then),
+ * {@code expiresAt} when it stops answering unless renewed (§7.2; absent = never).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CredentialResponse(String userAuthenticatorId, String userId, String verifiedAt, String lastVerifiedAt) {
+public record CredentialResponse(String userAuthenticatorId, String userId, String verifiedAt, String lastVerifiedAt,
+        String expiresAt) {
 
     static CredentialResponse of(Credential credential) {
         return new CredentialResponse(credential.id.toString(), credential.userId,
-                WireTime.format(credential.createdAt), WireTime.format(credential.lastVerifiedAt));
+                WireTime.format(credential.createdAt), WireTime.format(credential.lastVerifiedAt),
+                WireTime.format(credential.expiresAt));
     }
 }

@@ -6,10 +6,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.json.WireTime;
 import dev.countersign.credential.Credential;
 import dev.countersign.credential.service.CredentialService;
 import io.smallrye.mutiny.Uni;
@@ -40,16 +43,21 @@ public class InternalCredentialResource {
         CredentialKind credentialKind = CredentialKind.fromWireName(kind)
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "kind must be push, qr-code or in-app"));
         DevicePublicKey key = Requests.bodyKey(publicKey);
-        return service.find(tenantId, credentialKind, key).map(InternalCredential::of);
+        // An expired credential is refused like a removed one: the verifier must not accept it.
+        return service.findUsable(tenantId, credentialKind, key).map(InternalCredential::of);
     }
 
-    /** The contract's shape: what a verifier needs, with the version for ordering against events. */
+    /**
+     * The contract's shape: what a verifier needs, with the version for ordering against events, and
+     * {@code expiresAt} (absent = never) so the key replica stops accepting it in time.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record InternalCredential(String credentialId, String tenantId, String userId, String kind, String publicKey,
-            long version) {
+            long version, String expiresAt) {
 
         static InternalCredential of(Credential credential) {
             return new InternalCredential(credential.id.toString(), credential.tenantId, credential.userId,
-                    credential.kind, credential.publicKey, credential.version);
+                    credential.kind, credential.publicKey, credential.version, WireTime.format(credential.expiresAt));
         }
     }
 }

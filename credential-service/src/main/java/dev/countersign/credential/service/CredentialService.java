@@ -2,8 +2,12 @@ package dev.countersign.credential.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,12 +19,18 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.CredentialEvent;
+import dev.countersign.common.token.AttestationNonces;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
+import dev.countersign.credential.Attestation;
 import dev.countersign.credential.Credential;
+import dev.countersign.credential.SigningChallenge;
+import dev.countersign.credential.config.CredentialConfig;
 import dev.countersign.credential.messaging.OutboxRelayer;
 import dev.countersign.credential.repository.CredentialRepository;
 import dev.countersign.credential.repository.OutboxRepository;
+import dev.countersign.credential.repository.SigningChallengeRepository;
+import dev.countersign.credential.service.DeviceDetails.AttestationClaim;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -40,14 +50,24 @@ public class CredentialService {
     private final RemoveWindow removeWindow;
     private final OutboxRelayer relayer;
     private final Clock clock;
+    private final SigningChallengeRepository signingChallenges;
+    private final AttestationNonces nonces;
+    private final Optional<Duration> lifetime;
+    private final Duration signingMessageTtl;
+    private final SecureRandom random = new SecureRandom();
 
     public CredentialService(CredentialRepository credentials, OutboxRepository outbox, RemoveWindow removeWindow,
-            OutboxRelayer relayer, Clock clock) {
+            OutboxRelayer relayer, Clock clock, SigningChallengeRepository signingChallenges,
+            AttestationNonces nonces, CredentialConfig config) {
         this.credentials = credentials;
         this.outbox = outbox;
         this.removeWindow = removeWindow;
         this.relayer = relayer;
         this.clock = clock;
+        this.signingChallenges = signingChallenges;
+        this.nonces = nonces;
+        this.lifetime = config.lifetime();
+        this.signingMessageTtl = config.signingMessageTtl();
     }
 
     /**
@@ -56,7 +76,11 @@ public class CredentialService {
      */
     public Uni<Enrolment> add(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
             DeviceDetails device) {
-        return addInTransaction(tenantId, token, kind, key, device)
+        // Signature, binding to this tenant and action, and expiry: before any database work.
+        Optional<AttestationNonces.Verified> nonce = Optional.ofNullable(device.attestation())
+                .map(AttestationClaim::nonce)
+                .map(value -> nonces.verify(value, tenantId, token.idempotencyKey()));
+        return addInTransaction(tenantId, token, kind, key, device, nonce)
                 // A concurrent enrolment of the same key by another user won the unique index:
                 // answer as if it had been there first.
                 .onFailure(CredentialService::isUniqueViolation).recoverWithUni(() -> credentials
@@ -73,7 +97,21 @@ public class CredentialService {
 
     @WithTransaction
     Uni<Enrolment> addInTransaction(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
-            DeviceDetails device) {
+            DeviceDetails device, Optional<AttestationNonces.Verified> nonce) {
+        return addOrFind(tenantId, token, kind, key, device, nonce).call(enrolment -> nonce.isEmpty()
+                ? Uni.createFrom().voidItem()
+                // Single use, in the enrolment's transaction: a failed enrolment does not burn it.
+                : credentials.recordNonceUse(nonce.get().id(), tenantId, enrolment.credential().id, now())
+                        .invoke(first -> {
+                            if (!first) {
+                                throw new ApiException(ErrorCode.INVALID_REQUEST,
+                                        "The attestation nonce was already used");
+                            }
+                        }));
+    }
+
+    private Uni<Enrolment> addOrFind(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
+            DeviceDetails device, Optional<AttestationNonces.Verified> nonce) {
         String userId = token.userId();
         return credentials.lockUser(tenantId, userId)
                 .chain(() -> credentials.findActiveByKey(tenantId, kind, key.spkiBase64()))
@@ -87,12 +125,12 @@ public class CredentialService {
                                         "The user already has authenticators; the token needs scope "
                                                 + Scopes.ADD_AUTHENTICATORS);
                             }
-                            return insert(tenantId, userId, kind, key, device);
+                            return insert(tenantId, userId, kind, key, device, nonce);
                         }));
     }
 
     private Uni<Enrolment> insert(String tenantId, String userId, CredentialKind kind, DevicePublicKey key,
-            DeviceDetails device) {
+            DeviceDetails device, Optional<AttestationNonces.Verified> nonce) {
         Credential credential = new Credential();
         credential.id = UUID.randomUUID();
         credential.tenantId = tenantId;
@@ -102,12 +140,114 @@ public class CredentialService {
         credential.deviceName = device.deviceName();
         credential.devicePlatform = device.devicePlatform();
         credential.pushToken = device.pushToken();
-        credential.attestation = device.attestation();
+        credential.attestation = attestation(device.attestation(), nonce);
+        credential.deviceMetadata = device.metadata();
         credential.createdAt = now();
+        credential.expiresAt = lifetime.map(credential.createdAt::plus).orElse(null);
         credential.version = 1;
         return credentials.persist(credential)
                 .chain(() -> outbox.append(event(CredentialEvent.ADDED, credential, credential.createdAt)))
                 .replaceWith(new Enrolment(credential, true));
+    }
+
+    private static Attestation attestation(AttestationClaim claim, Optional<AttestationNonces.Verified> nonce) {
+        if (claim == null) {
+            return null;
+        }
+        return new Attestation(claim.provider(), claim.token(), claim.keyId(),
+                nonce.map(AttestationNonces.Verified::id).orElse(null),
+                nonce.map(AttestationNonces.Verified::expiresAt).orElse(null));
+    }
+
+    /**
+     * The read-through's answer (challenge-service): like {@link #find}, but an expired credential
+     * is refused like a removed one, because a verifier must not accept its signatures.
+     */
+    @WithSession
+    public Uni<Credential> findUsable(String tenantId, CredentialKind kind, DevicePublicKey key) {
+        return find(tenantId, kind, key).invoke(credential -> {
+            if (credential.isExpiredAt(clock.instant())) {
+                throw new ApiException(ErrorCode.INVALID_CREDENTIAL, "Credential expired");
+            }
+        });
+    }
+
+    /**
+     * {@code POST …/push/sign} (wire §7.2): a fresh random message for the push credential with this
+     * key to sign for {@link #updatePush}. An expired credential gets one too — renewing is what it is for.
+     */
+    public Uni<SigningChallenge> issueSigningMessage(String tenantId, DevicePublicKey key) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String message = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return issueSigningMessageInTransaction(tenantId, key, message);
+    }
+
+    @WithTransaction
+    Uni<SigningChallenge> issueSigningMessageInTransaction(String tenantId, DevicePublicKey key, String message) {
+        return credentials.findActiveByKey(tenantId, CredentialKind.PUSH, key.spkiBase64())
+                .onItem().ifNull().failWith(CredentialService::invalidCredential)
+                .chain(credential -> signingChallenges.deleteExpiredOf(credential.id, now()).chain(() -> {
+                    SigningChallenge challenge = new SigningChallenge();
+                    challenge.id = UUID.randomUUID();
+                    challenge.tenantId = tenantId;
+                    challenge.credentialId = credential.id;
+                    challenge.message = message;
+                    challenge.expiresAt = now().plus(signingMessageTtl);
+                    return signingChallenges.persist(challenge);
+                }));
+    }
+
+    /**
+     * {@code PATCH …/push} (wire §7.2), signed over a message from {@link #issueSigningMessage}, which
+     * it consumes. Sets the push token when one is sent, renews the expiry on {@code resetExpiry}
+     * (the only change an expired credential may make), refreshes the SDK metadata, and counts as a
+     * verification ({@code lastVerifiedAt}): the device just proved it holds the key. A new version
+     * and a {@code credential.updated} event carry the new expiry to the key replica.
+     */
+    public Uni<Credential> updatePush(String tenantId, PushUpdate update) {
+        return updatePushInTransaction(tenantId, update).invoke(relayer::kick);
+    }
+
+    @WithTransaction
+    Uni<Credential> updatePushInTransaction(String tenantId, PushUpdate update) {
+        return credentials.findActiveByKeyForUpdate(tenantId, CredentialKind.PUSH, update.key().spkiBase64())
+                .onItem().ifNull().failWith(CredentialService::invalidCredential)
+                .chain(credential -> signingChallenges.findOfCredentialForUpdate(tenantId, credential.id,
+                                update.challengeId())
+                        .onItem().ifNull().failWith(() -> new ApiException(ErrorCode.UNAUTHORIZED,
+                                "Unknown or already used signing challenge"))
+                        .chain(challenge -> {
+                            Instant now = now();
+                            if (!challenge.expiresAt.isAfter(now)) {
+                                throw new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The signing message has expired");
+                            }
+                            if (!update.key().verifies(challenge.message, update.signature())) {
+                                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
+                            }
+                            if (credential.isExpiredAt(now) && !update.resetExpiry()) {
+                                throw new ApiException(ErrorCode.INVALID_CREDENTIAL,
+                                        "Credential expired; renew it with resetExpiry");
+                            }
+                            return signingChallenges.delete(challenge).chain(() -> applyUpdate(credential, update, now));
+                        }));
+    }
+
+    private Uni<Credential> applyUpdate(Credential credential, PushUpdate update, Instant now) {
+        if (update.pushToken() != null) {
+            credential.pushToken = update.pushToken();
+        }
+        if (update.resetExpiry()) {
+            credential.expiresAt = lifetime.map(now::plus).orElse(null);
+        }
+        if (update.metadata() != null) {
+            credential.deviceMetadata = update.metadata();
+        }
+        if (credential.lastVerifiedAt == null || credential.lastVerifiedAt.isBefore(now)) {
+            credential.lastVerifiedAt = now;
+        }
+        credential.version++;
+        return outbox.append(event(CredentialEvent.UPDATED, credential, now)).replaceWith(credential);
     }
 
     /** The caller tenant's active credential for this key; unknown and removed answer alike (decisions §8). */
@@ -174,7 +314,8 @@ public class CredentialService {
 
     private static CredentialEvent event(String type, Credential credential, Instant at) {
         return new CredentialEvent(UUID.randomUUID().toString(), type, credential.tenantId, credential.id.toString(),
-                credential.version, credential.userId, credential.kind, credential.publicKey, at);
+                credential.version, credential.userId, credential.kind, credential.publicKey, at,
+                credential.expiresAt);
     }
 
     private static Credential ownedBy(Credential existing, String userId) {

@@ -28,6 +28,16 @@ class RemoveWindowTest {
             }
 
             @Override
+            public java.util.Optional<java.time.Duration> lifetime() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.time.Duration signingMessageTtl() {
+                return java.time.Duration.ofMinutes(2);
+            }
+
+            @Override
             public Outbox outbox() {
                 return () -> 100;
             }

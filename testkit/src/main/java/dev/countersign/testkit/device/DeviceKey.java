@@ -58,6 +58,11 @@ public final class DeviceKey {
         }
     }
 
+    /** The private key as PKCS#8 DER, standard base64: what {@link #fromPkcs8} reads (the device CLI's key file). */
+    public String pkcs8Base64() {
+        return Base64.getEncoder().encodeToString(privateKey.getEncoded());
+    }
+
     /** SPKI DER, standard base64 with padding: the {@code publicKey} body field. */
     public String spkiBase64() {
         return Base64.getEncoder().encodeToString(publicKey.getEncoded());

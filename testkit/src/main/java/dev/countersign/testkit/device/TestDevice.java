@@ -67,6 +67,19 @@ public final class TestDevice {
         return new TestDevice(profile, baseUrl, tenantId, keys);
     }
 
+    /** A device with the given key per feature (a device kept between runs, e.g. by the device CLI). */
+    public static TestDevice withKeys(DeviceProfile profile, String baseUrl, String tenantId,
+            Map<CredentialKind, DeviceKey> keys) {
+        Map<CredentialKind, DeviceKey> copy = new EnumMap<>(CredentialKind.class);
+        copy.putAll(keys);
+        for (CredentialKind kind : CredentialKind.values()) {
+            if (!copy.containsKey(kind)) {
+                throw new IllegalArgumentException("No key for " + kind);
+            }
+        }
+        return new TestDevice(profile, baseUrl, tenantId, copy);
+    }
+
     /** The same keys speaking another SDK's dialect (one credential reached by both clients' encodings). */
     public TestDevice as(DeviceProfile otherProfile) {
         return new TestDevice(otherProfile, baseUrl, tenantId, keys);
@@ -236,6 +249,39 @@ public final class TestDevice {
                 .put("publicKey", publicKey(CredentialKind.IN_APP))
                 .put("signature", signature);
         return post("/client/verify/in-app", authorization, body);
+    }
+
+    // --- §7.2: newer SDKs' push credential update ----------------------------------------------
+
+    /** §7.2 {@code POST …/push/sign?publicKey=}, no body: {@code {challengeId, message}}. */
+    public DeviceResponse signPushUpdate() {
+        return send("POST", credentialPath(CredentialKind.PUSH) + "/sign?publicKey="
+                + publicKeyQueryValue(CredentialKind.PUSH), basicAuthorization(), null);
+    }
+
+    /**
+     * §7.2 the whole update: fetch the message, sign it, {@code PATCH …/push}. As Android sends it,
+     * {@code pushToken} is omitted when null and {@code resetExpiry} when false.
+     */
+    public DeviceResponse updatePushCredential(String pushToken, boolean resetExpiry) {
+        DeviceResponse sign = signPushUpdate();
+        if (!sign.isSuccess()) {
+            return sign;
+        }
+        return updatePushCredentialWithSignature(sign.text("challengeId"),
+                sign(CredentialKind.PUSH, sign.text("message")), pushToken, resetExpiry);
+    }
+
+    /** §7.2 {@code PATCH …/push} with a given challenge id and signature (negative tests). */
+    public DeviceResponse updatePushCredentialWithSignature(String challengeId, String signature, String pushToken,
+            boolean resetExpiry) {
+        WireJson body = WireJson.object()
+                .put("challengeId", challengeId)
+                .put("publicKey", publicKey(CredentialKind.PUSH))
+                .put("signature", signature)
+                .putOptional("pushToken", pushToken)
+                .putOptional("resetExpiry", resetExpiry ? Boolean.TRUE : null);
+        return send("PATCH", credentialPath(CredentialKind.PUSH), basicAuthorization(), profile.render(body));
     }
 
     // --- transport ----------------------------------------------------------------------------

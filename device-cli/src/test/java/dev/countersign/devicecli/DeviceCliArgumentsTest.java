@@ -1,0 +1,55 @@
+package dev.countersign.devicecli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.testkit.device.DeviceKey;
+
+/** The CLI's local parts: QR payloads, the key file, usage errors. The commands run in e2e's DeviceCliTest. */
+class DeviceCliArgumentsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void challengeIdIsTakenFromAnIdAQueryParameterOrTheLastPathSegment() {
+        assertThat(DeviceCli.challengeIdOf(" 3a991a14-690c-492b-a5e5-02b9056a4b7d ")).isEqualTo("3a991a14-690c-492b-a5e5-02b9056a4b7d");
+        assertThat(DeviceCli.challengeIdOf("https://app.example/qr?x=1&challengeId=abc-123")).isEqualTo("abc-123");
+        assertThat(DeviceCli.challengeIdOf("myapp://approve/abc-456")).isEqualTo("abc-456");
+    }
+
+    @Test
+    void keyFileIsCreatedOnceOwnerOnlyAndGivesTheSameKeysNextTime() throws Exception {
+        Path file = dir.resolve("keys");
+        Map<CredentialKind, DeviceKey> first = KeyFile.loadOrCreate(file);
+        Map<CredentialKind, DeviceKey> second = KeyFile.loadOrCreate(file);
+        for (CredentialKind kind : CredentialKind.values()) {
+            assertThat(second.get(kind).spkiBase64()).isEqualTo(first.get(kind).spkiBase64());
+        }
+        assertThat(first.get(CredentialKind.PUSH).spkiBase64()).isNotEqualTo(first.get(CredentialKind.QR_CODE).spkiBase64());
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void unknownProfileOrKindIsAUsageErrorWithoutAnyRequest() {
+        StringWriter err = new StringWriter();
+        int code = DeviceCli.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(new StringWriter()),
+                new PrintWriter(err, true), "--profile", "windows", "--keys", dir.resolve("k").toString(), "pending");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--profile must be android or ios");
+        code = DeviceCli.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(new StringWriter()),
+                new PrintWriter(err, true), "--keys", dir.resolve("k").toString(), "credential", "--kind", "sms");
+        assertThat(code).isEqualTo(2);
+    }
+}
