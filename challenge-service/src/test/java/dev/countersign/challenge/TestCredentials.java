@@ -52,6 +52,13 @@ final class TestCredentials {
                 key.spkiBase64(), occurredAt);
     }
 
+    /** With push delivery data (platform, token), as credential-service sends it since issue 5. */
+    static CredentialEvent event(String type, String tenantId, String credentialId, long version, String userId,
+            DevicePublicKey key, Instant occurredAt, String platform, String pushToken) {
+        return new CredentialEvent(UUID.randomUUID().toString(), type, tenantId, credentialId, version, userId, "push",
+                key.spkiBase64(), occurredAt, platform, pushToken);
+    }
+
     /**
      * Sends the events in order to one partition, so a test that awaits the last one knows every
      * earlier one was applied (the consumer handles a partition in order).
