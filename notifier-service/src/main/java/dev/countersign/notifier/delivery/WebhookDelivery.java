@@ -115,7 +115,8 @@ public class WebhookDelivery {
                 DeliveryEvent.TYPE, event.tenantId(), event.challengeId(), event.eventId(), DeliveryEvent.WEBHOOK,
                 event.targetCredentialIds() == null ? List.of() : event.targetCredentialIds(), attempt,
                 result.accepted() ? DeliveryEvent.ACCEPTED : DeliveryEvent.FAILED, result.status(),
-                result.accepted() ? null : result.reason(), last, now());
+                result.accepted() ? null : result.reason(), last, now(), null, event.idempotencyKey(),
+                event.userId(), null);
         // A result that cannot be recorded must not hold up or repeat the delivery itself.
         return deliveryEvents.publish(delivery)
                 .onFailure().invoke(failure -> LOG.warnf("Delivery event %s not published: %s", delivery.eventId(),
