@@ -109,7 +109,7 @@ final class PushProviders implements ExtensionContext.Store.CloseableResource, A
                     @Override
                     public void handlePushNotificationRejected(Http2Headers headers, ByteBuf payload,
                             RejectionReason reason, Instant expiration) {
-                        apnsReceived.add(received(headers, payload, reason.getReasonText()));
+                        apnsReceived.add(received(headers, payload, reason.name()));
                     }
                 })
                 .build();
