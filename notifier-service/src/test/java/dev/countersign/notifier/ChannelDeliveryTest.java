@@ -309,6 +309,25 @@ class ChannelDeliveryTest {
         assertThat(letter.path("targets").get(0).path("credentialId").asText()).isEqualTo(credential);
     }
 
+    @Test
+    void theWebhooksDeadLetterCarriesNoPushTargets() throws Exception {
+        String token = "w-" + UUID.randomUUID();
+        // No channel for this platform, so only the webhook is tried — and it always fails.
+        ChallengeEvent event = push(List.of(new PushTarget(UUID.randomUUID().toString(), "windows", token)),
+                UUID.randomUUID().toString(), "fail-always-" + UUID.randomUUID());
+
+        publish(event);
+
+        List<ConsumerRecord<String, String>> letters = EventTopics.read(bootstrap, "challenge-events-dlq",
+                event.challengeId(), found -> !found.isEmpty(), WAIT);
+        assertThat(letters).hasSize(1);
+        JsonNode letter = JSON.readTree(letters.get(0).value());
+        assertThat(letter.path("channel").asText()).isEqualTo("webhook");
+        assertThat(letter.path("targets").isMissingNode() || letter.path("targets").isNull()).isTrue();
+        assertThat(letter.path("targetCredentialIds")).hasSize(1);
+        assertThat(letters.get(0).value()).doesNotContain(token);
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -349,9 +368,14 @@ class ChannelDeliveryTest {
     }
 
     private ChallengeEvent push(List<PushTarget> targets, String challengeId) {
+        return push(targets, challengeId, "user-" + UUID.randomUUID());
+    }
+
+    /** {@code userId} steers {@link WebhookReceiver}'s answer ({@code fail-always-…}: 500). */
+    private ChallengeEvent push(List<PushTarget> targets, String challengeId, String userId) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new ChallengeEvent(UUID.randomUUID().toString(), ChallengeEvent.PUSH_REQUESTED, TestTenants.TENANT_ID,
-                challengeId, 1, "push", "user-" + UUID.randomUUID(), "signIn", UUID.randomUUID().toString(),
+                challengeId, 1, "push", userId, "signIn", UUID.randomUUID().toString(),
                 targets.stream().map(PushTarget::credentialId).toList(), null, "203.0.113.9", "UA", null, null,
                 now.plus(Duration.ofMinutes(5)), now, targets);
     }
