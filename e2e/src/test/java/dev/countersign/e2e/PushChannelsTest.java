@@ -44,6 +44,7 @@ class PushChannelsTest {
         assertThat(iosAdded.status()).as("%s", iosAdded).isEqualTo(200);
         DeviceResponse androidAdded = android.addCredential(CredentialKind.PUSH, enrol, fcmToken);
         assertThat(androidAdded.status()).as("%s", androidAdded).isEqualTo(200);
+        awaitEnrolled(server, user);
 
         // The replica learns both devices from credential-events; a challenge started before that
         // would miss a target, so wait until a challenge reaches both.
@@ -120,6 +121,7 @@ class PushChannelsTest {
         TestDevice iphone = TestDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
         String enrol = server.track(user, "enrolDevice", "{\"scope\":\"add:authenticators\"}").text("token");
         assertThat(iphone.addCredential(CredentialKind.PUSH, enrol, deadToken).status()).isEqualTo(200);
+        awaitEnrolled(server, user);
 
         List<String> reached = new ArrayList<>();
         boolean unregisteredSeen = false;
@@ -163,6 +165,11 @@ class PushChannelsTest {
         assertThat(lastChallenge).as("a later push no longer went to the dead token").isNotNull();
         // Pushes started before the clearing reached challenge-service may still have gone out.
         assertThat(reached).isNotEmpty();
+    }
+
+    /** challenge-service learns of credentials from credential-events; track's isEnrolled shows it has. */
+    private static void awaitEnrolled(ServerApi server, String user) {
+        await().atMost(WAIT).until(() -> server.track(user, "probe", "{}").json().path("isEnrolled").asBoolean());
     }
 
     private static List<JsonNode> deliveries(ServerApi server, String user, String idempotencyKey) {
