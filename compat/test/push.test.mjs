@@ -138,6 +138,17 @@ describe("push with @authsignal/browser", () => {
     assert.equal(event.data.idempotencyKey, tracked.idempotencyKey);
     assert.throws(() => serverClient("sk_wrong").webhook.constructEvent(webhooks[0].body, webhooks[0].signature));
 
+    // Countersign's delivery results (docs/protocol-decisions.md) come through the real getAction.
+    const delivered = await eventually(async () => {
+      const action = await user.client.getAction({ userId: user.userId, action: "signIn", idempotencyKey: tracked.idempotencyKey });
+      assert.equal(action.state, "CHALLENGE_REQUIRED");
+      const webhook = (action.deliveries ?? []).find((d) => d.channel === "webhook" && d.challengeId === challengeId);
+      assert.ok(webhook, JSON.stringify(action));
+      return webhook;
+    });
+    assert.equal(delivered.status, "accepted");
+    assert.equal(delivered.done, true);
+
     const answered = await user.device.updatePushChallenge(challengeId, true);
     assert.equal(answered.status, 200, answered.text);
   });

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.messaging.ChallengeEventPublisher;
+import dev.countersign.challenge.service.KeyReplica;
 import dev.countersign.common.event.ChallengeEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -29,8 +30,9 @@ public class FailingChallengeEventPublisher extends ChallengeEventPublisher {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger sent = new AtomicInteger();
 
-    public FailingChallengeEventPublisher(@Channel(CHANNEL) MutinyEmitter<ChallengeEvent> emitter, ObjectMapper json) {
-        super(emitter, json);
+    public FailingChallengeEventPublisher(@Channel(CHANNEL) MutinyEmitter<ChallengeEvent> emitter, ObjectMapper json,
+            KeyReplica replica) {
+        super(emitter, json, replica);
     }
 
     /** The next {@code count} sends fail; 0 lets every send through again. */

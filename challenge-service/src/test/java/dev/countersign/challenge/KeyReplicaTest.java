@@ -117,7 +117,7 @@ class KeyReplicaTest {
 
     private static CredentialEvent withExpiry(CredentialEvent e, Instant expiresAt) {
         return new CredentialEvent(e.eventId(), e.type(), e.tenantId(), e.credentialId(), e.version(), e.userId(),
-                e.kind(), e.publicKey(), e.occurredAt(), expiresAt);
+                e.kind(), e.publicKey(), e.occurredAt(), e.devicePlatform(), e.pushToken(), expiresAt);
     }
 
     @Test
@@ -152,9 +152,9 @@ class KeyReplicaTest {
     void unreadableEventsAreSkippedAndLaterOnesStillApplied() {
         DevicePublicKey key = TestCredentials.newKey();
         produce(new CredentialEvent(UUID.randomUUID().toString(), CredentialEvent.ADDED, TENANT, "c-" + UUID.randomUUID(),
-                1, user(), "no-such-kind", key.spkiBase64(), Instant.now(), null),
+                1, user(), "no-such-kind", key.spkiBase64(), Instant.now(), null, null, null),
                 new CredentialEvent(UUID.randomUUID().toString(), CredentialEvent.ADDED, TENANT, "c-" + UUID.randomUUID(),
-                        1, user(), "push", "not base64 of a key", Instant.now(), null));
+                        1, user(), "push", "not base64 of a key", Instant.now(), null, null, null));
         TestCredentials.produceRaw("not json at all");
         awaitApplied();
     }

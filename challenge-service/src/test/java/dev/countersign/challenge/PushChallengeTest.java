@@ -707,7 +707,7 @@ class PushChallengeTest {
                 key(phone), now);
         TestCredentials.produce(new CredentialEvent(added.eventId(), added.type(), added.tenantId(),
                 added.credentialId(), added.version(), added.userId(), added.kind(), added.publicKey(),
-                added.occurredAt(), now.plus(Duration.ofMinutes(1))));
+                added.occurredAt(), null, null, now.plus(Duration.ofMinutes(1))));
         await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.credentialIdsOf(TENANT, userId, PUSH)
                 .await().indefinitely().size() == 1);
         Tracked tracked = track(userId);
@@ -721,7 +721,7 @@ class PushChallengeTest {
 
         TestCredentials.produce(new CredentialEvent(UUID.randomUUID().toString(), CredentialEvent.UPDATED, TENANT,
                 credentialId, 2, userId, "push", key(phone).spkiBase64(), now.plus(Duration.ofMinutes(2)),
-                now.plus(Duration.ofDays(90))));
+                null, null, now.plus(Duration.ofDays(90))));
         await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.find(TENANT, PUSH, key(phone))
                 .await().indefinitely().isPresent());
         DeviceResponse approved = phone.updateChallenge(PUSH, challengeId, true, null);

@@ -49,7 +49,14 @@ final class TestCredentials {
     static CredentialEvent event(String type, String tenantId, String credentialId, long version, String userId,
             String kind, DevicePublicKey key, Instant occurredAt) {
         return new CredentialEvent(UUID.randomUUID().toString(), type, tenantId, credentialId, version, userId, kind,
-                key.spkiBase64(), occurredAt, null);
+                key.spkiBase64(), occurredAt, null, null, null);
+    }
+
+    /** With push delivery data (platform, token), as credential-service sends it since issue 5. */
+    static CredentialEvent event(String type, String tenantId, String credentialId, long version, String userId,
+            DevicePublicKey key, Instant occurredAt, String platform, String pushToken) {
+        return new CredentialEvent(UUID.randomUUID().toString(), type, tenantId, credentialId, version, userId, "push",
+                key.spkiBase64(), occurredAt, platform, pushToken, null);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,7 +18,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.Challenge;
+import dev.countersign.challenge.service.KeyReplica;
 import dev.countersign.common.event.ChallengeEvent;
+import dev.countersign.common.event.PushTarget;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -39,17 +42,30 @@ public class ChallengeEventPublisher {
 
     private final MutinyEmitter<ChallengeEvent> emitter;
     private final ObjectMapper json;
+    private final KeyReplica replica;
 
-    public ChallengeEventPublisher(@Channel(CHANNEL) MutinyEmitter<ChallengeEvent> emitter, ObjectMapper json) {
+    public ChallengeEventPublisher(@Channel(CHANNEL) MutinyEmitter<ChallengeEvent> emitter, ObjectMapper json,
+            KeyReplica replica) {
         this.emitter = emitter;
         this.json = json;
+        this.replica = replica;
     }
 
     public Uni<Void> publish(String type, Challenge challenge, Instant occurredAt) {
+        if (ChallengeEvent.PUSH_REQUESTED.equals(type)) {
+            // The devices' addresses as the replica knows them now: a token refreshed or
+            // cleared since the challenge began is honoured by a republish too.
+            return replica.pushTargets(challenge.tenantId(), challenge.userId(), challenge.targetCredentialIds())
+                    .flatMap(targets -> emitter.sendMessage(message(event(type, challenge, occurredAt, targets))));
+        }
         return Uni.createFrom().deferred(() -> emitter.sendMessage(message(event(type, challenge, occurredAt))));
     }
 
     ChallengeEvent event(String type, Challenge challenge, Instant occurredAt) {
+        return event(type, challenge, occurredAt, null);
+    }
+
+    ChallengeEvent event(String type, Challenge challenge, Instant occurredAt, List<PushTarget> targets) {
         String eventId = UUID.nameUUIDFromBytes((challenge.challengeId() + "/" + type + "/" + challenge.version())
                 .getBytes(StandardCharsets.UTF_8)).toString();
         return new ChallengeEvent(eventId, type, challenge.tenantId(), challenge.challengeId(), challenge.version(),
@@ -57,7 +73,7 @@ public class ChallengeEventPublisher {
                 challenge.targetCredentialIds(), challenge.credentialId().orElse(null),
                 challenge.ipAddress().orElse(null), challenge.userAgent().orElse(null),
                 challenge.deviceId().orElse(null), challenge.custom().map(this::parse).orElse(null),
-                challenge.expiresAt(), occurredAt);
+                challenge.expiresAt(), occurredAt, targets);
     }
 
     private Map<String, Object> parse(String custom) {

@@ -52,7 +52,14 @@ public class CredentialEventConsumer {
                 kind.get(), key.get().spkiBase64(), event.isRemoval(),
                 Optional.ofNullable(event.expiresAt()).map(java.time.Instant::toEpochMilli).orElse(null));
         Optional<Long> occurredAt = Optional.ofNullable(event.occurredAt()).map(java.time.Instant::toEpochMilli);
-        return replica.apply(change, key.get().fingerprint(), occurredAt.or(() -> Optional.of(0L)))
+        Uni<Void> applied = replica.apply(change, key.get().fingerprint(), occurredAt.or(() -> Optional.of(0L)));
+        if (kind.get() == CredentialKind.PUSH) {
+            // Where push delivery reaches the device; a removal or a cleared token leaves no address.
+            applied = applied.flatMap(done -> replica.applyPushTarget(event.tenantId(), event.userId(),
+                    event.credentialId(), event.version(), event.devicePlatform(),
+                    event.isRemoval() ? null : event.pushToken()));
+        }
+        return applied
                 // Redis briefly away: retry rather than stop the channel; the scripts make retries harmless.
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10);
     }

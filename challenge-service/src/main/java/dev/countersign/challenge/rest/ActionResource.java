@@ -24,6 +24,7 @@ import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.challenge.store.DeliveryResultStore;
 import io.smallrye.mutiny.Uni;
 
 /** Server API: track an action and look it up (§5.1, §5.4). */
@@ -35,11 +36,14 @@ public class ActionResource {
     private final ActionService actions;
     private final CurrentCaller caller;
     private final ObjectMapper json;
+    private final DeliveryResultStore deliveries;
 
-    public ActionResource(ActionService actions, CurrentCaller caller, ObjectMapper json) {
+    public ActionResource(ActionService actions, CurrentCaller caller, ObjectMapper json,
+            DeliveryResultStore deliveries) {
         this.actions = actions;
         this.caller = caller;
         this.json = json;
+        this.deliveries = deliveries;
     }
 
     @POST
@@ -54,10 +58,12 @@ public class ActionResource {
     @Path("{idempotencyKey}")
     public Uni<ActionResponse> get(@PathParam("userId") String userId, @PathParam("action") String action,
             @PathParam("idempotencyKey") String idempotencyKey) {
-        return actions.get(caller.get().tenantId(), userId, action, idempotencyKey)
-                .map(found -> new ActionResponse(found.state().name(), WireTime.format(found.stateUpdatedAt()),
+        String tenantId = caller.get().tenantId();
+        return actions.get(tenantId, userId, action, idempotencyKey)
+                .flatMap(found -> deliveries.of(tenantId, idempotencyKey)
+                        .map(results -> new ActionResponse(found.state().name(), WireTime.format(found.stateUpdatedAt()),
                         WireTime.format(found.createdAt()), found.verificationMethod().orElse(null),
-                        java.util.List.of(), java.util.List.of()));
+                        java.util.List.of(), java.util.List.of(), results.isEmpty() ? null : results)));
     }
 
     private TrackCommand command(TrackRequest request) {

@@ -4,7 +4,13 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** Get action (§5.4). No rules engine yet, so {@code rules} and {@code ruleIds} are empty. */
+import dev.countersign.challenge.store.DeliveryResultStore;
+
+/**
+ * Get action (§5.4). No rules engine yet, so {@code rules} and {@code ruleIds} are empty.
+ * {@code deliveries} (Countersign's addition, omitted when none): the push notification's delivery
+ * results, one per challenge, channel and device (docs/notifier-service.md).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ActionResponse(
         String state,
@@ -12,5 +18,6 @@ public record ActionResponse(
         String createdAt,
         String verificationMethod,
         List<Object> rules,
-        List<String> ruleIds) {
+        List<String> ruleIds,
+        List<DeliveryResultStore.Result> deliveries) {
 }

@@ -13,6 +13,7 @@ import dev.countersign.challenge.store.KeyReplicaStore.Change;
 import dev.countersign.challenge.store.KeyReplicaStore.Entry;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.event.PushTarget;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -74,6 +75,17 @@ public class KeyReplica {
         return store.applyToKey(fingerprint, change, occurredAtMillis)
                 .flatMap(written -> store.applyToUser(change))
                 .replaceWithVoid();
+    }
+
+    /** Records a push credential's delivery data (platform, token) from a credential event. */
+    public Uni<Void> applyPushTarget(String tenantId, String userId, String credentialId, long version,
+            String platform, String pushToken) {
+        return store.applyPushTarget(tenantId, userId, credentialId, version, platform, pushToken).replaceWithVoid();
+    }
+
+    /** Where the notifier reaches each of {@code credentialIds} that has a push token. */
+    public Uni<List<PushTarget>> pushTargets(String tenantId, String userId, List<String> credentialIds) {
+        return store.pushTargets(tenantId, userId, credentialIds);
     }
 
     /** A removed or expired credential (until renewed with resetExpiry) answers nothing. */

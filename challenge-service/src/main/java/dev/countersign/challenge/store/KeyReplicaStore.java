@@ -87,6 +87,32 @@ public class KeyReplicaStore {
             return 1
             """;
 
+    /**
+     * ARGV: credentialId, version, pushToken ('' for none: removed, cleared, never had one),
+     * platform. The user's push delivery data, credentialId → JSON {version, platform?,
+     * pushToken?}; the greater or equal version wins (equal: the same change again). A credential
+     * without a token keeps a version-only entry, so an older event replayed later cannot bring a
+     * dead token back. Answers 1 when written, 0 when older.
+     */
+    private static final String APPLY_PUSH_TARGET = """
+            local current = redis.call('HGET', KEYS[1], ARGV[1])
+            if current then
+              local ok, entry = pcall(cjson.decode, current)
+              if ok and type(entry) == 'table' and tonumber(entry.version) and tonumber(entry.version) > tonumber(ARGV[2]) then
+                return 0
+              end
+            end
+            local entry = {version = tonumber(ARGV[2])}
+            if ARGV[3] ~= '' then
+              entry.pushToken = ARGV[3]
+              entry.platform = ARGV[4]
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
+            return 1
+            """;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final ReactiveRedisDataSource redis;
 
     public KeyReplicaStore(ReactiveRedisDataSource redis) {
@@ -99,6 +125,52 @@ public class KeyReplicaStore {
 
     public static String userIndex(String tenantId, String userId) {
         return "cs:{u:" + tenantId + ":" + userId + "}:credentials";
+    }
+
+    /** The user's push delivery data (platform and token per push credential, issue 5). */
+    public static String pushTargets(String tenantId, String userId) {
+        return "cs:{u:" + tenantId + ":" + userId + "}:push-targets";
+    }
+
+    /**
+     * Records where a push credential's device is reached, as of {@code version}; a null or blank
+     * token (removed, cleared after the provider reported it dead) leaves no address.
+     */
+    public Uni<Boolean> applyPushTarget(String tenantId, String userId, String credentialId, long version,
+            String platform, String pushToken) {
+        boolean reachable = pushToken != null && !pushToken.isBlank() && platform != null && !platform.isBlank();
+        return redis.execute("EVAL", APPLY_PUSH_TARGET, "1", pushTargets(tenantId, userId), credentialId,
+                        Long.toString(version), reachable ? pushToken : "",
+                        reachable ? platform.strip().toLowerCase(java.util.Locale.ROOT) : "")
+                .map(reply -> reply.toInteger() == 1);
+    }
+
+    /** Platform and token of those of {@code credentialIds} that have one, in the given order. */
+    public Uni<List<dev.countersign.common.event.PushTarget>> pushTargets(String tenantId, String userId,
+            List<String> credentialIds) {
+        if (credentialIds == null || credentialIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return redis.hash(String.class).hmget(pushTargets(tenantId, userId), credentialIds.toArray(String[]::new))
+                .map(values -> {
+                    List<dev.countersign.common.event.PushTarget> targets = new ArrayList<>();
+                    for (String credentialId : credentialIds) {
+                        String value = values == null ? null : values.get(credentialId);
+                        if (value == null) {
+                            continue;
+                        }
+                        try {
+                            var entry = JSON.readTree(value);
+                            if (entry.hasNonNull("pushToken") && entry.hasNonNull("platform")) {
+                                targets.add(new dev.countersign.common.event.PushTarget(credentialId,
+                                        entry.get("platform").asText(), entry.get("pushToken").asText()));
+                            }
+                        } catch (java.io.IOException e) {
+                            // Written only by the script above; unreadable means no address to use.
+                        }
+                    }
+                    return targets;
+                });
     }
 
     /** Applies one change to the key entry; true when it was newer than what the replica held. */

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param kind {@code push}, {@code qr-code} or {@code in-app}
  * @param targetCredentialIds the credentials a push challenge was sent to
  * @param credentialId the credential that claimed, approved or rejected it, if any
+ * @param targets on {@code push.requested}: where each target credential's device is reached
+ *        (platform and push token; only those with a token); null on every other type
  */
 public record ChallengeEvent(
         String eventId,
@@ -32,7 +34,8 @@ public record ChallengeEvent(
         String deviceId,
         Map<String, Object> custom,
         Instant expiresAt,
-        Instant occurredAt) {
+        Instant occurredAt,
+        List<PushTarget> targets) {
 
     public static final String CREATED = "challenge.created";
     public static final String CLAIMED = "challenge.claimed";
@@ -40,6 +43,15 @@ public record ChallengeEvent(
     public static final String REJECTED = "challenge.rejected";
     public static final String EXPIRED = "challenge.expired";
     public static final String PUSH_REQUESTED = "push.requested";
+
+    /** Without push targets: every type but {@code push.requested}. */
+    public ChallengeEvent(String eventId, String type, String tenantId, String challengeId, long version, String kind,
+            String userId, String actionCode, String idempotencyKey, List<String> targetCredentialIds,
+            String credentialId, String ipAddress, String userAgent, String deviceId, Map<String, Object> custom,
+            Instant expiresAt, Instant occurredAt) {
+        this(eventId, type, tenantId, challengeId, version, kind, userId, actionCode, idempotencyKey,
+                targetCredentialIds, credentialId, ipAddress, userAgent, deviceId, custom, expiresAt, occurredAt, null);
+    }
 
     /** The CloudEvents {@code type} attribute: {@code dev.countersign.challenge.approved} and so on. */
     public String cloudEventType() {

@@ -43,6 +43,12 @@ public class CredentialRepository implements PanacheRepositoryBase<Credential, U
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    public Uni<Credential> findActiveForUpdate(String tenantId, UUID id) {
+        return find("id = :id and tenantId = :tenant and removedAt is null",
+                Parameters.with("id", id).and("tenant", tenantId))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
     public Uni<Long> countActiveOfUser(String tenantId, String userId) {
         return count("tenantId = :tenant and userId = :user and removedAt is null",
                 Parameters.with("tenant", tenantId).and("user", userId));

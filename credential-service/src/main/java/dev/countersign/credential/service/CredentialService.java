@@ -88,11 +88,8 @@ public class CredentialService {
                         .onItem().ifNull().failWith(() -> new ApiException(ErrorCode.INVALID_REQUEST,
                                 "The public key was changed concurrently; retry"))
                         .map(existing -> new Enrolment(ownedBy(existing, token.userId()), false)))
-                .invoke(enrolment -> {
-                    if (enrolment.created()) {
-                        relayer.kick();
-                    }
-                });
+                // Also for a known key: its push token may just have been refreshed.
+                .invoke(enrolment -> relayer.kick());
     }
 
     @WithTransaction
@@ -116,7 +113,7 @@ public class CredentialService {
         return credentials.lockUser(tenantId, userId)
                 .chain(() -> credentials.findActiveByKey(tenantId, kind, key.spkiBase64()))
                 .chain(existing -> existing != null
-                        ? Uni.createFrom().item(new Enrolment(ownedBy(existing, userId), false))
+                        ? refreshPushToken(ownedBy(existing, userId), device)
                         : credentials.countActiveOfUser(tenantId, userId).chain(active -> {
                             // An enrolled user's token must say it may add another device (§5.1),
                             // so a stolen track token cannot quietly add the thief's phone.
@@ -250,6 +247,63 @@ public class CredentialService {
         return outbox.append(event(CredentialEvent.UPDATED, credential, now)).replaceWith(credential);
     }
 
+    /**
+     * The same key enrolled again with a push token it did not have (newer SDKs send it, wire §7.2;
+     * an app whose token was reported unregistered gets a new one): the token is stored and
+     * announced as {@code credential.updated}, so push delivery uses it. Anything else: unchanged.
+     */
+    private Uni<Enrolment> refreshPushToken(Credential existing, DeviceDetails device) {
+        String token = device.pushToken();
+        if (token == null || token.isBlank() || token.equals(existing.pushToken)) {
+            return Uni.createFrom().item(new Enrolment(existing, false));
+        }
+        existing.pushToken = token;
+        if (existing.devicePlatform == null) {
+            existing.devicePlatform = device.devicePlatform();
+        }
+        existing.version++;
+        return outbox.append(event(CredentialEvent.UPDATED, existing, now()))
+                .replaceWith(new Enrolment(existing, false));
+    }
+
+    /**
+     * A push provider reported the credential's device token dead (APNs 410 / BadDeviceToken, FCM
+     * UNREGISTERED): the token is cleared and {@code credential.updated} announced, so no push goes
+     * to it again. Only when the stored token is still the one reported ({@code tokenSha256}, hex):
+     * a token the device replaced meanwhile is left alone. Answers whether the credential changed.
+     */
+    public Uni<Boolean> markPushTokenUnregistered(String tenantId, UUID credentialId, String tokenSha256) {
+        return markPushTokenUnregisteredInTransaction(tenantId, credentialId, tokenSha256)
+                .invoke(changed -> {
+                    if (changed) {
+                        relayer.kick();
+                    }
+                });
+    }
+
+    @WithTransaction
+    Uni<Boolean> markPushTokenUnregisteredInTransaction(String tenantId, UUID credentialId, String tokenSha256) {
+        return credentials.findActiveForUpdate(tenantId, credentialId).chain(credential -> {
+            if (credential == null || credential.pushToken == null
+                    || (tokenSha256 != null && !tokenSha256.equalsIgnoreCase(sha256Hex(credential.pushToken)))) {
+                return Uni.createFrom().item(false);
+            }
+            credential.pushToken = null;
+            credential.version++;
+            return outbox.append(event(CredentialEvent.UPDATED, credential, now())).replaceWith(true);
+        });
+    }
+
+    /** The hex SHA-256 of a push token, as delivery events name the token they were about. */
+    public static String sha256Hex(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The caller tenant's active credential for this key; unknown and removed answer alike (decisions §8). */
     @WithSession
     public Uni<Credential> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
@@ -315,7 +369,7 @@ public class CredentialService {
     private static CredentialEvent event(String type, Credential credential, Instant at) {
         return new CredentialEvent(UUID.randomUUID().toString(), type, credential.tenantId, credential.id.toString(),
                 credential.version, credential.userId, credential.kind, credential.publicKey, at,
-                credential.expiresAt);
+                credential.devicePlatform, credential.pushToken, credential.expiresAt);
     }
 
     private static Credential ownedBy(Credential existing, String userId) {

@@ -20,6 +20,17 @@ public interface NotifierConfig {
     /** FCM HTTP v1; the channel is off unless a service account is set. */
     Fcm fcm();
 
+    /** What APNs/FCM notifications show. */
+    Push push();
+
+    interface Push {
+
+        /** The alert's title; with neither title nor body the push is silent (data only). */
+        Optional<String> title();
+
+        Optional<String> body();
+    }
+
     interface Webhook {
 
         /** The envelope's {@code source} (wire §5.7 has Authsignal's URL there). */

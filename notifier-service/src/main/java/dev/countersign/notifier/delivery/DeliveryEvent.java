@@ -3,18 +3,27 @@ package dev.countersign.notifier.delivery;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One delivery attempt on {@code delivery-events} (Kafka key = challenge id), for the delivery
  * results of the Server API. Never carries the webhook URL, its secret or a token.
  *
  * @param pushEventId the {@code push.requested} event this delivers
- * @param channel {@code webhook} (APNs and FCM later)
- * @param credentialIds the push credentials the challenge targets
+ * @param channel {@code webhook}, {@code apns} or {@code fcm}
+ * @param credentialIds the push credentials the challenge targets (webhook); the one device (APNs/FCM)
  * @param attempt 1-based
- * @param status {@code accepted} (the receiver answered 2xx) or {@code failed}
- * @param httpStatus the receiver's status, null when none came (network error, timeout)
- * @param reason why it failed, null when accepted
+ * @param status {@code sent} (APNs/FCM: handed to the provider, answer pending), {@code accepted}
+ *        (2xx), {@code rejected} (the provider refused; not retried), {@code unregistered} (the
+ *        device token is dead) or {@code failed} (with {@code reason}; retried unless final)
+ * @param httpStatus the receiver's or provider's status, null when none came (network error, timeout)
+ * @param reason why it failed, null when accepted or sent
  * @param finalAttempt true when no further attempt follows (accepted, not retryable, or the last)
+ * @param credentialId APNs/FCM: the device's credential; null for the webhook
+ * @param idempotencyKey the action the challenge belongs to (delivery results on the Server API)
+ * @param userId the action's user
+ * @param pushTokenSha256 APNs/FCM: hex SHA-256 of the device token the provider answered about
+ *        (credential-service clears that token on {@code unregistered}); never the token itself
  */
 public record DeliveryEvent(
         String eventId,
@@ -29,12 +38,17 @@ public record DeliveryEvent(
         Integer httpStatus,
         String reason,
         boolean finalAttempt,
-        Instant occurredAt) {
+        Instant occurredAt,
+        String credentialId,
+        String idempotencyKey,
+        String userId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String pushTokenSha256) {
 
     public static final String TYPE = "delivery";
     public static final String ACCEPTED = "accepted";
     public static final String FAILED = "failed";
     public static final String WEBHOOK = "webhook";
+    public static final String SENT = "sent";
 
     /** The CloudEvents {@code type}: {@code dev.countersign.delivery}. */
     public String cloudEventType() {

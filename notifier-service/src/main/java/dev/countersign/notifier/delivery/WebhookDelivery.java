@@ -115,7 +115,8 @@ public class WebhookDelivery {
                 DeliveryEvent.TYPE, event.tenantId(), event.challengeId(), event.eventId(), DeliveryEvent.WEBHOOK,
                 event.targetCredentialIds() == null ? List.of() : event.targetCredentialIds(), attempt,
                 result.accepted() ? DeliveryEvent.ACCEPTED : DeliveryEvent.FAILED, result.status(),
-                result.accepted() ? null : result.reason(), last, now());
+                result.accepted() ? null : result.reason(), last, now(), null, event.idempotencyKey(),
+                event.userId(), null);
         // A result that cannot be recorded must not hold up or repeat the delivery itself.
         return deliveryEvents.publish(delivery)
                 .onFailure().invoke(failure -> LOG.warnf("Delivery event %s not published: %s", delivery.eventId(),
@@ -126,8 +127,14 @@ public class WebhookDelivery {
     private Uni<Void> deadLetter(ChallengeEvent event, int attempts, Result result) {
         LOG.warnf("Webhook for push %s failed after %d tries (%s); dead-lettered", event.challengeId(), attempts,
                 result.reason());
-        DeadLetter letter = new DeadLetter(event, DeliveryEvent.WEBHOOK, result.reason(), attempts, result.status(),
-                now());
+        // Without the devices' targets: a replay of this letter is about the webhook, and the push
+        // tokens have no business in it (the devices' own letters carry their one target).
+        ChallengeEvent withoutTargets = new ChallengeEvent(event.eventId(), event.type(), event.tenantId(),
+                event.challengeId(), event.version(), event.kind(), event.userId(), event.actionCode(),
+                event.idempotencyKey(), event.targetCredentialIds(), event.credentialId(), event.ipAddress(),
+                event.userAgent(), event.deviceId(), event.custom(), event.expiresAt(), event.occurredAt());
+        DeadLetter letter = new DeadLetter(withoutTargets, DeliveryEvent.WEBHOOK, result.reason(), attempts,
+                result.status(), now());
         return deadLetters.publish(letter)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(DEAD_LETTER_TRIES)
                 .onFailure().invoke(failure -> LOG.errorf(failure, "Dead letter for push %s lost", event.challengeId()))

@@ -7,11 +7,13 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import dev.countersign.common.event.ChallengeEvent;
+import dev.countersign.notifier.delivery.ChannelDelivery;
 import dev.countersign.notifier.delivery.WebhookDelivery;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Delivers {@code push.requested} from {@code challenge-events}; every other type is ignored. The
+ * Delivers {@code push.requested} from {@code challenge-events} — the webhook and the devices'
+ * APNs/FCM notifications side by side; every other type is ignored. The
  * consumer group is shared by all replicas (each push is delivered by one of them), and a
  * record is acknowledged — its offset committed — only once its delivery finished: accepted,
  * or handed to the dead-letter topic.
@@ -24,9 +26,11 @@ public class PushRequestedConsumer {
     private static final Logger LOG = Logger.getLogger(PushRequestedConsumer.class);
 
     private final WebhookDelivery webhooks;
+    private final ChannelDelivery devices;
 
-    public PushRequestedConsumer(WebhookDelivery webhooks) {
+    public PushRequestedConsumer(WebhookDelivery webhooks, ChannelDelivery devices) {
         this.webhooks = webhooks;
+        this.devices = devices;
     }
 
     @Incoming(CHANNEL)
@@ -39,6 +43,7 @@ public class PushRequestedConsumer {
             LOG.warnf("Skipping unusable push.requested (partition %d, offset %d)", record.partition(), record.offset());
             return Uni.createFrom().voidItem();
         }
-        return webhooks.deliver(event);
+        // Independent of each other: a slow webhook receiver does not hold up the phones.
+        return Uni.join().all(webhooks.deliver(event), devices.deliver(event)).andCollectFailures().replaceWithVoid();
     }
 }

@@ -146,6 +146,16 @@ public final class TestDevice {
         return post(credentialPath(kind), "Bearer " + trackToken, body);
     }
 
+    /** §3.2 add credential with the newer SDKs' {@code pushToken} (wire §7.2: Android 3.8.1, iOS 2.7.1). */
+    public DeviceResponse addCredential(CredentialKind kind, String trackToken, String pushToken) {
+        WireJson body = WireJson.object()
+                .put("publicKey", publicKey(kind))
+                .put("deviceName", profile.deviceName())
+                .put("devicePlatform", profile.devicePlatform())
+                .put("pushToken", pushToken);
+        return post(credentialPath(kind), "Bearer " + trackToken, body);
+    }
+
     /** §3.1 get credential by {@code ?publicKey=}. */
     public DeviceResponse getCredential(CredentialKind kind) {
         return get(credentialPath(kind) + "?publicKey=" + publicKeyQueryValue(kind), basicAuthorization());

@@ -119,6 +119,10 @@ public final class CountersignStack implements AutoCloseable {
                 env.put(tenantVariable("WEBHOOK_SECRET"), secrets.secretKey());
             });
         }
+        if (service == CountersignService.NOTIFIER) {
+            // APNs / FCM (keys included) through the environment as well, as given.
+            env.putAll(settings.pushChannels());
+        }
         return env;
     }
 

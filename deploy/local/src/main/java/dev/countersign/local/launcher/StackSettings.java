@@ -4,6 +4,10 @@ import static dev.countersign.local.infra.InfrastructureSettings.setting;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.countersign.local.infra.InfrastructureSettings;
@@ -15,8 +19,11 @@ import dev.countersign.local.infra.InfrastructureSettings;
  * origins, comma-separated, allowed to call the Client API for that tenant), {@code COUNTERSIGN_HOME} (the project
  * checkout holding the packaged services), {@code COUNTERSIGN_LOG_DIR} (service logs; default in
  * the run directory), {@code COUNTERSIGN_WEBHOOK_URL} (where the notifier sends the demo tenant's
- * signed {@code push.created} webhook; unset: no webhook) and the infrastructure addresses of
- * {@link InfrastructureSettings}.
+ * signed {@code push.created} webhook; unset: no webhook), the notifier's APNs / FCM channels
+ * ({@link #PUSH_CHANNEL_VARIABLES}, passed to the notifier as they are; none set: no channel) and
+ * the infrastructure addresses of {@link InfrastructureSettings}.
+ *
+ * @param pushChannels the notifier's {@code COUNTERSIGN_NOTIFIER_APNS_* / _FCM_* / _PUSH_*} environment
  */
 public record StackSettings(
         int edgePort,
@@ -25,7 +32,33 @@ public record StackSettings(
         Path projectRoot,
         Optional<Path> logDir,
         Optional<String> webhookUrl,
-        InfrastructureSettings infrastructure) {
+        InfrastructureSettings infrastructure,
+        Map<String, String> pushChannels) {
+
+    /**
+     * The notifier's APNs and FCM settings the run command passes on (docs/notifier-service.md):
+     * each read from the variable or the system property of the same key
+     * ({@code COUNTERSIGN_NOTIFIER_APNS_TEAM_ID} / {@code countersign.notifier.apns.team-id}).
+     * APNs: the p8 key ({@code SIGNING_KEY} PEM text or {@code SIGNING_KEY_PATH}), {@code TEAM_ID},
+     * {@code KEY_ID}, {@code TOPIC}, {@code PRODUCTION}, and for another server (a mock) {@code HOST},
+     * {@code PORT}, {@code TRUSTED_CERTIFICATES_PATH}; FCM: {@code SERVICE_ACCOUNT} (JSON text) or
+     * {@code SERVICE_ACCOUNT_PATH}, {@code PROJECT_ID}, {@code TOKEN_URI}, {@code BASE_URL}; the
+     * notification's {@code PUSH_TITLE} / {@code PUSH_BODY}.
+     */
+    public static final List<String> PUSH_CHANNEL_VARIABLES = List.of(
+            "COUNTERSIGN_NOTIFIER_APNS_SIGNING_KEY", "COUNTERSIGN_NOTIFIER_APNS_SIGNING_KEY_PATH",
+            "COUNTERSIGN_NOTIFIER_APNS_TEAM_ID", "COUNTERSIGN_NOTIFIER_APNS_KEY_ID", "COUNTERSIGN_NOTIFIER_APNS_TOPIC",
+            "COUNTERSIGN_NOTIFIER_APNS_PRODUCTION", "COUNTERSIGN_NOTIFIER_APNS_HOST", "COUNTERSIGN_NOTIFIER_APNS_PORT",
+            "COUNTERSIGN_NOTIFIER_APNS_TRUSTED_CERTIFICATES_PATH", "COUNTERSIGN_NOTIFIER_FCM_SERVICE_ACCOUNT",
+            "COUNTERSIGN_NOTIFIER_FCM_SERVICE_ACCOUNT_PATH", "COUNTERSIGN_NOTIFIER_FCM_PROJECT_ID",
+            "COUNTERSIGN_NOTIFIER_FCM_TOKEN_URI", "COUNTERSIGN_NOTIFIER_FCM_BASE_URL",
+            "COUNTERSIGN_NOTIFIER_PUSH_TITLE", "COUNTERSIGN_NOTIFIER_PUSH_BODY");
+
+    /** Without push channels (the settings before issue 5). */
+    public StackSettings(int edgePort, String tenantId, Optional<String> allowedOrigins, Path projectRoot,
+            Optional<Path> logDir, Optional<String> webhookUrl, InfrastructureSettings infrastructure) {
+        this(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure, Map.of());
+    }
 
     public static StackSettings fromEnvironment() {
         return new StackSettings(
@@ -35,15 +68,38 @@ public record StackSettings(
                 setting("COUNTERSIGN_HOME", "countersign.project-root").map(Path::of).orElseGet(StackSettings::findProjectRoot),
                 setting("COUNTERSIGN_LOG_DIR", "countersign.log-dir").map(Path::of),
                 setting("COUNTERSIGN_WEBHOOK_URL", "countersign.webhook-url").filter(url -> !url.isBlank()),
-                InfrastructureSettings.fromEnvironment());
+                InfrastructureSettings.fromEnvironment(),
+                pushChannelsFromEnvironment());
+    }
+
+    private static Map<String, String> pushChannelsFromEnvironment() {
+        Map<String, String> channels = new LinkedHashMap<>();
+        for (String variable : PUSH_CHANNEL_VARIABLES) {
+            // COUNTERSIGN_NOTIFIER_APNS_TEAM_ID → countersign.notifier.apns.team-id
+            String[] parts = variable.toLowerCase(Locale.ROOT).split("_", 4);
+            String property = parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3].replace('_', '-');
+            setting(variable, property).ifPresent(value -> channels.put(variable, value));
+        }
+        return Map.copyOf(channels);
+    }
+
+    /** With these notifier push-channel variables instead (tests: a mock APNs and a local FCM). */
+    public StackSettings withPushChannels(Map<String, String> variables) {
+        if (!PUSH_CHANNEL_VARIABLES.containsAll(variables.keySet())) {
+            throw new IllegalArgumentException("Not a push channel setting: " + variables.keySet());
+        }
+        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+                Map.copyOf(variables));
     }
 
     public StackSettings withEdgePort(int port) {
-        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure);
+        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+                pushChannels);
     }
 
     public StackSettings withWebhookUrl(String url) {
-        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure);
+        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure,
+                pushChannels);
     }
 
     /** The nearest directory, from here upwards, that holds the service modules. */

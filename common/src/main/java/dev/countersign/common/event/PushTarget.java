@@ -1,0 +1,19 @@
+package dev.countersign.common.event;
+
+/**
+ * Where the notifier reaches one target device of a push challenge ({@code push.requested}).
+ *
+ * @param platform {@code ios} (APNs) or {@code android} (FCM), as the device enrolled
+ * @param pushToken the APNs/FCM device token: an address, not a bearer secret, but kept out of
+ *        log lines, delivery events and dead-letter reasons all the same
+ */
+public record PushTarget(String credentialId, String platform, String pushToken) {
+
+    public static final String IOS = "ios";
+    public static final String ANDROID = "android";
+
+    @Override
+    public String toString() {
+        return "PushTarget[credentialId=" + credentialId + ", platform=" + platform + "]";
+    }
+}
