@@ -139,6 +139,9 @@ public class ActionService {
         if (!tenant.id().equals(claims.tenantId()) || claims.idempotencyKey() == null) {
             return Uni.createFrom().item(Validation.refused(Validation.INVALID_TOKEN));
         }
+        if (claims.actionCode() == null && claims.type() == TokenType.ACCESS) {
+            return validateUnbound(tenant, claims, actionCode, userId);
+        }
         return actions.find(tenant.id(), claims.idempotencyKey()).map(found -> found
                 .filter(action -> action.belongsTo(tenant.id(), claims.userId(), claims.actionCode()))
                 .map(action -> new Validation(
@@ -147,6 +150,32 @@ public class ActionService {
                                 && userId.map(claims.userId()::equals).orElse(true),
                         Optional.of(action), Optional.empty()))
                 .orElseGet(() -> Validation.refused(Validation.INVALID_TOKEN)));
+    }
+
+    /**
+     * The access token of an in-app verification that named no action (see
+     * {@code InAppChallengeService}): the first validate naming an action binds the token's action to
+     * it, for good, so one verification never vouches for two different actions; a validate with
+     * another action is then {@code isValid: false}. Without an action it answers the bound code, if
+     * any.
+     */
+    private Uni<Validation> validateUnbound(Tenant tenant, TokenClaims claims, Optional<String> actionCode,
+            Optional<String> userId) {
+        actionCode.ifPresent(ActionService::requireActionCode);
+        return actions.attributes(tenant.id(), claims.idempotencyKey()).flatMap(attributes -> {
+            if (!"1".equals(attributes.get(ActionStore.UNBOUND)) || !tenant.id().equals(attributes.get("tenantId"))
+                    || !claims.userId().equals(attributes.get("userId"))) {
+                return Uni.createFrom().item(Validation.refused(Validation.INVALID_TOKEN));
+            }
+            Uni<Optional<String>> bound = actionCode.isPresent()
+                    ? actions.bindActionCode(tenant.id(), claims.idempotencyKey(), actionCode.get())
+                    : Uni.createFrom().item(Optional.of(attributes.get("actionCode")));
+            return bound.flatMap(code -> actions.find(tenant.id(), claims.idempotencyKey()).map(found -> found
+                    .map(action -> new Validation(action.state() == ActionState.CHALLENGE_SUCCEEDED
+                            && actionCode.map(action.actionCode()::equals).orElse(true)
+                            && userId.map(claims.userId()::equals).orElse(true), Optional.of(action), Optional.empty()))
+                    .orElseGet(() -> Validation.refused(Validation.INVALID_TOKEN))));
+        });
     }
 
     /**

@@ -154,4 +154,31 @@ public class ActionStore {
         /** The action already has a result (or never needed one): nothing changed. */
         ALREADY_DECIDED
     }
+
+    // --- in-app verification without an action (issue 7) ------------------------------------------
+
+    /** The attribute marking an action made by an in-app verification that named no action. */
+    public static final String UNBOUND = "inAppUnbound";
+
+    /**
+     * Binds an unbound in-app action to the first action code a validate names (ARGV[1]): answers
+     * the action code the action has after the call, {@code false} when there is no action.
+     */
+    private static final String BIND = """
+            local code = redis.call('HGET', KEYS[1], 'actionCode')
+            if not code then
+              return false
+            end
+            if code == '' then
+              redis.call('HSET', KEYS[1], 'actionCode', ARGV[1])
+              return ARGV[1]
+            end
+            return code
+            """;
+
+    /** The action code of the action after binding an empty one to {@code actionCode} (see {@link #BIND}). */
+    public Uni<Optional<String>> bindActionCode(String tenantId, String idempotencyKey, String actionCode) {
+        return redis.execute("EVAL", BIND, "1", key(tenantId, idempotencyKey), actionCode)
+                .map(reply -> reply == null ? Optional.<String>empty() : Optional.of(reply.toString()));
+    }
 }
