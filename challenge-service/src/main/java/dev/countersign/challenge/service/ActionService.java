@@ -152,6 +152,47 @@ public class ActionService {
                 .orElseGet(() -> Validation.refused(Validation.INVALID_TOKEN)));
     }
 
+    /** The most actions one query answers (newest first). */
+    public static final int MAX_LISTED_ACTIONS = 1000;
+
+    /**
+     * The user's actions (§5.4 query): created at or after {@code fromDate} (default: as far back
+     * as actions are kept), of one of {@code codes} (none = all), in {@code state} (absent = any).
+     */
+    public Uni<List<Action>> list(String tenantId, String userId, Optional<Instant> fromDate, List<String> codes,
+            Optional<ActionState> state) {
+        return actions.listForUser(tenantId, userId, fromDate.orElse(Instant.EPOCH), MAX_LISTED_ACTIONS)
+                .map(found -> found.stream()
+                        .filter(action -> codes.isEmpty() || codes.contains(action.actionCode()))
+                        .filter(action -> state.map(action.state()::equals).orElse(true))
+                        .toList());
+    }
+
+    /**
+     * A review decision on an action (§5.4 PATCH): only the review states may be set, a result
+     * ({@code REVIEW_SUCCEEDED}/{@code REVIEW_FAILED}) only on an action whose review is required.
+     * Challenge states stay the challenges' to set, so a PATCH never makes a token validate.
+     */
+    public Uni<Action> review(String tenantId, String userId, String actionCode, String idempotencyKey,
+            ActionState target) {
+        if (target != ActionState.REVIEW_REQUIRED && target != ActionState.REVIEW_SUCCEEDED
+                && target != ActionState.REVIEW_FAILED) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST,
+                    "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED");
+        }
+        return get(tenantId, userId, actionCode, idempotencyKey)
+                .flatMap(action -> actions.review(tenantId, idempotencyKey, target, Instant.ofEpochMilli(clock.millis())))
+                .flatMap(refused -> {
+                    if (refused.isPresent()) {
+                        throw refused.get().equals("missing")
+                                ? new ApiException(ErrorCode.NOT_FOUND, "No such action")
+                                : new ApiException(ErrorCode.INVALID_REQUEST,
+                                        "The action is " + refused.get() + "; it cannot become " + target);
+                    }
+                    return get(tenantId, userId, actionCode, idempotencyKey);
+                });
+    }
+
     /**
      * The access token of an in-app verification that named no action (see
      * {@code InAppChallengeService}): the first validate naming an action binds the token's action to
