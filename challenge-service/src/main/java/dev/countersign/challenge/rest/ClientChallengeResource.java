@@ -23,7 +23,9 @@ import io.smallrye.mutiny.Uni;
  * nonce the SDK asks for before an attested add; otherwise (tenant Basic, as the SDKs send it for
  * in-app, or a track token with an action) it starts an in-app verification.
  */
-@Path("/v1/client/challenge")
+// At /v1/client like the push and QR resources: classes at a longer prefix would hide their
+// /v1/client/challenge/{push,qr-code} methods (JAX-RS picks the class first).
+@Path("/v1/client")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth({AuthScheme.TENANT, AuthScheme.BEARER})
 public class ClientChallengeResource {
@@ -37,6 +39,7 @@ public class ClientChallengeResource {
     }
 
     @POST
+    @Path("challenge")
     public Uni<ClientChallengeResponse> create(ClientChallengeRequest body) {
         Caller current = caller.get();
         // An empty body is the SDK's {} for "no action".

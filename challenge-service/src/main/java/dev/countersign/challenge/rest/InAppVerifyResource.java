@@ -24,7 +24,7 @@ import io.smallrye.mutiny.Uni;
  * {@code /v1/client/verify/device} (§7.1), whose {@code device} credential may be stored as either
  * device kind: the same service, only the kinds looked up differ.
  */
-@Path("/v1/client/verify")
+@Path("/v1/client") // as ClientChallengeResource: beside verify/push and verify/qr-code
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth({AuthScheme.TENANT, AuthScheme.BEARER})
 public class InAppVerifyResource {
@@ -38,13 +38,13 @@ public class InAppVerifyResource {
     }
 
     @POST
-    @Path("in-app")
+    @Path("verify/in-app")
     public Uni<InAppVerifyResponse> verifyInApp(InAppVerifyRequest body) {
         return verify(body, List.of(CredentialKind.IN_APP));
     }
 
     @POST
-    @Path("device")
+    @Path("verify/device")
     public Uni<InAppVerifyResponse> verifyDevice(InAppVerifyRequest body) {
         return verify(body, List.of(CredentialKind.IN_APP, CredentialKind.QR_CODE));
     }

@@ -142,7 +142,8 @@ public class InAppChallengeService {
         });
     }
 
-    private Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key, List<CredentialKind> kinds) {
+    /** The active credential of this key among {@code kinds} (in that order), else 404 invalid_credential. */
+    public Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key, List<CredentialKind> kinds) {
         Uni<Optional<ReplicaCredential>> found = Uni.createFrom().item(Optional.empty());
         for (CredentialKind kind : kinds) {
             found = found.flatMap(previous -> previous.isPresent() ? Uni.createFrom().item(previous)
