@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.service.KeyReplica;
+import dev.countersign.challenge.store.ChallengeStore;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
@@ -69,6 +70,9 @@ class InAppChallengeTest {
 
     @Inject
     MutableClock clock;
+
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
 
     @AfterEach
     void resetClock() {
@@ -291,6 +295,27 @@ class InAppChallengeTest {
 
         assertThat(late.status()).as(late.toString()).isEqualTo(410);
         assertThat(late.text("errorCode")).isEqualTo("challenge_expired");
+    }
+
+    @Test
+    void unusedChallengeIsExpiredBySweeperWithChallengeExpiredEvent() throws Exception {
+        TestDevice device = device(DeviceProfile.ANDROID_3_8);
+        enrol(user(), device);
+        String challengeId = challenge(device, "signIn");
+
+        clock.advance(Duration.ofMinutes(3));
+        await().atMost(Duration.ofSeconds(15)).until(() -> "expired".equals(
+                redis.hash(String.class).hget(ChallengeStore.key(challengeId), "state")));
+
+        List<ConsumerRecord<String, String>> events = awaitTypes(challengeId, "challenge.created",
+                "challenge.expired");
+        JsonNode created = JSON.readTree(events.stream()
+                .filter(record -> type(record).equals("dev.countersign.challenge.created")).findFirst().orElseThrow()
+                .value());
+        assertThat(created.get("kind").asText()).isEqualTo("in-app");
+        assertThat(created.path("userId").isNull() || created.path("userId").isMissingNode()).isTrue();
+        DeviceResponse late = verify(Route.IN_APP, device, challengeId);
+        assertThat(late.status()).isEqualTo(410);
     }
 
     @ParameterizedTest

@@ -99,9 +99,9 @@ public class InAppChallengeService {
         action.ifPresent(ActionService::requireActionCode);
         Instant now = now();
         Duration ttl = config.ttl().inApp();
-        // No user, no targets yet: the verifying credential supplies them. The idempotency key is
-        // the one of the action the verification will leave behind.
-        Challenge challenge = new Challenge(UUID.randomUUID().toString(), tenantId, "", KIND, ChallengeState.PENDING,
+        // No user (null, as for an anonymous QR challenge), no targets yet: the verifying credential
+        // supplies them. The idempotency key is the one of the action the verification leaves behind.
+        Challenge challenge = new Challenge(UUID.randomUUID().toString(), tenantId, null, KIND, ChallengeState.PENDING,
                 List.of(), Optional.empty(), action.orElse(""), UUID.randomUUID().toString(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), now, now.plus(ttl), Optional.empty(), List.of(),
                 0, 1);
