@@ -161,6 +161,65 @@ class InAppVerificationTest {
         assertThat(Base64.getUrlDecoder().decode(nonce.text("nonce")).length).isBetween(16, 500);
     }
 
+    // --- the legacy device challenge routes run the QR-code flow -----------------------------------
+
+    enum QrRoute {
+        QR_CODE("/client/user-authenticators/qr-code/challenge"),
+        DEVICE("/client/user-authenticators/device/challenge");
+
+        final String path;
+
+        QrRoute(String path) {
+            this.path = path;
+        }
+    }
+
+    static Stream<Arguments> qrRoutesAndProfiles() {
+        return Stream.of(QrRoute.values()).flatMap(route -> Stream.of(DeviceProfile.values())
+                .map(profile -> Arguments.of(route, profile)));
+    }
+
+    private ServerApi.Answer kiosk(String path, String body) {
+        String basic = "Basic " + Base64.getEncoder().encodeToString(stack.tenantId().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        return new ServerApi(stack.baseUrl(), "unused").sendAs(basic, "POST", path, body);
+    }
+
+    private static DeviceResponse qrCall(QrRoute route, TestDevice device, String suffix, WireJson body) {
+        return device.post(route.path + suffix, device.basicAuthorization(), body);
+    }
+
+    @ParameterizedTest
+    @MethodSource("qrRoutesAndProfiles")
+    void qrClaimAndApproveWorkTheSameOnTheLegacyDeviceRoute(QrRoute route, DeviceProfile profile) {
+        Enrolled phone = enrol(profile, CredentialKind.QR_CODE);
+        ServerApi.Answer created = kiosk("/client/challenge/qr-code", "{\"action\":\"kioskLogin\"}");
+        assertThat(created.status()).as("%s", created).isEqualTo(200);
+        String challengeId = created.text("challengeId");
+        String poll = "{\"challengeId\":\"" + challengeId + "\",\"deviceCode\":\"" + created.text("deviceCode") + "\"}";
+        TestDevice device = phone.device();
+        WireJson signed = WireJson.object().put("publicKey", device.publicKey(CredentialKind.QR_CODE))
+                .put("challengeId", challengeId).put("signature", device.sign(CredentialKind.QR_CODE, challengeId));
+
+        DeviceResponse claimed = qrCall(route, device, "/claim", signed);
+        assertThat(claimed.status()).as("%s", claimed).isEqualTo(200);
+        assertThat(claimed.json().path("success").asBoolean(false)).isTrue();
+        assertThat(kiosk("/client/verify/qr-code", poll).json().path("isClaimed").asBoolean(false)).isTrue();
+
+        DeviceResponse approved = qrCall(route, device, "", WireJson.object()
+                .put("publicKey", device.publicKey(CredentialKind.QR_CODE)).put("challengeId", challengeId)
+                .put("signature", device.sign(CredentialKind.QR_CODE, challengeId)).put("approved", true));
+        assertThat(approved.status()).as("%s", approved).isEqualTo(200);
+        assertThat(approved.json().path("isVerified").asBoolean(false)).isTrue();
+        ServerApi.Answer verified = kiosk("/client/verify/qr-code", poll);
+        assertThat(verified.json().path("isVerified").asBoolean(false)).as("%s", verified).isTrue();
+        ServerApi.Answer valid = validate(verified.text("accessToken"), "kioskLogin");
+        assertThat(valid(valid)).as("%s", valid).isTrue();
+        assertThat(valid.text("userId")).isEqualTo(phone.user());
+
+        assertThat(qrCall(route, device, "/claim", signed).status()).as("second claim").isEqualTo(409);
+    }
+
     // --- revocation: DESIGN's bound of 2 s (p99) ---------------------------------------------------
 
     @Test
