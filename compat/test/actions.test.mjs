@@ -2,7 +2,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { AuthsignalError } from "@authsignal/node";
-import { serverClient, freshUserId } from "./env.mjs";
+import { baseUrl, tenantId, serverClient, freshUserId } from "./env.mjs";
+import { createDevice } from "./device.mjs";
 
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -95,5 +96,34 @@ describe("updateAction", () => {
     assert.ok(error instanceof AuthsignalError, String(error));
     assert.equal(error.statusCode, 404);
     assert.equal(error.errorCode, "not_found");
+  });
+});
+
+describe("validateChallenge of an in-app verification", () => {
+  test("valid for the challenge's action only, listed by queryUserActions as DEVICE", async () => {
+    const client = serverClient();
+    const userId = freshUserId();
+    const device = createDevice({ baseUrl, tenantId });
+    const tracked = await client.track({ userId, action: "enrol", attributes: { scope: "add:authenticators" } });
+    const added = await device.addCredential("in-app", tracked.token);
+    assert.equal(added.status, 200, added.text);
+
+    const verified = await device.verifyInApp("transfer");
+    assert.equal(verified.status, 200, verified.text);
+    assert.equal(verified.json.userId, userId);
+    assert.equal(verified.json.userAuthenticatorId, added.json.userAuthenticatorId);
+
+    const right = await client.validateChallenge({ token: verified.json.token, action: "transfer" });
+    assert.equal(right.isValid, true);
+    assert.equal(right.userId, userId);
+    assert.equal(right.action, "transfer");
+    assert.equal(right.verificationMethod, "DEVICE");
+    const wrong = await client.validateChallenge({ token: verified.json.token, action: "signIn" });
+    assert.equal(wrong.isValid, false);
+
+    const listed = await client.queryUserActions({ userId, actionCodes: ["transfer"] });
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].state, "CHALLENGE_SUCCEEDED");
+    assert.equal(listed[0].verificationMethod, "DEVICE");
   });
 });
