@@ -70,5 +70,16 @@ export function createDevice({ baseUrl, tenantId }) {
         signature: this.signMessage(message),
       });
     },
+    // §3.4 + §3.8: in-app verification with the in-app key (Basic, {"action"} or {}).
+    async verifyInApp(action) {
+      const challenge = await call("POST", "/client/challenge", basic, action ? { action } : {});
+      if (challenge.status !== 200) return challenge;
+      const challengeId = challenge.json.challengeId;
+      return call("POST", "/client/verify/in-app", basic, {
+        challengeId,
+        publicKey,
+        signature: this.signMessage(challengeId),
+      });
+    },
   };
 }

@@ -54,6 +54,11 @@ final class ServerApi {
     }
 
     Answer send(String method, String path, String body) {
+        return sendAs(authorization, method, path, body);
+    }
+
+    /** A call with another Authorization header (a tenant's Basic, for the client calls a kiosk makes). */
+    Answer sendAs(String authorization, String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(15))
                 .header("Authorization", authorization)

@@ -91,6 +91,10 @@ public interface ChallengeConfig {
 
         @WithDefault("PT2M")
         Duration inApp();
+
+        /** How long an attestation nonce ({@code POST /v1/client/challenge} with a track token) may be used. */
+        @WithDefault("PT5M")
+        Duration attestationNonce();
     }
 
     /** Push challenges (issue 4). */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.Action;
+import dev.countersign.challenge.ActionState;
 import dev.countersign.common.json.WireTime;
 import dev.countersign.challenge.service.ActionService;
 import dev.countersign.challenge.service.ActionService.TrackCommand;
@@ -64,6 +66,21 @@ public class ActionResource {
                         .map(results -> new ActionResponse(found.state().name(), WireTime.format(found.stateUpdatedAt()),
                         WireTime.format(found.createdAt()), found.verificationMethod().orElse(null),
                         java.util.List.of(), java.util.List.of(), results.isEmpty() ? null : results)));
+    }
+
+    /** A review decision (§5.4 {@code updateAction}); see {@link ActionService#review}. */
+    @PATCH
+    @Path("{idempotencyKey}")
+    public Uni<UpdateActionResponse> update(@PathParam("userId") String userId, @PathParam("action") String action,
+            @PathParam("idempotencyKey") String idempotencyKey, UpdateActionRequest body) {
+        if (body == null || body.state() == null || body.state().isBlank()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "state is required");
+        }
+        ActionState target = ActionState.parse(body.state().strip()).orElseThrow(() -> new ApiException(
+                ErrorCode.INVALID_REQUEST, "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED"));
+        return actions.review(caller.get().tenantId(), userId, action, idempotencyKey, target)
+                .map(updated -> new UpdateActionResponse(updated.state().name(),
+                        WireTime.format(updated.stateUpdatedAt())));
     }
 
     private TrackCommand command(TrackRequest request) {

@@ -47,7 +47,9 @@ public class ValidateResource {
         }
         Action action = validation.action().get();
         return new ValidateResponse(validation.valid(), action.state().name(),
-                WireTime.format(action.stateUpdatedAt()), action.userId(), action.actionCode(),
+                WireTime.format(action.stateUpdatedAt()), action.userId(),
+                // An in-app verification's action not bound to a code yet has none to show.
+                action.actionCode().isEmpty() ? null : action.actionCode(),
                 action.idempotencyKey(), action.verificationMethod().orElse(null), null);
     }
 }

@@ -139,6 +139,9 @@ public class ActionService {
         if (!tenant.id().equals(claims.tenantId()) || claims.idempotencyKey() == null) {
             return Uni.createFrom().item(Validation.refused(Validation.INVALID_TOKEN));
         }
+        if (claims.actionCode() == null && claims.type() == TokenType.ACCESS) {
+            return validateUnbound(tenant, claims, actionCode, userId);
+        }
         return actions.find(tenant.id(), claims.idempotencyKey()).map(found -> found
                 .filter(action -> action.belongsTo(tenant.id(), claims.userId(), claims.actionCode()))
                 .map(action -> new Validation(
@@ -147,6 +150,73 @@ public class ActionService {
                                 && userId.map(claims.userId()::equals).orElse(true),
                         Optional.of(action), Optional.empty()))
                 .orElseGet(() -> Validation.refused(Validation.INVALID_TOKEN)));
+    }
+
+    /** The most actions one query answers (newest first). */
+    public static final int MAX_LISTED_ACTIONS = 1000;
+
+    /**
+     * The user's actions (§5.4 query): created at or after {@code fromDate} (default: as far back
+     * as actions are kept), of one of {@code codes} (none = all), in {@code state} (absent = any).
+     */
+    public Uni<List<Action>> list(String tenantId, String userId, Optional<Instant> fromDate, List<String> codes,
+            Optional<ActionState> state) {
+        return actions.listForUser(tenantId, userId, fromDate.orElse(Instant.EPOCH), MAX_LISTED_ACTIONS)
+                .map(found -> found.stream()
+                        .filter(action -> codes.isEmpty() || codes.contains(action.actionCode()))
+                        .filter(action -> state.map(action.state()::equals).orElse(true))
+                        .toList());
+    }
+
+    /**
+     * A review decision on an action (§5.4 PATCH): only the review states may be set, a result
+     * ({@code REVIEW_SUCCEEDED}/{@code REVIEW_FAILED}) only on an action whose review is required.
+     * Challenge states stay the challenges' to set, so a PATCH never makes a token validate.
+     */
+    public Uni<Action> review(String tenantId, String userId, String actionCode, String idempotencyKey,
+            ActionState target) {
+        if (target != ActionState.REVIEW_REQUIRED && target != ActionState.REVIEW_SUCCEEDED
+                && target != ActionState.REVIEW_FAILED) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST,
+                    "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED");
+        }
+        return get(tenantId, userId, actionCode, idempotencyKey)
+                .flatMap(action -> actions.review(tenantId, idempotencyKey, target, Instant.ofEpochMilli(clock.millis())))
+                .flatMap(refused -> {
+                    if (refused.isPresent()) {
+                        throw refused.get().equals("missing")
+                                ? new ApiException(ErrorCode.NOT_FOUND, "No such action")
+                                : new ApiException(ErrorCode.INVALID_REQUEST,
+                                        "The action is " + refused.get() + "; it cannot become " + target);
+                    }
+                    return get(tenantId, userId, actionCode, idempotencyKey);
+                });
+    }
+
+    /**
+     * The access token of an in-app verification that named no action (see
+     * {@code InAppChallengeService}): the first validate naming an action binds the token's action to
+     * it, for good, so one verification never vouches for two different actions; a validate with
+     * another action is then {@code isValid: false}. Without an action it answers the bound code, if
+     * any.
+     */
+    private Uni<Validation> validateUnbound(Tenant tenant, TokenClaims claims, Optional<String> actionCode,
+            Optional<String> userId) {
+        actionCode.ifPresent(ActionService::requireActionCode);
+        return actions.attributes(tenant.id(), claims.idempotencyKey()).flatMap(attributes -> {
+            if (!"1".equals(attributes.get(ActionStore.UNBOUND)) || !tenant.id().equals(attributes.get("tenantId"))
+                    || !claims.userId().equals(attributes.get("userId"))) {
+                return Uni.createFrom().item(Validation.refused(Validation.INVALID_TOKEN));
+            }
+            Uni<Optional<String>> bound = actionCode.isPresent()
+                    ? actions.bindActionCode(tenant.id(), claims.idempotencyKey(), actionCode.get())
+                    : Uni.createFrom().item(Optional.of(attributes.get("actionCode")));
+            return bound.flatMap(code -> actions.find(tenant.id(), claims.idempotencyKey()).map(found -> found
+                    .map(action -> new Validation(action.state() == ActionState.CHALLENGE_SUCCEEDED
+                            && actionCode.map(action.actionCode()::equals).orElse(true)
+                            && userId.map(claims.userId()::equals).orElse(true), Optional.of(action), Optional.empty()))
+                    .orElseGet(() -> Validation.refused(Validation.INVALID_TOKEN))));
+        });
     }
 
     /**

@@ -85,7 +85,8 @@ public class ActionStore {
                     Map<String, String> stored = RedisReplies.fields(reply.get(1));
                     return new Created(reply.get(0).toInteger() == 1,
                             toAction(action.tenantId(), action.idempotencyKey(), stored), stored);
-                });
+                })
+                .call(created -> created.created() ? index(action, ttl) : Uni.createFrom().voidItem());
     }
 
     public Uni<Optional<Action>> find(String tenantId, String idempotencyKey) {
@@ -153,5 +154,109 @@ public class ActionStore {
         NOT_FOUND,
         /** The action already has a result (or never needed one): nothing changed. */
         ALREADY_DECIDED
+    }
+
+    // --- in-app verification without an action (issue 7) ------------------------------------------
+
+    /** The attribute marking an action made by an in-app verification that named no action. */
+    public static final String UNBOUND = "inAppUnbound";
+
+    /**
+     * Binds an unbound in-app action to the first action code a validate names (ARGV[1]): answers
+     * the action code the action has after the call, {@code false} when there is no action.
+     */
+    private static final String BIND = """
+            local code = redis.call('HGET', KEYS[1], 'actionCode')
+            if not code then
+              return false
+            end
+            if code == '' then
+              redis.call('HSET', KEYS[1], 'actionCode', ARGV[1])
+              return ARGV[1]
+            end
+            return code
+            """;
+
+    /** The action code of the action after binding an empty one to {@code actionCode} (see {@link #BIND}). */
+    public Uni<Optional<String>> bindActionCode(String tenantId, String idempotencyKey, String actionCode) {
+        return redis.execute("EVAL", BIND, "1", key(tenantId, idempotencyKey), actionCode)
+                .map(reply -> reply == null ? Optional.<String>empty() : Optional.of(reply.toString()));
+    }
+
+    // --- the user's actions (Server API query, §5.4) ----------------------------------------------
+
+    /**
+     * Lists a new action in its user's index {@code cs:{ua:<tenant>:<userId>}:actions} (idempotency
+     * keys by creation time). Another slot than the action's hash, so a second call: an action whose
+     * index entry was lost to a crash is still found by key, only missing from the query. Entries
+     * older than the action TTL are pruned here; the index itself lives as long as its newest action.
+     */
+    private Uni<Void> index(Action action, Duration ttl) {
+        String index = userIndex(action.tenantId(), action.userId());
+        long created = action.createdAt().toEpochMilli();
+        return redis.execute("EVAL", INDEX, "1", index, Long.toString(created), action.idempotencyKey(),
+                Long.toString(created - ttl.toMillis()), Long.toString(ttl.toMillis())).replaceWithVoid();
+    }
+
+    private static final String INDEX = """
+            redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return 1
+            """;
+
+    public static String userIndex(String tenantId, String userId) {
+        return "cs:{ua:" + tenantId + ":" + userId + "}:actions";
+    }
+
+    /** The user's actions created at or after {@code from}, newest first, at most {@code limit}. */
+    public Uni<List<Action>> listForUser(String tenantId, String userId, Instant from, int limit) {
+        return redis.execute("ZREVRANGEBYSCORE", userIndex(tenantId, userId), "+inf",
+                        Long.toString(from.toEpochMilli()), "LIMIT", "0", Integer.toString(limit))
+                .flatMap(reply -> {
+                    List<String> keys = new ArrayList<>();
+                    for (Response key : reply) {
+                        keys.add(key.toString());
+                    }
+                    return io.smallrye.mutiny.Multi.createFrom().iterable(keys)
+                            .onItem().transformToUniAndConcatenate(key -> find(tenantId, key))
+                            .filter(Optional::isPresent)
+                            .map(Optional::get)
+                            // Its hash expired or the key was reused by someone else: not this user's any more.
+                            .filter(action -> action.userId().equals(userId))
+                            .collect().asList();
+                });
+    }
+
+    /**
+     * A review decision (§5.4 PATCH): ARGV target state, now. REVIEW_SUCCEEDED / REVIEW_FAILED only
+     * from REVIEW_REQUIRED; REVIEW_REQUIRED from any state but a review result. The same state again
+     * changes nothing. Answers {@code updated}, {@code missing}, or the state that refused the change.
+     */
+    private static final String REVIEW = """
+            local state = redis.call('HGET', KEYS[1], 'state')
+            if not state then
+              return 'missing'
+            end
+            if state == ARGV[1] then
+              return 'updated'
+            end
+            if ARGV[1] == 'REVIEW_REQUIRED' then
+              if state == 'REVIEW_SUCCEEDED' or state == 'REVIEW_FAILED' then
+                return state
+              end
+            elseif state ~= 'REVIEW_REQUIRED' then
+              return state
+            end
+            redis.call('HSET', KEYS[1], 'state', ARGV[1], 'stateUpdatedAt', ARGV[2])
+            return 'updated'
+            """;
+
+    /** Applies a review state (see {@link #REVIEW}): empty when done, else the state that refused it. */
+    public Uni<Optional<String>> review(String tenantId, String idempotencyKey, ActionState target, Instant at) {
+        return redis.execute("EVAL", REVIEW, "1", key(tenantId, idempotencyKey), target.name(),
+                        Long.toString(at.toEpochMilli()))
+                .map(Response::toString)
+                .map(reply -> reply.equals("updated") ? Optional.<String>empty() : Optional.of(reply));
     }
 }

@@ -601,4 +601,54 @@ public class ChallengeStore {
 
     public record Expiry(ExpiryOutcome outcome, Optional<Snapshot> challenge) {
     }
+
+    // --- in-app verification (§3.8, issue 7) -------------------------------------------------------
+
+    /**
+     * An in-app verification: the challenge was made without a user; the verifying credential's
+     * signature binds it. ARGV: tenantId, userId, credentialId, actionCode ('' = keep the
+     * challenge's), idempotencyKey, now, outbox retention ms. Only a pending, unexpired in-app
+     * challenge of this tenant is approved — once: user, credential, action and idempotency key are
+     * written with the state, version+1 and its {@code challenge.approved} event, all in this script.
+     */
+    private static final String ANSWER_IN_APP = """
+            local c = redis.call('HMGET', KEYS[1], 'tenantId', 'kind', 'state', 'expiresAt', 'version', 'actionCode')
+            if not c[1] or c[1] ~= ARGV[1] or c[2] ~= 'in-app' then
+              return {'not_found'}
+            end
+            if c[3] == 'expired' or c[3] == 'burned' then
+              return {'expired'}
+            end
+            if c[3] ~= 'pending' then
+              return {'answered'}
+            end
+            if tonumber(c[4]) <= tonumber(ARGV[6]) then
+              return {'expired'}
+            end
+            local version = tonumber(c[5]) + 1
+            local action = c[6]
+            if ARGV[4] ~= '' then
+              action = ARGV[4]
+            end
+            redis.call('HSET', KEYS[1], 'state', 'approved', 'userId', ARGV[2], 'targets', ARGV[3],
+              'credentialId', ARGV[3], 'actionCode', action, 'idempotencyKey', ARGV[5], 'version', version,
+              'endedAt', ARGV[6], 'evt:' .. version .. ':challenge.approved', ARGV[6])
+            if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[7]) then
+              redis.call('PEXPIRE', KEYS[1], ARGV[7])
+            end
+            return {'ok', redis.call('HGETALL', KEYS[1])}
+            """;
+
+    /** Runs the in-app verification script (see {@link #ANSWER_IN_APP}); outcomes as for {@link #answer}. */
+    public Uni<Answer> answerInApp(String challengeId, String tenantId, String userId, String credentialId,
+            Optional<String> actionCode, String idempotencyKey, Instant now, Duration outboxRetention) {
+        return redis.execute("EVAL", ANSWER_IN_APP, "1", key(challengeId), tenantId, userId, credentialId,
+                        actionCode.orElse(""), idempotencyKey, millis(now), Long.toString(outboxRetention.toMillis()))
+                .map(reply -> switch (reply.get(0).toString()) {
+                    case "ok" -> new Answer(AnswerOutcome.ACCEPTED, snapshot(reply.get(1)), 0);
+                    case "answered" -> new Answer(AnswerOutcome.ALREADY_ANSWERED, Optional.empty(), 0);
+                    case "expired" -> new Answer(AnswerOutcome.EXPIRED, Optional.empty(), 0);
+                    default -> new Answer(AnswerOutcome.NOT_FOUND, Optional.empty(), 0);
+                });
+    }
 }
