@@ -729,4 +729,53 @@ class PushChallengeTest {
         assertThat(approved.json().path("isVerified").asBoolean(false)).isTrue();
         assertThat(actionState(tracked, "signIn")).isEqualTo("CHALLENGE_SUCCEEDED");
     }
+
+    @Test
+    void expiredCredentialIsNeitherTargetedNorCountedAsEnrolledUntilRenewed() {
+        TestDevice expiring = device(DeviceProfile.ANDROID_3_8);
+        TestDevice lasting = device(DeviceProfile.IOS_2_7);
+        String userId = user();
+        String expiringId = UUID.randomUUID().toString();
+        String lastingId = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        TestCredentials.produce(
+                pushEvent(CredentialEvent.ADDED, expiringId, 1, userId, expiring, now, now.plus(Duration.ofMinutes(1))),
+                pushEvent(CredentialEvent.ADDED, lastingId, 1, userId, lasting, now, now.plus(Duration.ofMinutes(10))));
+        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.credentialIdsOf(TENANT, userId, PUSH)
+                .await().indefinitely().size() == 2);
+
+        clock.advance(Duration.ofMinutes(2)); // the first expired, the second not
+        initiate(track(userId).token(), Map.of("action", "signIn")).statusCode(200)
+                .body("deliveryResults", equalTo(List.of(Map.of("userAuthenticatorId", lastingId))));
+        trackedEnrolment(userId).body("isEnrolled", equalTo(true))
+                .body("enrolledVerificationMethods", equalTo(List.of("PUSH")));
+
+        clock.advance(Duration.ofMinutes(10)); // both expired: nothing to push to, not enrolled
+        Tracked nothingLeft = track(userId);
+        initiate(nothingLeft.token(), Map.of("action", "signIn")).statusCode(404)
+                .body("error", equalTo("invalid_credential"));
+        assertThat(actionState(nothingLeft, "signIn")).isEqualTo("CHALLENGE_REQUIRED");
+        trackedEnrolment(userId).body("isEnrolled", equalTo(false))
+                .body("enrolledVerificationMethods", equalTo(List.of()));
+
+        // Renewed (resetExpiry): credential.updated with a later expiresAt makes it a target again.
+        TestCredentials.produce(pushEvent(CredentialEvent.UPDATED, expiringId, 2, userId, expiring,
+                now.plus(Duration.ofMinutes(12)), now.plus(Duration.ofDays(90))));
+        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.credentialIdsOf(TENANT, userId, PUSH)
+                .await().indefinitely().equals(List.of(expiringId)));
+        initiate(track(userId).token(), Map.of("action", "signIn")).statusCode(200)
+                .body("deliveryResults", equalTo(List.of(Map.of("userAuthenticatorId", expiringId))));
+        trackedEnrolment(userId).body("isEnrolled", equalTo(true));
+    }
+
+    private static CredentialEvent pushEvent(String type, String credentialId, long version, String userId,
+            TestDevice device, Instant occurredAt, Instant expiresAt) {
+        return new CredentialEvent(UUID.randomUUID().toString(), type, TENANT, credentialId, version, userId, "push",
+                key(device).spkiBase64(), occurredAt, null, null, expiresAt);
+    }
+
+    private static ValidatableResponse trackedEnrolment(String userId) {
+        return server().contentType(ContentType.JSON).body(Map.of())
+                .post("/v1/users/{userId}/actions/{action}", userId, "probe").then().statusCode(200);
+    }
 }

@@ -59,15 +59,15 @@ public class KeyReplica {
         });
     }
 
-    /** The kinds of the user's active credentials, each once, in {@link CredentialKind} order. */
+    /** The kinds of the user's active (not removed, not expired) credentials, each once, in {@link CredentialKind} order. */
     public Uni<List<CredentialKind>> kindsOf(String tenantId, String userId) {
-        return store.activeKinds(tenantId, userId)
+        return store.activeKinds(tenantId, userId, clock.millis())
                 .map(kinds -> kinds.stream().distinct().sorted().toList());
     }
 
-    /** The ids of the user's active credentials of one kind, as the events reported them. */
+    /** The ids of the user's active (not removed, not expired) credentials of one kind, as the events reported them. */
     public Uni<List<String>> credentialIdsOf(String tenantId, String userId, CredentialKind kind) {
-        return store.activeCredentialIds(tenantId, userId, kind);
+        return store.activeCredentialIds(tenantId, userId, kind, clock.millis());
     }
 
     /** Applies one credential change to both the key entry and the user's index. */

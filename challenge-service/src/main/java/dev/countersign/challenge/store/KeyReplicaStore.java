@@ -21,7 +21,8 @@ import io.smallrye.mutiny.Uni;
  * kind, publicKey, version, removed, occurredAt). A removal leaves a tombstone with its version for
  * {@link #TOMBSTONE_TTL}, so an older {@code added} replayed later changes nothing.</li>
  * <li>{@code cs:{u:<tenant>:<userId>}:credentials}: the user's credentials, credentialId →
- * {@code <version>:<removed 0|1>:<kind>}. Versioned per credential as well, so this second key is
+ * {@code <version>:<removed 0|1>:<kind>:<expiresAt epoch ms, empty = never>} (entries written
+ * before expiry existed lack the last part and never expire). Versioned per credential as well, so this second key is
  * written by its own script: each script touches one hash tag (Redis Cluster-safe), and each is
  * correct on its own, whatever happens between the two calls.</li>
  * </ul>
@@ -74,7 +75,7 @@ public class KeyReplicaStore {
             return 1
             """;
 
-    /** ARGV: credentialId, version, removed (0|1), kind. Answers 1 when written, 0 when older. */
+    /** ARGV: credentialId, version, removed (0|1), kind, expiresAt (epoch ms, '' = never). Answers 1 when written, 0 when older. */
     private static final String APPLY_USER = """
             local current = redis.call('HGET', KEYS[1], ARGV[1])
             if current then
@@ -83,7 +84,7 @@ public class KeyReplicaStore {
                 return 0
               end
             end
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[4])
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. ARGV[5])
             return 1
             """;
 
@@ -187,7 +188,8 @@ public class KeyReplicaStore {
     public Uni<Boolean> applyToUser(Change change) {
         return redis.execute("EVAL", APPLY_USER, "1", userIndex(change.tenantId(), change.userId()),
                         change.credentialId(), Long.toString(change.version()), change.removed() ? "1" : "0",
-                        change.kind().wireName())
+                        change.kind().wireName(),
+                        change.expiresAtMillis() == null ? "" : Long.toString(change.expiresAtMillis()))
                 .map(reply -> reply.toInteger() == 1);
     }
 
@@ -197,30 +199,29 @@ public class KeyReplicaStore {
                 .map(fields -> fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(toEntry(fields)));
     }
 
-    /** The kinds of the user's active credentials, one per credential. */
-    public Uni<List<CredentialKind>> activeKinds(String tenantId, String userId) {
+    /**
+     * The kinds of the user's active credentials at {@code nowMillis}, one per credential: not
+     * removed and not expired (an expired one counts again once renewed, by its next event).
+     */
+    public Uni<List<CredentialKind>> activeKinds(String tenantId, String userId, long nowMillis) {
         return redis.hash(String.class).hgetall(userIndex(tenantId, userId)).map(index -> {
             List<CredentialKind> kinds = new ArrayList<>();
             if (index != null) {
                 for (String value : index.values()) {
-                    String[] parts = value.split(":", 3);
-                    if (parts.length == 3 && "0".equals(parts[1])) {
-                        CredentialKind.fromWireName(parts[2]).ifPresent(kinds::add);
-                    }
+                    activeKind(value, nowMillis).ifPresent(kinds::add);
                 }
             }
             return kinds;
         });
     }
 
-    /** The ids of the user's active credentials of one kind (push initiation's targets). */
-    public Uni<List<String>> activeCredentialIds(String tenantId, String userId, CredentialKind kind) {
+    /** The ids of the user's active credentials of one kind at {@code nowMillis} (push initiation's targets). */
+    public Uni<List<String>> activeCredentialIds(String tenantId, String userId, CredentialKind kind, long nowMillis) {
         return redis.hash(String.class).hgetall(userIndex(tenantId, userId)).map(index -> {
             List<String> ids = new ArrayList<>();
             if (index != null) {
                 index.forEach((credentialId, value) -> {
-                    String[] parts = value.split(":", 3);
-                    if (parts.length == 3 && "0".equals(parts[1]) && kind.wireName().equals(parts[2])) {
+                    if (activeKind(value, nowMillis).filter(kind::equals).isPresent()) {
                         ids.add(credentialId);
                     }
                 });
@@ -228,6 +229,24 @@ public class KeyReplicaStore {
             ids.sort(null);
             return ids;
         });
+    }
+
+    /** The kind of an index entry, when the credential is neither removed nor expired at {@code nowMillis}. */
+    static Optional<CredentialKind> activeKind(String entry, long nowMillis) {
+        String[] parts = entry.split(":", 4);
+        if (parts.length < 3 || !"0".equals(parts[1])) {
+            return Optional.empty();
+        }
+        if (parts.length == 4 && !parts[3].isEmpty()) {
+            try {
+                if (Long.parseLong(parts[3]) <= nowMillis) {
+                    return Optional.empty();
+                }
+            } catch (NumberFormatException e) {
+                return Optional.empty(); // written only by APPLY_USER; unreadable is not trusted
+            }
+        }
+        return CredentialKind.fromWireName(parts[2]);
     }
 
     private static Entry toEntry(Map<String, String> fields) {
