@@ -267,7 +267,15 @@ public class DeviceCli {
 
         @Override
         public Integer call() {
-            return cli.print(cli.device().claimQrChallenge(challengeIdOf(challenge)));
+            DeviceResponse claimed = cli.device().claimQrChallenge(challengeIdOf(challenge));
+            if (claimed.isSuccess() && claimed.json() != null) {
+                // What a phone shows before the person approves: which action, at which kiosk.
+                JsonNode location = claimed.json().path("location");
+                cli.say("Sign-in at a kiosk: action " + claimed.text("actionCode") + " from "
+                        + claimed.text("ipAddress") + (location.hasNonNull("city") ? ", " + location.get("city").asText() : "")
+                        + " (" + claimed.text("userAgent") + ")");
+            }
+            return cli.print(claimed);
         }
     }
 

@@ -27,7 +27,8 @@ import dev.countersign.testkit.device.WireJson;
  * In-app verification through the edge and the services (§3.4, §3.8): the app enrols its in-app
  * key, asks for a challenge, signs it, hands the token to its backend, which validates it — with
  * and without an action, for both SDK profiles, on the modern route and on the legacy
- * {@code /client/verify/device} (§7.1). Also the attestation nonce, and how soon a credential
+ * {@code /client/verify/device} (§7.1) — there also as an older SDK runs it whole, with a credential
+ * enrolled through the legacy {@code /client/user-authenticators/device}. Also the attestation nonce, and how soon a credential
  * deleted through the Server API can no longer answer its pending push challenge.
  */
 @ExtendWith(RunningStack.class)
@@ -44,14 +45,33 @@ class InAppVerificationTest {
         server = new ServerApi(stack.baseUrl(), stack.secretKey());
     }
 
-    enum Route {
-        IN_APP("/client/verify/in-app"),
-        DEVICE("/client/verify/device");
+    /** How the app enrolled its key: as an in-app credential, or through the legacy {@code device} route. */
+    enum Enrolment {
+        IN_APP(CredentialKind.IN_APP, "/client/user-authenticators/in-app"),
+        /** The older SDKs' device credential: stored as a QR-code credential, answering with the QR key. */
+        LEGACY_DEVICE(CredentialKind.QR_CODE, "/client/user-authenticators/device"),
+        QR_CODE(CredentialKind.QR_CODE, "/client/user-authenticators/qr-code");
 
+        final CredentialKind keyKind;
         final String path;
 
-        Route(String path) {
+        Enrolment(CredentialKind keyKind, String path) {
+            this.keyKind = keyKind;
             this.path = path;
+        }
+    }
+
+    enum Route {
+        IN_APP("/client/verify/in-app", Enrolment.IN_APP),
+        DEVICE("/client/verify/device", Enrolment.IN_APP),
+        LEGACY_DEVICE("/client/verify/device", Enrolment.LEGACY_DEVICE);
+
+        final String path;
+        final Enrolment enrolment;
+
+        Route(String path, Enrolment enrolment) {
+            this.path = path;
+            this.enrolment = enrolment;
         }
     }
 
@@ -73,6 +93,29 @@ class InAppVerificationTest {
         return new Enrolled(user, device, added.text("userAuthenticatorId"));
     }
 
+    /** Enrols as {@code enrolment} says; the legacy route with the SDK's add body (§3.2) on its own path. */
+    private Enrolled enrol(DeviceProfile profile, Enrolment enrolment) {
+        if (enrolment != Enrolment.LEGACY_DEVICE) {
+            return enrol(profile, enrolment.keyKind);
+        }
+        String user = "user-" + UUID.randomUUID();
+        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        ServerApi.Answer tracked = server.track(user, "enrol", "{\"scope\":\"add:authenticators\"}");
+        DeviceResponse added = device.post(enrolment.path, "Bearer " + tracked.text("token"), WireJson.object()
+                .put("publicKey", device.publicKey(enrolment.keyKind))
+                .put("deviceName", profile.deviceName())
+                .put("devicePlatform", profile.devicePlatform()));
+        assertThat(added.status()).as("%s", added).isEqualTo(200);
+        assertThat(added.text("userId")).isEqualTo(user);
+        return new Enrolled(user, device, added.text("userAuthenticatorId"));
+    }
+
+    /** The credential as the app reads it back, on the route it enrolled through. */
+    private static DeviceResponse credential(Enrolment enrolment, TestDevice device) {
+        return device.get(enrolment.path + "?publicKey=" + device.publicKeyQueryValue(enrolment.keyKind),
+                device.basicAuthorization());
+    }
+
     private static String challenge(TestDevice device, String action) {
         DeviceResponse created = device.createInAppChallenge(action);
         assertThat(created.status()).as("%s", created).isEqualTo(200);
@@ -81,10 +124,11 @@ class InAppVerificationTest {
     }
 
     private static DeviceResponse verify(Route route, TestDevice device, String challengeId) {
+        CredentialKind key = route.enrolment.keyKind;
         return device.post(route.path, device.basicAuthorization(), WireJson.object()
                 .put("challengeId", challengeId)
-                .put("publicKey", device.publicKey(CredentialKind.IN_APP))
-                .put("signature", device.sign(CredentialKind.IN_APP, challengeId)));
+                .put("publicKey", device.publicKey(key))
+                .put("signature", device.sign(key, challengeId)));
     }
 
     private ServerApi.Answer validate(String token, String action) {
@@ -104,7 +148,7 @@ class InAppVerificationTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void withActionTheTokenValidatesForThatActionOnlyAndLastVerifiedAtAppears(Route route, DeviceProfile profile) {
-        Enrolled app = enrol(profile, CredentialKind.IN_APP);
+        Enrolled app = enrol(profile, route.enrolment);
         String challengeId = challenge(app.device(), "transfer");
 
         DeviceResponse verified = verify(route, app.device(), challengeId);
@@ -126,13 +170,13 @@ class InAppVerificationTest {
 
         // credential-service learns of the verification from challenge-events.
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(
-                app.device().getCredential(CredentialKind.IN_APP).text("lastVerifiedAt")).isNotNull());
+                credential(route.enrolment, app.device()).text("lastVerifiedAt")).isNotNull());
     }
 
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void withoutActionTheFirstValidatedActionBindsTheToken(Route route, DeviceProfile profile) {
-        Enrolled app = enrol(profile, CredentialKind.IN_APP);
+        Enrolled app = enrol(profile, route.enrolment);
 
         DeviceResponse verified = verify(route, app.device(), challenge(app.device(), null));
 
@@ -163,14 +207,17 @@ class InAppVerificationTest {
 
     // --- the legacy device challenge routes run the QR-code flow -----------------------------------
 
+    /** The QR-code routes; the legacy one with a credential enrolled through the legacy route, as an older SDK does. */
     enum QrRoute {
-        QR_CODE("/client/user-authenticators/qr-code/challenge"),
-        DEVICE("/client/user-authenticators/device/challenge");
+        QR_CODE("/client/user-authenticators/qr-code/challenge", Enrolment.QR_CODE),
+        DEVICE("/client/user-authenticators/device/challenge", Enrolment.LEGACY_DEVICE);
 
         final String path;
+        final Enrolment enrolment;
 
-        QrRoute(String path) {
+        QrRoute(String path, Enrolment enrolment) {
             this.path = path;
+            this.enrolment = enrolment;
         }
     }
 
@@ -192,7 +239,7 @@ class InAppVerificationTest {
     @ParameterizedTest
     @MethodSource("qrRoutesAndProfiles")
     void qrClaimAndApproveWorkTheSameOnTheLegacyDeviceRoute(QrRoute route, DeviceProfile profile) {
-        Enrolled phone = enrol(profile, CredentialKind.QR_CODE);
+        Enrolled phone = enrol(profile, route.enrolment);
         ServerApi.Answer created = kiosk("/client/challenge/qr-code", "{\"action\":\"kioskLogin\"}");
         assertThat(created.status()).as("%s", created).isEqualTo(200);
         String challengeId = created.text("challengeId");
@@ -218,6 +265,9 @@ class InAppVerificationTest {
         assertThat(valid.text("userId")).isEqualTo(phone.user());
 
         assertThat(qrCall(route, device, "/claim", signed).status()).as("second claim").isEqualTo(409);
+        // credential-service learns of the approval from challenge.approved, on either route.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                credential(route.enrolment, device).text("lastVerifiedAt")).isNotNull());
     }
 
     // --- revocation: DESIGN's bound of 2 s (p99) ---------------------------------------------------
