@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -268,6 +269,59 @@ class InAppVerificationTest {
         // credential-service learns of the approval from challenge.approved, on either route.
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(
                 credential(route.enrolment, device).text("lastVerifiedAt")).isNotNull());
+    }
+
+    @ParameterizedTest
+    @MethodSource("qrRoutesAndProfiles")
+    void qrRejectAndRemovalWorkTheSameOnTheLegacyDeviceRoute(QrRoute route, DeviceProfile profile) {
+        Enrolled phone = enrol(profile, route.enrolment);
+        TestDevice device = phone.device();
+        ServerApi.Answer created = kiosk("/client/challenge/qr-code", "{\"action\":\"kioskLogin\"}");
+        String challengeId = created.text("challengeId");
+        String poll = "{\"challengeId\":\"" + challengeId + "\",\"deviceCode\":\"" + created.text("deviceCode") + "\"}";
+        assertThat(qrCall(route, device, "/claim", qrSigned(device, challengeId)).status()).isEqualTo(200);
+
+        DeviceResponse rejected = qrCall(route, device, "", qrSigned(device, challengeId).put("approved", false));
+        assertThat(rejected.status()).as("%s", rejected).isEqualTo(200);
+        assertThat(rejected.json().path("isVerified").asBoolean(true)).isFalse();
+        ServerApi.Answer polled = kiosk("/client/verify/qr-code", poll);
+        assertThat(polled.json().path("isConsumed").asBoolean(false)).as("%s", polled).isTrue();
+        assertThat(polled.json().path("isVerified").asBoolean(true)).isFalse();
+        assertThat(polled.json().has("accessToken")).isFalse();
+
+        // Removed by the device on the route it enrolled through (signed over the time window, §3.3).
+        DeviceResponse removed = device.post(route.enrolment.path + "/remove", device.basicAuthorization(),
+                WireJson.object().put("publicKey", device.publicKey(CredentialKind.QR_CODE))
+                        .put("signature", device.sign(CredentialKind.QR_CODE, TestDevice.timeMessage(Instant.now()))));
+        assertThat(removed.status()).as("%s", removed).isEqualTo(200);
+        assertThat(removed.text("removedAuthenticatorId")).isEqualTo(phone.credentialId());
+        assertThat(credential(route.enrolment, device).status()).isEqualTo(404);
+        String next = kiosk("/client/challenge/qr-code", "{\"action\":\"kioskLogin\"}").text("challengeId");
+        // challenge-service learns of the removal from credential.removed.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            DeviceResponse refused = qrCall(route, device, "/claim", qrSigned(device, next));
+            assertThat(refused.status()).as("%s", refused).isEqualTo(404);
+            assertThat(refused.text("errorCode")).isEqualTo("invalid_credential");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(DeviceProfile.class)
+    void legacyDeviceFetchAnswersItsCredentialWithNothingPending(DeviceProfile profile) {
+        Enrolled phone = enrol(profile, Enrolment.LEGACY_DEVICE);
+        TestDevice device = phone.device();
+
+        DeviceResponse fetched = device.get(QrRoute.DEVICE.path + "?publicKey="
+                + device.publicKeyQueryValue(CredentialKind.QR_CODE), device.basicAuthorization());
+
+        assertThat(fetched.status()).as("%s", fetched).isEqualTo(200);
+        assertThat(fetched.text("userAuthenticatorId")).isEqualTo(phone.credentialId());
+        assertThat(fetched.json().has("challengeId")).isFalse();
+    }
+
+    private static WireJson qrSigned(TestDevice device, String challengeId) {
+        return WireJson.object().put("publicKey", device.publicKey(CredentialKind.QR_CODE))
+                .put("challengeId", challengeId).put("signature", device.sign(CredentialKind.QR_CODE, challengeId));
     }
 
     // --- revocation: DESIGN's bound of 2 s (p99) ---------------------------------------------------
