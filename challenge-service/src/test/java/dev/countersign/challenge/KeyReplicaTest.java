@@ -58,6 +58,24 @@ class KeyReplicaTest {
     }
 
     @Test
+    void userIndexLeavesOutExpiredCredentialsAndReadsEntriesWrittenBeforeExpiryExisted() {
+        String userId = user();
+        long now = Instant.now().toEpochMilli();
+        redis.hash(String.class).hset(KeyReplicaStore.userIndex(TENANT, userId), Map.of(
+                "old-format-push", "1:0:push", // written before expiresAt was kept: never expires
+                "expired-qr", "2:0:qr-code:" + (now - 1_000),
+                "lasting-in-app", "1:0:in-app:" + (now + 3_600_000),
+                "never-expiring-push", "1:0:push:",
+                "removed-qr", "3:1:qr-code:"));
+
+        assertThat(replica.kindsOf(TENANT, userId).await().indefinitely())
+                .containsExactly(CredentialKind.PUSH, CredentialKind.IN_APP);
+        assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH).await().indefinitely())
+                .containsExactly("never-expiring-push", "old-format-push");
+        assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.QR_CODE).await().indefinitely()).isEmpty();
+    }
+
+    @Test
     void addedThenRemovedThenOlderAddedReplayedLeavesKeyRemoved() {
         DevicePublicKey key = TestCredentials.newKey();
         String credentialId = UUID.randomUUID().toString();
