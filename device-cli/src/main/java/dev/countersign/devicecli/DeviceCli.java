@@ -141,7 +141,7 @@ public class DeviceCli {
         DeviceCli cli;
     }
 
-    @Command(name = "enroll", description = "Enrol this device's key with a track token (the add-credential call).")
+    @Command(name = "enroll", mixinStandardHelpOptions = true, description = "Enrol this device's key with a track token (the add-credential call).")
     static class Enroll extends Sub {
 
         @Option(names = "--token", required = true, description = "Track token from the Server API's track.")
@@ -156,7 +156,7 @@ public class DeviceCli {
         }
     }
 
-    @Command(name = "credential", description = "Show this device's credential as the server has it.")
+    @Command(name = "credential", mixinStandardHelpOptions = true, description = "Show this device's credential as the server has it.")
     static class Credential extends Sub {
 
         @Option(names = "--kind", defaultValue = "push", description = "push, qr-code or in-app; default ${DEFAULT-VALUE}.")
@@ -168,7 +168,7 @@ public class DeviceCli {
         }
     }
 
-    @Command(name = "remove", description = "Remove this device's credential (signed over the current time window).")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove this device's credential (signed over the current time window).")
     static class Remove extends Sub {
 
         @Option(names = "--kind", defaultValue = "push", description = "push, qr-code or in-app; default ${DEFAULT-VALUE}.")
@@ -180,7 +180,7 @@ public class DeviceCli {
         }
     }
 
-    @Command(name = "pending", description = "Fetch the pending push challenge and show its context.")
+    @Command(name = "pending", mixinStandardHelpOptions = true, description = "Fetch the pending push challenge and show its context.")
     static class Pending extends Sub {
 
         @Override
@@ -241,7 +241,7 @@ public class DeviceCli {
         }
     }
 
-    @Command(name = "approve", description = "Approve a push challenge (or with --qr a claimed QR-code challenge).")
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a push challenge (or with --qr a claimed QR-code challenge).")
     static class Approve extends Answer {
 
         @Override
@@ -250,7 +250,7 @@ public class DeviceCli {
         }
     }
 
-    @Command(name = "reject", description = "Reject a push challenge (or with --qr a claimed QR-code challenge).")
+    @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a push challenge (or with --qr a claimed QR-code challenge).")
     static class Reject extends Answer {
 
         @Override
@@ -259,7 +259,7 @@ public class DeviceCli {
         }
     }
 
-    @Command(name = "claim", description = "Claim a scanned QR-code challenge and show its context; then approve --qr or reject --qr.")
+    @Command(name = "claim", mixinStandardHelpOptions = true, description = "Claim a scanned QR-code challenge and show its context; then approve --qr or reject --qr.")
     static class Claim extends Sub {
 
         @Parameters(paramLabel = "CHALLENGE_OR_QR", description = "The challenge id, or the QR code's content.")
@@ -279,7 +279,7 @@ public class DeviceCli {
         }
     }
 
-    @Command(name = "in-app", description = "In-app verification: create a challenge (for ACTION, if given), sign it, verify; prints the token.")
+    @Command(name = "in-app", mixinStandardHelpOptions = true, description = "In-app verification: create a challenge (for ACTION, if given), sign it, verify; prints the token.")
     static class InApp extends Sub {
 
         @Parameters(arity = "0..1", paramLabel = "ACTION", description = "The action to verify for (optional).")

@@ -52,4 +52,16 @@ class DeviceCliArgumentsTest {
                 new PrintWriter(err, true), "--keys", dir.resolve("k").toString(), "credential", "--kind", "sms");
         assertThat(code).isEqualTo(2);
     }
+
+    @Test
+    void everyCommandAnswersHelpWithItsUsageAndNoRequest() {
+        for (String command : new String[] {"enroll", "credential", "remove", "pending", "approve", "reject", "claim", "in-app"}) {
+            StringWriter out = new StringWriter();
+            int code = DeviceCli.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                    new PrintWriter(new StringWriter()), "--base-url", "http://127.0.0.1:9/v1", "--keys",
+                    dir.resolve("k").toString(), command, "--help");
+            assertThat(code).as(command).isZero();
+            assertThat(out.toString()).as(command).contains("Usage: countersign-device " + command);
+        }
+    }
 }
