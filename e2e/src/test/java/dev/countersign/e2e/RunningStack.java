@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One Countersign for the whole test run, started with the launcher's own code (real servers,
- * the three packaged services as processes, the edge on a free port) and stopped at the end; its
+ * the three packaged services as processes — two notifier replicas, for the kiosk sockets' scale-out —
+ * the edge on a free port) and stopped at the end; its
  * demo tenant's {@code push.created} webhooks go to a {@link WebhookSink} started first.
  */
 public final class RunningStack implements ParameterResolver {
@@ -25,7 +26,7 @@ public final class RunningStack implements ParameterResolver {
         WebhookSink sink = store.getOrComputeIfAbsent(WebhookSink.class, key -> WebhookSink.start(), WebhookSink.class);
         CountersignStack stack = store.getOrComputeIfAbsent(CountersignStack.class,
                 key -> CountersignStack.start(StackSettings.fromEnvironment().withEdgePort(0)
-                        .withWebhookUrl(sink.webhookUrl())),
+                        .withWebhookUrl(sink.webhookUrl()).withNotifierReplicas(2)),
                 CountersignStack.class);
         return parameter.getParameter().getType() == WebhookSink.class ? sink : stack;
     }

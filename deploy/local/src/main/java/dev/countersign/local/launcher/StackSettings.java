@@ -15,8 +15,9 @@ import dev.countersign.local.infra.InfrastructureSettings;
  * origins, comma-separated, allowed to call the Client API for that tenant), {@code COUNTERSIGN_HOME} (the project
  * checkout holding the packaged services), {@code COUNTERSIGN_LOG_DIR} (service logs; default in
  * the run directory), {@code COUNTERSIGN_WEBHOOK_URL} (where the notifier sends the demo tenant's
- * signed {@code push.created} webhook; unset: no webhook) and the infrastructure addresses of
- * {@link InfrastructureSettings}.
+ * signed {@code push.created} webhook; unset: no webhook), {@code COUNTERSIGN_NOTIFIER_REPLICAS}
+ * (notifier-service processes, default 1; the edge routes to the first, each has its own port) and
+ * the infrastructure addresses of {@link InfrastructureSettings}.
  */
 public record StackSettings(
         int edgePort,
@@ -25,7 +26,14 @@ public record StackSettings(
         Path projectRoot,
         Optional<Path> logDir,
         Optional<String> webhookUrl,
-        InfrastructureSettings infrastructure) {
+        InfrastructureSettings infrastructure,
+        int notifierReplicas) {
+
+    public StackSettings {
+        if (notifierReplicas < 1) {
+            throw new IllegalArgumentException("COUNTERSIGN_NOTIFIER_REPLICAS must be at least 1");
+        }
+    }
 
     public static StackSettings fromEnvironment() {
         return new StackSettings(
@@ -35,15 +43,21 @@ public record StackSettings(
                 setting("COUNTERSIGN_HOME", "countersign.project-root").map(Path::of).orElseGet(StackSettings::findProjectRoot),
                 setting("COUNTERSIGN_LOG_DIR", "countersign.log-dir").map(Path::of),
                 setting("COUNTERSIGN_WEBHOOK_URL", "countersign.webhook-url").filter(url -> !url.isBlank()),
-                InfrastructureSettings.fromEnvironment());
+                InfrastructureSettings.fromEnvironment(),
+                Integer.parseInt(setting("COUNTERSIGN_NOTIFIER_REPLICAS", "countersign.notifier-replicas").orElse("1")));
     }
 
     public StackSettings withEdgePort(int port) {
-        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure);
+        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure, notifierReplicas);
     }
 
     public StackSettings withWebhookUrl(String url) {
-        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure);
+        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure,
+                notifierReplicas);
+    }
+
+    public StackSettings withNotifierReplicas(int replicas) {
+        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure, replicas);
     }
 
     /** The nearest directory, from here upwards, that holds the service modules. */
