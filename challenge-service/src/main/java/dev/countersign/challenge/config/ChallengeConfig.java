@@ -29,6 +29,35 @@ public interface ChallengeConfig {
     /** The challenge-event outbox ({@code ChallengeOutbox}). */
     Outbox outbox();
 
+    /** QR-code challenges (issue 6). */
+    QrCode qrCode();
+
+    /** The GeoIP database for the QR claim's {@code location} (decisions §10). */
+    GeoIp geoip();
+
+    interface QrCode {
+
+        /**
+         * How long a QR challenge stays readable after its deadline, so a polling kiosk (or the
+         * notifier) still sees its outcome and gets its access token.
+         */
+        @WithDefault("PT10M")
+        Duration retention();
+
+        /** Anonymous QR challenges one client address (an IPv6 /64) may create within {@link #ipWindow()}. */
+        @WithDefault("60")
+        int ipChallenges();
+
+        @WithDefault("PT10M")
+        Duration ipWindow();
+    }
+
+    interface GeoIp {
+
+        /** A MaxMind {@code .mmdb} City database (operator-provided); none configured: no location. */
+        java.util.Optional<String> database();
+    }
+
     interface Outbox {
 
         /** How long a request waits for Kafka's acknowledgement of its events before answering anyway. */

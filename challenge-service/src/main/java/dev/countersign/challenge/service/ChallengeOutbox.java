@@ -113,7 +113,9 @@ public class ChallengeOutbox {
      * the answer's own event (a later republish of {@code challenge.created} must not carry it).
      */
     static Challenge asOf(Challenge c, PendingEvent event) {
-        boolean answer = ChallengeEvent.APPROVED.equals(event.type()) || ChallengeEvent.REJECTED.equals(event.type());
+        // A QR claim's event names the claiming credential too (it is the one that may answer).
+        boolean answer = ChallengeEvent.APPROVED.equals(event.type()) || ChallengeEvent.REJECTED.equals(event.type())
+                || ChallengeEvent.CLAIMED.equals(event.type());
         return new Challenge(c.challengeId(), c.tenantId(), c.userId(), c.kind(), c.state(), c.targetCredentialIds(),
                 answer ? c.credentialId() : Optional.empty(), c.actionCode(), c.idempotencyKey(), c.ipAddress(),
                 c.userAgent(), c.deviceId(), c.custom(), c.createdAt(), c.expiresAt(), c.verificationCode(),

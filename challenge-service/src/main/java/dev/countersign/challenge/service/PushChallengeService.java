@@ -108,7 +108,7 @@ public class PushChallengeService {
                 });
     }
 
-    private static void requireChallengeable(Map<String, String> attributes, TokenClaims token) {
+    static void requireChallengeable(Map<String, String> attributes, TokenClaims token) {
         if (attributes.isEmpty() || !token.tenantId().equals(attributes.get("tenantId"))
                 || !token.userId().equals(attributes.get("userId"))
                 || !token.actionCode().equals(attributes.get("actionCode"))) {

@@ -164,6 +164,42 @@ public class ChallengeStore {
             """;
 
     /**
+     * A QR-code claim (decisions §10). ARGV: tenantId, userId and credentialId of the claiming
+     * credential, now, outbox retention ms. Checks, in this order: a QR challenge of this tenant
+     * (else not_found), still pending (expired/burned: expired; answered: answered), not claimed yet
+     * (answered: a second claim by any credential is 409, decisions §10), not bound to another user
+     * (a challenge created with a track token belongs to that user: not_found), before its deadline
+     * (expired). Then binds it: the user, the claiming credential
+     * as its only target and as {@code credentialId}, version+1, {@code challenge.claimed} recorded.
+     */
+    private static final String CLAIM_QR = """
+            local c = redis.call('HMGET', KEYS[1], 'tenantId', 'kind', 'userId', 'state', 'credentialId',
+              'expiresAt', 'version')
+            if not c[1] or c[1] ~= ARGV[1] or c[2] ~= 'qr-code' then
+              return {'not_found'}
+            end
+            if c[4] == 'expired' or c[4] == 'burned' then
+              return {'expired'}
+            end
+            if c[4] ~= 'pending' or (c[5] and c[5] ~= '') then
+              return {'answered'}
+            end
+            if c[3] and c[3] ~= '' and c[3] ~= ARGV[2] then
+              return {'not_found'}
+            end
+            if tonumber(c[6]) <= tonumber(ARGV[4]) then
+              return {'expired'}
+            end
+            local version = tonumber(c[7]) + 1
+            redis.call('HSET', KEYS[1], 'userId', ARGV[2], 'targets', ARGV[3], 'credentialId', ARGV[3],
+              'claimedAt', ARGV[4], 'version', version, 'evt:' .. version .. ':challenge.claimed', ARGV[4])
+            if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[5]) then
+              redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            end
+            return {'ok', redis.call('HGETALL', KEYS[1])}
+            """;
+
+    /**
      * A published event leaves the outbox. ARGV: its field, now, retention ms. Removes the field
      * (if still there) and, when no event is pending any more, sets the TTL the hash would have had
      * without the outbox: retention after its deadline (or after now, if that passed). Answers how
@@ -262,9 +298,20 @@ public class ChallengeStore {
      *        at least {@code outboxRetention}
      */
     public Uni<Void> create(Challenge challenge, List<PendingEvent> events, Duration ttl, Duration outboxRetention) {
+        return create(challenge, Map.of(), events, ttl, outboxRetention);
+    }
+
+    /**
+     * As {@link #create(Challenge, List, Duration, Duration)}, with fields beyond the challenge's own
+     * (a QR challenge's device code hash), which only their owner reads (see {@link #fields(String)}).
+     */
+    public Uni<Void> create(Challenge challenge, Map<String, String> extra, List<PendingEvent> events, Duration ttl,
+            Duration outboxRetention) {
         List<String> args = new ArrayList<>(List.of("EVAL", CREATE, "1", key(challenge.challengeId()),
                 Long.toString(Math.max(ttl.toMillis(), outboxRetention.toMillis()))));
-        fields(challenge).forEach((field, value) -> {
+        Map<String, String> all = new LinkedHashMap<>(fields(challenge));
+        all.putAll(extra);
+        all.forEach((field, value) -> {
             args.add(field);
             args.add(value);
         });
@@ -334,6 +381,25 @@ public class ChallengeStore {
                 .map(fields -> fields == null || fields.isEmpty()
                         ? Optional.<Challenge>empty()
                         : Optional.of(toChallenge(fields)));
+    }
+
+    /** The challenge's stored fields, raw (empty when it is not stored); see {@link #toChallenge}. */
+    public Uni<Map<String, String>> fields(String challengeId) {
+        return redis.hash(String.class).hgetall(key(challengeId))
+                .map(fields -> fields == null ? Map.<String, String>of() : fields);
+    }
+
+    /** Runs the QR claim script (see {@link #CLAIM_QR}). */
+    public Uni<Answer> claim(String challengeId, String tenantId, String userId, String credentialId, Instant now,
+            Duration outboxRetention) {
+        return redis.execute("EVAL", CLAIM_QR, "1", key(challengeId), tenantId, userId, credentialId, millis(now),
+                        Long.toString(outboxRetention.toMillis()))
+                .map(reply -> switch (reply.get(0).toString()) {
+                    case "ok" -> new Answer(AnswerOutcome.ACCEPTED, snapshot(reply.get(1)), 0);
+                    case "answered" -> new Answer(AnswerOutcome.ALREADY_ANSWERED, Optional.empty(), 0);
+                    case "expired" -> new Answer(AnswerOutcome.EXPIRED, Optional.empty(), 0);
+                    default -> new Answer(AnswerOutcome.NOT_FOUND, Optional.empty(), 0);
+                });
     }
 
     /** The user's pending challenge ids whose deadline is after {@code now}, oldest deadline first. */
@@ -421,7 +487,10 @@ public class ChallengeStore {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("challengeId", challenge.challengeId());
         fields.put("tenantId", challenge.tenantId());
-        fields.put("userId", challenge.userId());
+        if (challenge.userId() != null) {
+            // An anonymous QR challenge has no user until a device claims it.
+            fields.put("userId", challenge.userId());
+        }
         fields.put("kind", challenge.kind());
         fields.put("state", challenge.state().stored());
         fields.put("targets", String.join(" ", challenge.targetCredentialIds()));
@@ -443,11 +512,11 @@ public class ChallengeStore {
         return fields;
     }
 
-    static Challenge toChallenge(Map<String, String> fields) {
+    public static Challenge toChallenge(Map<String, String> fields) {
         return new Challenge(
                 fields.get("challengeId"),
                 fields.get("tenantId"),
-                fields.get("userId"),
+                Optional.ofNullable(fields.get("userId")).filter(id -> !id.isEmpty()).orElse(null),
                 fields.get("kind"),
                 ChallengeState.fromStored(fields.get("state")),
                 words(fields.get("targets")),

@@ -92,6 +92,11 @@ public class PushLimitStore {
         return key(tenantId, "ip:" + address, "push");
     }
 
+    /** The budget of anonymous QR challenges created from one client address. */
+    public static String qrAddressBudgetKey(String tenantId, String address) {
+        return key(tenantId, "ip:" + address, "qr");
+    }
+
     private static String key(String tenantId, String subject, String window) {
         return "cs:{rl:" + tenantId + ":" + subject + "}:" + window;
     }
@@ -111,6 +116,15 @@ public class PushLimitStore {
             String member) {
         return redis.execute("EVAL", BUDGET, "1", addressBudgetKey(tenantId, address),
                         millis(now), Long.toString(window.toMillis()), Integer.toString(limit), member)
+                .map(reply -> reply.get(0).toInteger() == 1
+                        ? new Gate(Outcome.ADMITTED, Duration.ZERO)
+                        : new Gate(Outcome.BUDGET, retryIn(reply)));
+    }
+
+    /** Admits into any sliding-window budget (e.g. {@link #qrAddressBudgetKey}) and records {@code member}. */
+    public Uni<Gate> admit(String key, Instant now, Duration window, int limit, String member) {
+        return redis.execute("EVAL", BUDGET, "1", key, millis(now), Long.toString(window.toMillis()),
+                        Integer.toString(limit), member)
                 .map(reply -> reply.get(0).toInteger() == 1
                         ? new Gate(Outcome.ADMITTED, Duration.ZERO)
                         : new Gate(Outcome.BUDGET, retryIn(reply)));
