@@ -1,5 +1,6 @@
 package dev.countersign.e2e;
 
+import dev.countersign.local.infra.FreePorts;
 import dev.countersign.local.launcher.CountersignStack;
 import dev.countersign.local.launcher.StackSettings;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -14,6 +15,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class RunningStack implements ParameterResolver {
 
+    /**
+     * The system property naming a second browser origin the demo tenant allows,
+     * {@code http://localhost:<free port>}: the compat suite serves its browser page there, so the
+     * page calls the API (on 127.0.0.1) cross-origin and CORS preflights are exercised.
+     */
+    static final String PAGE_ORIGIN = "countersign.e2e.page-origin";
+
+    private static StackSettings withPageOrigin(StackSettings settings) {
+        String origin = "http://localhost:" + FreePorts.pick();
+        System.setProperty(PAGE_ORIGIN, origin);
+        return settings.withAllowedOrigins(settings.allowedOrigins().map(o -> o + "," + origin).orElse(origin));
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
@@ -25,7 +39,7 @@ public final class RunningStack implements ParameterResolver {
         ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
         WebhookSink sink = store.getOrComputeIfAbsent(WebhookSink.class, key -> WebhookSink.start(), WebhookSink.class);
         CountersignStack stack = store.getOrComputeIfAbsent(CountersignStack.class,
-                key -> CountersignStack.start(StackSettings.fromEnvironment().withEdgePort(0)
+                key -> CountersignStack.start(withPageOrigin(StackSettings.fromEnvironment()).withEdgePort(0)
                         .withWebhookUrl(sink.webhookUrl()).withNotifierReplicas(2)),
                 CountersignStack.class);
         return parameter.getParameter().getType() == WebhookSink.class ? sink : stack;

@@ -56,6 +56,11 @@ public record StackSettings(
                 notifierReplicas);
     }
 
+    public StackSettings withAllowedOrigins(String origins) {
+        return new StackSettings(edgePort, tenantId, Optional.of(origins), projectRoot, logDir, webhookUrl, infrastructure,
+                notifierReplicas);
+    }
+
     public StackSettings withNotifierReplicas(int replicas) {
         return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure, replicas);
     }
