@@ -16,6 +16,7 @@ const REFRESH_MARGIN_MS = 60_000;
 
 const qr = document.getElementById("qr");
 const status = document.getElementById("status");
+const hint = document.getElementById("hint");
 const state = { socket: null, challengeId: null, refreshTimer: null, reconnectDelay: 1000 };
 window.countersignKiosk = state;
 
@@ -56,6 +57,13 @@ function connect() {
   };
 }
 
+// A used code leaves the screen: the outcome is shown until the next challenge's code replaces it.
+function finished() {
+  qr.hidden = true;
+  qr.removeAttribute("src");
+  hint.hidden = true;
+}
+
 function createChallenge() {
   clearTimeout(state.refreshTimer);
   if (state.socket && state.socket.readyState === WebSocket.OPEN) {
@@ -69,6 +77,7 @@ function handle(type, data) {
     document.body.dataset.challengeId = data.challengeId;
     qr.src = "/kiosk/qr.svg?challengeId=" + encodeURIComponent(data.challengeId);
     qr.hidden = false;
+    hint.hidden = false;
     show("unclaimed", "Scan the code with your app.");
     const refreshIn = Math.max(5_000, Date.parse(data.expiresAt) - Date.now() - REFRESH_MARGIN_MS);
     state.refreshTimer = setTimeout(createChallenge, refreshIn);
@@ -77,11 +86,13 @@ function handle(type, data) {
       show("claimed", "Code scanned — confirm on your phone.");
     } else if (data.state === "approved") {
       clearTimeout(state.refreshTimer);
+      finished();
       show("approved", "Approved. Welcome!");
       window.dispatchEvent(new CustomEvent("countersign:approved", { detail: { challengeId: data.challengeId, accessToken: data.accessToken } }));
       state.refreshTimer = setTimeout(createChallenge, resultMillis);
     } else if (data.state === "rejected") {
       clearTimeout(state.refreshTimer);
+      finished();
       show("rejected", "Declined on the phone.");
       state.refreshTimer = setTimeout(createChallenge, resultMillis);
     }

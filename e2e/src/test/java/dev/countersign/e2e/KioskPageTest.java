@@ -1,6 +1,7 @@
 package dev.countersign.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
+import com.google.zxing.ReaderException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
@@ -88,12 +90,16 @@ class KioskPageTest {
             assertThat(claimed.status()).as("%s", claimed).isEqualTo(200);
             assertThat(claimed.text("actionCode")).isEqualTo("kioskLogin");
             assertThat(expect(lines, "STATE ")).isEqualTo("claimed");
-            assertThat(Path.of(expect(lines, "SCREENSHOT "))).isRegularFile();
+            Path blurred = Path.of(expect(lines, "SCREENSHOT "));
+            // Claimed: the code on screen is blurred past reading, so no second phone scans it.
+            assertThatThrownBy(() -> decodeQr(blurred)).isInstanceOf(ReaderException.class);
 
             assertThat(phone.updateChallenge(CredentialKind.QR_CODE, scanned, true, null).status()).isEqualTo(200);
             assertThat(expect(lines, "STATE ")).isEqualTo("approved");
             String token = expect(lines, "TOKEN ");
-            assertThat(Path.of(expect(lines, "SCREENSHOT "))).isRegularFile();
+            Path outcome = Path.of(expect(lines, "SCREENSHOT "));
+            // The used code has left the screen.
+            assertThatThrownBy(() -> decodeQr(outcome)).isInstanceOf(ReaderException.class);
             ServerApi.Answer validated = server.validate(token);
             assertThat(validated.json().path("isValid").asBoolean()).as("%s", validated).isTrue();
             assertThat(validated.text("userId")).isEqualTo(user);
