@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -31,6 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.countersign.challenge.service.GeoLocator;
+import dev.countersign.challenge.service.GeoLocator.Location;
 import dev.countersign.challenge.service.KeyReplica;
 import dev.countersign.challenge.store.ChallengeStore;
 import dev.countersign.common.credential.CredentialKind;
@@ -72,6 +75,9 @@ class QrChallengeTest {
 
     @Inject
     MutableClock clock;
+
+    @Inject
+    GeoLocator geo;
 
     @AfterEach
     void resetClock() {
@@ -427,6 +433,18 @@ class QrChallengeTest {
         assertThat(claim.status()).isEqualTo(200);
         assertThat(claim.text("ipAddress")).isEqualTo("203.0.113.9");
         assertThat(claim.json().has("location")).isFalse();
+    }
+
+    @Test
+    void locationComesFromTheDatabaseForLiteralAddressesOnly() {
+        assertThat(geo.locate(Optional.of("2.125.160.217")))
+                .contains(new Location("Boxford", "United Kingdom", "GB"));
+        assertThat(geo.locate(Optional.of(LONDON))).contains(new Location("London", "United Kingdom", "GB"));
+        // Unknown to the database, not an address at all (never a DNS lookup), none.
+        assertThat(geo.locate(Optional.of("2001:db8::1"))).isEmpty();
+        assertThat(geo.locate(Optional.of("localhost"))).isEmpty();
+        assertThat(geo.locate(Optional.of("example.com"))).isEmpty();
+        assertThat(geo.locate(Optional.empty())).isEmpty();
     }
 
     @Test
