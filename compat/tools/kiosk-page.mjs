@@ -1,4 +1,4 @@
-// Drives notifier-service's kiosk page in real headless Chromium for the e2e KioskPageTest:
+// Drives notifier-service's kiosk page in real headless Chromium for the e2e KioskPageBrowserTest:
 // opens KIOSK_URL, waits for the QR code, screenshots it into SCREENSHOT_DIR, and reports on
 // stdout, one line each, as the page goes on:
 //   CHALLENGE <challengeId>   SCREENSHOT <path>   (the QR code is on screen)

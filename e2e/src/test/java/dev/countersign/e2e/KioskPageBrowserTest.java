@@ -45,7 +45,7 @@ import dev.countersign.testkit.device.TestDevice;
  * The screenshots stay in {@code target/kiosk-page/}.
  */
 @ExtendWith(RunningStack.class)
-class KioskPageTest {
+class KioskPageBrowserTest {
 
     private static final Path COMPAT = Path.of(System.getProperty("countersign.project-root", "..")).resolve("compat");
     private static final Path SCREENSHOTS = Path.of("target", "kiosk-page").toAbsolutePath();
