@@ -321,6 +321,38 @@ class QrChallengeTest {
     }
 
     @Test
+    void concurrentClaimsBindTheChallengeToExactlyOneDevice() throws Exception {
+        List<TestDevice> phones = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            TestDevice phone = device(i % 2 == 0 ? DeviceProfile.ANDROID_3_8 : DeviceProfile.IOS_2_7);
+            enrol(user(), phone);
+            phones.add(phone);
+        }
+        Kiosk kiosk = create();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(phones.size());
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<DeviceResponse>> claims = new java.util.ArrayList<>();
+            for (TestDevice phone : phones) {
+                claims.add(pool.submit(() -> {
+                    start.await();
+                    return phone.claimQrChallenge(kiosk.challengeId());
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var claim : claims) {
+                statuses.add(claim.get().status());
+            }
+            assertThat(statuses).containsOnly(200, 409);
+            assertThat(statuses.stream().filter(status -> status == 200).count()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(stored(kiosk.challengeId())).containsEntry("version", "2");
+    }
+
+    @Test
     void answerWithoutClaimIsRefused() {
         TestDevice phone = device(DeviceProfile.ANDROID_3_8);
         enrol(user(), phone);

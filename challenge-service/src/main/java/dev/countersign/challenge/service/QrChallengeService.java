@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -40,6 +41,7 @@ import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenIssuer;
 import dev.countersign.common.token.TokenType;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -84,6 +86,23 @@ public class QrChallengeService {
         this.clock = clock;
         this.config = config;
         this.ttl = config.ttl().qrCode();
+    }
+
+    /** A nonsensical QR setting stops the service at start, not a kiosk later. */
+    void validateAtStartup(@Observes StartupEvent event) {
+        requireValid(config.qrCode(), ttl);
+    }
+
+    static void requireValid(ChallengeConfig.QrCode qrCode, Duration ttl) {
+        if (qrCode.ipChallenges() < 1) {
+            throw new IllegalStateException("countersign.challenge.qr-code.ip-challenges must be at least 1");
+        }
+        for (Duration duration : new Duration[] {qrCode.ipWindow(), qrCode.retention(), ttl}) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalStateException(
+                        "countersign.challenge.qr-code windows, retention and ttl.qr-code must be positive");
+            }
+        }
     }
 
     private Instant now() {
