@@ -1,7 +1,8 @@
 // A minimal phone for the compat suite: a real P-256 key and the requests authsignal-android 3.8.0
 // sends (authsignal-wire.md §1.2, §1.6, §2, §3). The full simulator is Java (testkit TestDevice);
 // this one enrols, looks up and removes (so the Server API tests have a real authenticator) and
-// fetches and answers push challenges (§3.5, §3.6) for the browser SDK's push flow.
+// fetches and answers push challenges (§3.5, §3.6) for the browser SDK's push flow, and claims
+// and answers QR challenges (§3.7) for its QR flow.
 import { generateKeyPairSync, sign } from "node:crypto";
 
 const USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Google Pixel 8) AuthsignalAndroidSDK/3.8.0";
@@ -55,6 +56,25 @@ export function createDevice({ baseUrl, tenantId }) {
     // default for verificationCode, so it is always sent, as null when the app passes none.
     updatePushChallenge(challengeId, approved, verificationCode = null) {
       return call("POST", "/client/user-authenticators/push/challenge", basic, {
+        publicKey,
+        challengeId,
+        signature: this.signMessage(challengeId),
+        approved,
+        verificationCode,
+      });
+    },
+    // §3.7: claim a kiosk's QR challenge with the qr-code key (this device enrols one key for every
+    // feature), signing the challengeId; the answer describes the kiosk.
+    claimQrChallenge(challengeId) {
+      return call("POST", "/client/user-authenticators/qr-code/challenge/claim", basic, {
+        publicKey,
+        challengeId,
+        signature: this.signMessage(challengeId),
+      });
+    },
+    // §3.6 for QR: approve or reject a claimed challenge.
+    updateQrChallenge(challengeId, approved, verificationCode = null) {
+      return call("POST", "/client/user-authenticators/qr-code/challenge", basic, {
         publicKey,
         challengeId,
         signature: this.signMessage(challengeId),

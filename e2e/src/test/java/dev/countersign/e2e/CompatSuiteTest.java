@@ -48,7 +48,8 @@ class CompatSuiteTest {
                 "COUNTERSIGN_BASE_URL", stack.baseUrl(),
                 "COUNTERSIGN_TENANT_ID", stack.tenantId(),
                 "COUNTERSIGN_SECRET_KEY", stack.secretKey(),
-                "COUNTERSIGN_WEBHOOK_SINK", sink.capturedUrl()), SUITE_TIMEOUT);
+                "COUNTERSIGN_WEBHOOK_SINK", sink.capturedUrl(),
+                "COUNTERSIGN_PAGE_ORIGIN", System.getProperty(RunningStack.PAGE_ORIGIN)), SUITE_TIMEOUT);
         assertThat(suite.exitCode()).as("node --test in compat/ failed (exit %d):%n%s", suite.exitCode(), suite.output())
                 .isZero();
     }

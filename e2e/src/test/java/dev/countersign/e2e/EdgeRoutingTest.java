@@ -52,7 +52,7 @@ class EdgeRoutingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "/v1", "/v1/no-such-thing", "/q/health/ready", "/q/metrics",
-        "/internal/v1/credentials", "/ws-v1-challengex"})
+        "/internal/v1/credentials", "/ws-v1-challengex", "/kioskx"})
     void pathOutsideTheRouteTableGetsJsonNotFoundFromTheEdge(String path, CountersignStack stack) {
         given().baseUri("http://127.0.0.1:" + stack.edgePort())
                 .when().get(path)
@@ -78,7 +78,7 @@ class EdgeRoutingTest {
     void webSocketUpgradesThroughTheEdgeWithTheAuthsignalSubprotocol(CountersignStack stack) throws Exception {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost("127.0.0.1").setPort(stack.edgePort()).setURI("/ws-v1-challenge")
-                .addSubProtocol("authsignal-ws");
+                .addSubProtocol("authsignal-ws").addSubProtocol("x.authsignal.tenant." + stack.tenantId());
         WebSocket socket = vertx.createWebSocketClient().connect(options)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {

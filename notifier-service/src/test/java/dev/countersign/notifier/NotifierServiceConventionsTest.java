@@ -15,6 +15,6 @@ class NotifierServiceConventionsTest extends ServiceConventionsTestBase {
 
     @Override
     protected List<String> readinessChecks() {
-        return List.of("Kafka connection health check");
+        return List.of("Kafka connection health check", "Kiosk challenge-events partitions");
     }
 }

@@ -31,6 +31,43 @@ public interface NotifierConfig {
         Optional<String> body();
     }
 
+    /** Kiosk sockets ({@code /ws-v1-challenge}) and the kiosk page ({@code /kiosk}). */
+    Kiosk kiosk();
+
+    interface Kiosk {
+
+        /**
+         * What the kiosk page's QR code carries; {@code {challengeId}} is replaced by the challenge
+         * id. The app that scans it takes the id out and claims the challenge (wire §4.4).
+         */
+        @WithDefault("countersign://qr-code?challengeId={challengeId}")
+        String qrPayload();
+
+        /** A socket without a live challenge and without a message for this long is closed (1000). */
+        @WithDefault("PT10M")
+        Duration idleTimeout();
+
+        /** How often sockets are checked for idleness and forgotten challenges are dropped. */
+        @WithDefault("PT30S")
+        Duration sweepInterval();
+
+        /** CREATE_CHALLENGEs one socket may send at once (a token bucket of this size)… */
+        @WithDefault("5")
+        int createChallengeBurst();
+
+        /** …refilled by one every interval (the browser SDK sends one every 9 minutes). */
+        @WithDefault("PT20S")
+        Duration createChallengeInterval();
+
+        /** Challenges one socket may wait on at once; the oldest is forgotten beyond this. */
+        @WithDefault("10")
+        int maxLiveChallenges();
+
+        /** Longest wait for challenge-service's answer on a socket's behalf. */
+        @WithDefault("PT10S")
+        Duration challengeServiceTimeout();
+    }
+
     interface Webhook {
 
         /** The envelope's {@code source} (wire §5.7 has Authsignal's URL there). */

@@ -66,6 +66,15 @@ public final class CountersignStack implements AutoCloseable {
                     tenantProperties(settings),
                     settings.logDir().orElse(runDirectory.path().resolve("logs"))));
         }
+        // Further notifier replicas: same configuration, own port and log; each is its own Kafka
+        // consumer for the kiosk sockets (a per-replica group), and they share the push deliveries.
+        for (int replica = 2; replica <= settings.notifierReplicas(); replica++) {
+            CountersignService notifier = CountersignService.NOTIFIER;
+            services.add(ServiceProcess.start(notifier, notifier.jar(settings.projectRoot()), FreePorts.pick(),
+                    environment(notifier, settings, infrastructure.endpoints(), ports),
+                    tenantProperties(settings),
+                    settings.logDir().orElse(runDirectory.path().resolve("logs")), notifier.serviceName() + "-" + replica));
+        }
         try {
             CompletableFuture.allOf(services.stream()
                     .map(s -> CompletableFuture.runAsync(s::awaitReady))
@@ -76,7 +85,7 @@ public final class CountersignStack implements AutoCloseable {
 
         Map<String, InetSocketAddress> addresses = new HashMap<>();
         for (ServiceProcess s : services) {
-            addresses.put(s.service().serviceName(), new InetSocketAddress("127.0.0.1", s.port()));
+            addresses.putIfAbsent(s.service().serviceName(), new InetSocketAddress("127.0.0.1", s.port()));
         }
         edge = Edge.start("127.0.0.1", settings.edgePort(), RouteTable.load(), addresses);
     }
@@ -142,6 +151,11 @@ public final class CountersignStack implements AutoCloseable {
 
     public int edgePort() {
         return edge.port();
+    }
+
+    /** Each notifier replica's own port, the first being the one behind the edge. */
+    public List<Integer> notifierPorts() {
+        return services.stream().filter(s -> s.service() == CountersignService.NOTIFIER).map(ServiceProcess::port).toList();
     }
 
     public String tenantId() {

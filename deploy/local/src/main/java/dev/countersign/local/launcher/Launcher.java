@@ -30,6 +30,7 @@ public final class Launcher {
         }
 
         System.err.printf("Countersign: ready in %.1f s (Ctrl-C to stop)%n", (System.nanoTime() - started) / 1e9);
+        System.err.println("Countersign: kiosk page at http://127.0.0.1:" + stack.edgePort() + "/kiosk?tenantId=" + stack.tenantId());
         System.out.println("COUNTERSIGN_BASE_URL=" + stack.baseUrl());
         System.out.println("COUNTERSIGN_TENANT_ID=" + stack.tenantId());
         System.out.println("COUNTERSIGN_SECRET_KEY=" + stack.secretKey());

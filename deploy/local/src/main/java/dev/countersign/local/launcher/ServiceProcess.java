@@ -39,6 +39,12 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(CountersignService service, Path jar, int port, Map<String, String> environment,
             Map<String, String> properties, Path logDir) {
+        return start(service, jar, port, environment, properties, logDir, service.serviceName());
+    }
+
+    /** The same, logging to {@code <logName>.log} (a second replica of a service needs its own). */
+    static ServiceProcess start(CountersignService service, Path jar, int port, Map<String, String> environment,
+            Map<String, String> properties, Path logDir, String logName) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -DskipTests)");
         }
@@ -48,7 +54,7 @@ final class ServiceProcess implements AutoCloseable {
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {
-            Path log = Files.createDirectories(logDir).resolve(service.serviceName() + ".log");
+            Path log = Files.createDirectories(logDir).resolve(logName + ".log");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

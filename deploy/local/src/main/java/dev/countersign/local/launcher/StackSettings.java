@@ -20,8 +20,9 @@ import dev.countersign.local.infra.InfrastructureSettings;
  * checkout holding the packaged services), {@code COUNTERSIGN_LOG_DIR} (service logs; default in
  * the run directory), {@code COUNTERSIGN_WEBHOOK_URL} (where the notifier sends the demo tenant's
  * signed {@code push.created} webhook; unset: no webhook), the notifier's APNs / FCM channels
- * ({@link #PUSH_CHANNEL_VARIABLES}, passed to the notifier as they are; none set: no channel) and
- * the infrastructure addresses of {@link InfrastructureSettings}.
+ * ({@link #PUSH_CHANNEL_VARIABLES}, passed to the notifier as they are; none set: no channel),
+ * {@code COUNTERSIGN_NOTIFIER_REPLICAS} (notifier-service processes, default 1; the edge routes to
+ * the first, each has its own port) and the infrastructure addresses of {@link InfrastructureSettings}.
  *
  * @param pushChannels the notifier's {@code COUNTERSIGN_NOTIFIER_APNS_* / _FCM_* / _PUSH_*} environment
  */
@@ -33,7 +34,8 @@ public record StackSettings(
         Optional<Path> logDir,
         Optional<String> webhookUrl,
         InfrastructureSettings infrastructure,
-        Map<String, String> pushChannels) {
+        Map<String, String> pushChannels,
+        int notifierReplicas) {
 
     /**
      * The notifier's APNs and FCM settings the run command passes on (docs/notifier-service.md):
@@ -54,10 +56,10 @@ public record StackSettings(
             "COUNTERSIGN_NOTIFIER_FCM_TOKEN_URI", "COUNTERSIGN_NOTIFIER_FCM_BASE_URL",
             "COUNTERSIGN_NOTIFIER_PUSH_TITLE", "COUNTERSIGN_NOTIFIER_PUSH_BODY");
 
-    /** Without push channels (the settings before issue 5). */
-    public StackSettings(int edgePort, String tenantId, Optional<String> allowedOrigins, Path projectRoot,
-            Optional<Path> logDir, Optional<String> webhookUrl, InfrastructureSettings infrastructure) {
-        this(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure, Map.of());
+    public StackSettings {
+        if (notifierReplicas < 1) {
+            throw new IllegalArgumentException("COUNTERSIGN_NOTIFIER_REPLICAS must be at least 1");
+        }
     }
 
     public static StackSettings fromEnvironment() {
@@ -69,7 +71,8 @@ public record StackSettings(
                 setting("COUNTERSIGN_LOG_DIR", "countersign.log-dir").map(Path::of),
                 setting("COUNTERSIGN_WEBHOOK_URL", "countersign.webhook-url").filter(url -> !url.isBlank()),
                 InfrastructureSettings.fromEnvironment(),
-                pushChannelsFromEnvironment());
+                pushChannelsFromEnvironment(),
+                Integer.parseInt(setting("COUNTERSIGN_NOTIFIER_REPLICAS", "countersign.notifier-replicas").orElse("1")));
     }
 
     private static Map<String, String> pushChannelsFromEnvironment() {
@@ -89,17 +92,27 @@ public record StackSettings(
             throw new IllegalArgumentException("Not a push channel setting: " + variables.keySet());
         }
         return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                Map.copyOf(variables));
+                Map.copyOf(variables), notifierReplicas);
     }
 
     public StackSettings withEdgePort(int port) {
         return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels);
+                pushChannels, notifierReplicas);
     }
 
     public StackSettings withWebhookUrl(String url) {
         return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure,
-                pushChannels);
+                pushChannels, notifierReplicas);
+    }
+
+    public StackSettings withAllowedOrigins(String origins) {
+        return new StackSettings(edgePort, tenantId, Optional.of(origins), projectRoot, logDir, webhookUrl, infrastructure,
+                pushChannels, notifierReplicas);
+    }
+
+    public StackSettings withNotifierReplicas(int replicas) {
+        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+                pushChannels, replicas);
     }
 
     /** The nearest directory, from here upwards, that holds the service modules. */

@@ -30,6 +30,8 @@ class RouteTableTest {
         "/v1/users/u1/authenticators/ua-1, credential-service",
         "/v1/validate, challenge-service",
         "/ws-v1-challenge, notifier-service",
+        "/kiosk, notifier-service",
+        "/kiosk/qr.svg, notifier-service",
     })
     void publicPathGoesToItsService(String path, String service) {
         assertThat(routes.serviceFor(path)).contains(service);
@@ -37,7 +39,7 @@ class RouteTableTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "/v1", "/v1/validatex", "/q/health/ready", "/q/metrics",
-        "/internal/v1/credentials", "/v1/client/user-authenticatorsx", "/ws-v1-challengex"})
+        "/internal/v1/credentials", "/v1/client/user-authenticatorsx", "/ws-v1-challengex", "/kioskx"})
     void privateOrUnknownPathIsNotRouted(String path) {
         assertThat(routes.serviceFor(path)).isEmpty();
     }
