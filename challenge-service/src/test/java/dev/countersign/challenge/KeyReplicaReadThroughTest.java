@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.event.PushTarget;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,6 +69,49 @@ class KeyReplicaReadThroughTest {
         assertThat(find(CredentialKind.QR_CODE, key)).isPresent();
         assertThat(TestCredentials.stubQueriesFor(key)).hasSize(1);
         assertThat(replica.kindsOf(TENANT, userId).await().indefinitely()).containsExactly(CredentialKind.QR_CODE);
+    }
+
+    @Test
+    void missOnPushCredentialRecordsItsPushTargetLikeAnEvent() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        TestCredentials.stubAnswers(TENANT, key, "push", Map.of("credentialId", credentialId, "userId", userId,
+                "version", 3, "devicePlatform", "iOS", "pushToken", "apns-token-" + credentialId));
+
+        assertThat(find(CredentialKind.PUSH, key)).isPresent();
+
+        // Normalised like the event path's (lower-case platform), so the notifier picks APNs.
+        assertThat(replica.pushTargets(TENANT, userId, List.of(credentialId)).await().indefinitely())
+                .containsExactly(new PushTarget(credentialId, "ios", "apns-token-" + credentialId));
+    }
+
+    @Test
+    void readThroughPushTargetOlderThanWhatAnEventWroteChangesNothing() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        // An event at version 4 gave the new token; credential-service's answer is still version 3.
+        replica.applyPushTarget(TENANT, userId, credentialId, 4, "android", "fcm-token-new").await().indefinitely();
+        TestCredentials.stubAnswers(TENANT, key, "push", Map.of("credentialId", credentialId, "userId", userId,
+                "version", 3, "devicePlatform", "android", "pushToken", "fcm-token-old"));
+
+        assertThat(find(CredentialKind.PUSH, key)).isPresent();
+
+        assertThat(TestCredentials.stubQueriesFor(key)).hasSize(1);
+        assertThat(replica.pushTargets(TENANT, userId, List.of(credentialId)).await().indefinitely())
+                .containsExactly(new PushTarget(credentialId, "android", "fcm-token-new"));
+    }
+
+    @Test
+    void missOnPushCredentialWithoutTokenLeavesNoTarget() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        TestCredentials.stubAnswers(TENANT, credentialId, userId, "push", key, 1);
+
+        assertThat(find(CredentialKind.PUSH, key)).isPresent();
+        assertThat(replica.pushTargets(TENANT, userId, List.of(credentialId)).await().indefinitely()).isEmpty();
     }
 
     @Test

@@ -42,6 +42,30 @@ class InternalCredentialResourceTest extends CredentialTestSupport {
     }
 
     @Test
+    void lookupOfPushCredentialCarriesItsPlatformAndPushToken() {
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        var body = addBody(key);
+        body.put("pushToken", "fcm-token-" + user);
+        String id = add("push", trackToken(user, dev.countersign.common.token.Scopes.ADD_AUTHENTICATORS), body)
+                .statusCode(200).extract().path("userAuthenticatorId");
+
+        lookup(TestTenants.TENANT_ID, key.publicKey(), "push").statusCode(200)
+                .body("credentialId", equalTo(id))
+                .body("devicePlatform", equalTo("android"))
+                .body("pushToken", equalTo("fcm-token-" + user));
+    }
+
+    @Test
+    void lookupOfCredentialWithoutPushTokenOmitsIt() {
+        TestDeviceKey key = TestDeviceKey.generate();
+        enrol("qr-code", newUser(), key);
+
+        lookup(TestTenants.TENANT_ID, key.publicKey(), "qr-code").statusCode(200)
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("pushToken")));
+    }
+
+    @Test
     void lookupOfRemovedUnknownOrOtherTenantsOrOtherKindThenInvalidCredential() {
         TestDeviceKey key = TestDeviceKey.generate();
         enrol("push", newUser(), key);

@@ -84,7 +84,8 @@ public class CredentialServiceClient {
                         .map(DevicePublicKey::spkiBase64).filter(key.spkiBase64()::equals).isPresent()) {
             throw new IllegalStateException("credential-service answered for another credential");
         }
-        return Optional.of(new Answer(credentialId, userId, version, expiresAtMillis(json.getString("expiresAt"))));
+        return Optional.of(new Answer(credentialId, userId, version, expiresAtMillis(json.getString("expiresAt")),
+                json.getString("devicePlatform"), json.getString("pushToken")));
     }
 
     /** credential-service answers only unexpired credentials; the replica still needs the deadline. */
@@ -96,11 +97,15 @@ public class CredentialServiceClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /** What credential-service says about the key; tenant, kind and key are the ones asked for. */
-    public record Answer(String credentialId, String userId, long version, Long expiresAtMillis) {
+    /**
+     * What credential-service says about the key; tenant, kind and key are the ones asked for.
+     * {@code devicePlatform} / {@code pushToken}: a push credential's delivery data (null = none).
+     */
+    public record Answer(String credentialId, String userId, long version, Long expiresAtMillis,
+            String devicePlatform, String pushToken) {
 
         public Answer(String credentialId, String userId, long version) {
-            this(credentialId, userId, version, null);
+            this(credentialId, userId, version, null, null, null);
         }
     }
 }

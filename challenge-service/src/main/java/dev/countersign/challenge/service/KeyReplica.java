@@ -49,10 +49,18 @@ public class KeyReplica {
                 if (answer.isEmpty()) {
                     return Uni.createFrom().item(Optional.<ReplicaCredential>empty());
                 }
-                Change change = new Change(tenantId, answer.get().credentialId(), answer.get().version(),
-                        answer.get().userId(), kind, key.spkiBase64(), false, answer.get().expiresAtMillis());
+                CredentialServiceClient.Answer found = answer.get();
+                Change change = new Change(tenantId, found.credentialId(), found.version(),
+                        found.userId(), kind, key.spkiBase64(), false, found.expiresAtMillis());
                 // Through the same versioned script as events: an event that landed meanwhile wins.
-                return apply(change, fingerprint, Optional.empty())
+                Uni<Void> applied = apply(change, fingerprint, Optional.empty());
+                if (kind == CredentialKind.PUSH) {
+                    // The push target as the event path records it (versioned too), so a device whose
+                    // event has not arrived yet still gets its APNs/FCM notification.
+                    applied = applied.flatMap(done -> applyPushTarget(tenantId, found.userId(),
+                            found.credentialId(), found.version(), found.devicePlatform(), found.pushToken()));
+                }
+                return applied
                         .flatMap(written -> store.find(tenantId, kind, fingerprint))
                         .map(stored -> stored.flatMap(this::active));
             });

@@ -49,15 +49,18 @@ public class InternalCredentialResource {
 
     /**
      * The contract's shape: what a verifier needs, with the version for ordering against events, and
-     * {@code expiresAt} (absent = never) so the key replica stops accepting it in time.
+     * {@code expiresAt} (absent = never) so the key replica stops accepting it in time, and for a
+     * push credential {@code devicePlatform} / {@code pushToken} (absent = none), so a device known
+     * to challenge-service only through this answer is still reached by APNs/FCM.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record InternalCredential(String credentialId, String tenantId, String userId, String kind, String publicKey,
-            long version, String expiresAt) {
+            long version, String expiresAt, String devicePlatform, String pushToken) {
 
         static InternalCredential of(Credential credential) {
             return new InternalCredential(credential.id.toString(), credential.tenantId, credential.userId,
-                    credential.kind, credential.publicKey, credential.version, WireTime.format(credential.expiresAt));
+                    credential.kind, credential.publicKey, credential.version, WireTime.format(credential.expiresAt),
+                    credential.devicePlatform, credential.pushToken);
         }
     }
 }
