@@ -72,11 +72,12 @@ class ChannelDeliveryTest {
     record Apns(String path, String topic, String pushType, String collapseId, String payload, RejectionReason reason) {
     }
 
-    record Fcm(String path, String authorization, JsonNode body) {
+    record Fcm(String path, String authorization, JsonNode body, long receivedNanos) {
     }
 
     private static final List<Apns> apns = new CopyOnWriteArrayList<>();
     private static final List<Fcm> fcm = new CopyOnWriteArrayList<>();
+    private static final Set<String> throttled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static MockApnsServer apnsServer;
     private static Vertx vertx;
     private static HttpServer fcmServer;
@@ -173,12 +174,16 @@ class ChannelDeliveryTest {
             request.response().setStatusCode(400).end();
             return;
         }
-        fcm.add(new Fcm(request.path(), request.getHeader("Authorization"), parsed));
+        fcm.add(new Fcm(request.path(), request.getHeader("Authorization"), parsed, System.nanoTime()));
         String device = parsed.path("message").path("token").asText();
         var response = request.response().putHeader("Content-Type", "application/json");
         if (device.startsWith("dead-")) {
             response.setStatusCode(404).end("""
                     {"error":{"code":404,"status":"NOT_FOUND","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"UNREGISTERED"}]}}""");
+        } else if (device.startsWith("throttled-") && throttled.add(device)) {
+            // FCM's quota answer: 429 with Retry-After (seconds); the next try is let through.
+            response.setStatusCode(429).putHeader("Retry-After", "1").end("""
+                    {"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"QUOTA_EXCEEDED"}]}}""");
         } else if (device.startsWith("busy-")) {
             response.setStatusCode(503).end("{\"error\":{\"code\":503,\"status\":\"UNAVAILABLE\"}}");
         } else {
@@ -307,6 +312,31 @@ class ChannelDeliveryTest {
         assertThat(letter.path("lastStatus").asInt()).isEqualTo(503);
         assertThat(letter.path("targets")).hasSize(1);
         assertThat(letter.path("targets").get(0).path("credentialId").asText()).isEqualTo(credential);
+    }
+
+    @Test
+    void aThrottledSendIsRetriedNoEarlierThanTheProvidersRetryAfter() throws Exception {
+        String token = "throttled-" + UUID.randomUUID();
+        ChallengeEvent event = push(List.of(new PushTarget(UUID.randomUUID().toString(), "android", token)));
+
+        publish(event);
+
+        // webhook 1 + try 1 (sent, failed 429) + try 2 (sent, accepted)
+        List<JsonNode> attempts = deliveryEvents(event, 5);
+        assertThat(attempts).filteredOn(a -> a.path("channel").asText().equals("fcm"))
+                .extracting(a -> a.path("attempt").asInt() + "/" + a.path("status").asText())
+                .containsExactlyInAnyOrder("1/sent", "1/failed", "2/sent", "2/accepted");
+        JsonNode throttledTry = attempts.stream().filter(a -> a.path("status").asText().equals("failed"))
+                .findFirst().orElseThrow();
+        assertThat(throttledTry.path("httpStatus").asInt()).isEqualTo(429);
+        assertThat(throttledTry.path("reason").asText()).isEqualTo("QUOTA_EXCEEDED");
+        List<Fcm> tries = fcmFor(event);
+        assertThat(tries).hasSize(2);
+        // The jittered back-off alone is at most 0.1 s here; Retry-After: 1 holds the retry back.
+        // A lower bound only: a slow machine may take longer, never shorter.
+        assertThat(Duration.ofNanos(tries.get(1).receivedNanos() - tries.get(0).receivedNanos()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(deadLetters(event)).isEmpty();
     }
 
     @Test

@@ -133,7 +133,9 @@ public class ChannelDelivery {
                                 if (last) {
                                     return deadLetter(event, target, channel, attempt, result);
                                 }
-                                Duration wait = retries.delayAfter(attempt, ThreadLocalRandom.current());
+                                // The provider's Retry-After (FCM 429/503), when it gave one, is a floor.
+                                Duration wait = RetryPolicy.honouring(
+                                        retries.delayAfter(attempt, ThreadLocalRandom.current()), result.retryAfter());
                                 LOG.infof("%s for push %s, credential %s: %s; try %d in %d ms", channel.name(),
                                         event.challengeId(), target.credentialId(), result.reason(), attempt + 1,
                                         wait.toMillis());

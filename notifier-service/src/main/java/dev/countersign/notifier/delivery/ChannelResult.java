@@ -6,8 +6,14 @@ package dev.countersign.notifier.delivery;
  * @param reason the provider's error code or a network failure's kind; never a token or a URL;
  *        null when accepted
  * @param providerStatus the provider's HTTP status, null when none came
+ * @param retryAfter how long the provider asked us to wait before trying again (its
+ *        {@code Retry-After}), null when it did not say
  */
-public record ChannelResult(Status status, String reason, Integer providerStatus) {
+public record ChannelResult(Status status, String reason, Integer providerStatus, java.time.Duration retryAfter) {
+
+    public ChannelResult(Status status, String reason, Integer providerStatus) {
+        this(status, reason, providerStatus, null);
+    }
 
     public enum Status {
         /** The provider took it; delivery to the phone is up to the provider. */
@@ -39,6 +45,11 @@ public record ChannelResult(Status status, String reason, Integer providerStatus
 
     public static ChannelResult failed(String reason, Integer providerStatus) {
         return new ChannelResult(Status.FAILED, reason, providerStatus);
+    }
+
+    /** Retryable, and the provider said when (throttling, an announced outage). */
+    public static ChannelResult failed(String reason, Integer providerStatus, java.time.Duration retryAfter) {
+        return new ChannelResult(Status.FAILED, reason, providerStatus, retryAfter);
     }
 
     public boolean accepted() {

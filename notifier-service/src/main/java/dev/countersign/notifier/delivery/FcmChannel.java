@@ -172,7 +172,9 @@ public class FcmChannel implements PushChannel {
             return ChannelResult.failed(code, status);
         }
         if (status == 429 || status >= 500) {
-            return ChannelResult.failed(code, status);
+            // FCM sends Retry-After with 429 and 503; the retry waits at least that long.
+            return ChannelResult.failed(code, status,
+                    RetryPolicy.retryAfter(response.retryAfter(), clock.instant()).orElse(null));
         }
         return ChannelResult.rejected(code, status);
     }
@@ -288,7 +290,8 @@ public class FcmChannel implements PushChannel {
         return http.request(request)
                 .flatMap(r -> r.send(Buffer.buffer(body)))
                 .flatMap(response -> response.body()
-                        .map(answer -> new Response(response.statusCode(), answer.getBytes())));
+                        .map(answer -> new Response(response.statusCode(), answer.getBytes(),
+                                response.getHeader("Retry-After"))));
     }
 
     @PreDestroy
@@ -298,7 +301,7 @@ public class FcmChannel implements PushChannel {
         }
     }
 
-    record Response(int status, byte[] body) {
+    record Response(int status, byte[] body, String retryAfter) {
     }
 
     record AccessToken(String value, Instant renewAt) {

@@ -1,6 +1,11 @@
 package dev.countersign.notifier.delivery;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 import io.smallrye.mutiny.Uni;
@@ -27,6 +32,51 @@ public record RetryPolicy(int attempts, Duration base, Duration max) {
         }
         long bound = Math.min(ceiling, exponential);
         return Duration.ofMillis(bound == 0 ? 0 : random.nextLong(bound + 1));
+    }
+
+    /**
+     * The longest a provider's {@code Retry-After} holds a retry back: beyond it a push has mostly
+     * expired anyway, and a misbehaving (or hostile) value must not park a delivery for hours.
+     */
+    public static final Duration RETRY_AFTER_MAX = Duration.ofSeconds(60);
+
+    /**
+     * The wait before the next try when the provider asked for {@code retryAfter} (null: it did
+     * not): never shorter than what it asked, capped at {@link #RETRY_AFTER_MAX}; never shorter
+     * than the jittered back-off either.
+     */
+    public static Duration honouring(Duration backoff, Duration retryAfter) {
+        if (retryAfter == null || retryAfter.isNegative()) {
+            return backoff;
+        }
+        Duration asked = retryAfter.compareTo(RETRY_AFTER_MAX) > 0 ? RETRY_AFTER_MAX : retryAfter;
+        return asked.compareTo(backoff) > 0 ? asked : backoff;
+    }
+
+    /**
+     * A {@code Retry-After} header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, as a wait
+     * from {@code now}; empty when absent or unreadable (then the back-off alone decides).
+     */
+    public static Optional<Duration> retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String value = header.strip();
+        if (value.chars().allMatch(Character::isDigit)) {
+            try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+            } catch (NumberFormatException e) {
+                // More digits than a long holds: as good as "very long"; the cap applies.
+                return Optional.of(RETRY_AFTER_MAX);
+            }
+        }
+        try {
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration wait = Duration.between(now, at);
+            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /**
