@@ -16,6 +16,8 @@ import dev.countersign.challenge.messaging.ChallengeEventPublisher;
 import dev.countersign.challenge.store.ChallengeStore;
 import dev.countersign.challenge.store.ChallengeStore.PendingEvent;
 import dev.countersign.challenge.store.ChallengeStore.Snapshot;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.ChallengeEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -85,6 +87,29 @@ public class ChallengeOutbox {
         }, failure -> {
         });
         return publishing.ifNoItem().after(config.ackWait()).recoverWithItem((Void) null);
+    }
+
+    /**
+     * The aftermath of a transition script, the same for every kind of challenge: the challenge is
+     * listed as unpublished (should this process die now, the repair or the deadline sweep publishes
+     * its event), its event is published at once while {@code sideEffects} run (the action's result,
+     * limits, the pending index), and the caller waits for both. A Kafka failure does not fail it
+     * (see {@link #publishForRequest}); any other failure is 503 — the transition itself stands, so a
+     * retry gets the script's answer (409).
+     */
+    public Uni<Void> publishAfter(Snapshot snapshot, Uni<Void> sideEffects) {
+        String challengeId = snapshot.challenge().challengeId();
+        return remember(challengeId)
+                .flatMap(entry -> {
+                    Uni<Void> published = publishForRequest(snapshot, entry);
+                    return sideEffects.flatMap(done -> published);
+                })
+                .onFailure(failure -> !(failure instanceof ApiException))
+                .transform(failure -> {
+                    LOG.errorf(failure, "Challenge %s changed, its aftermath failed", challengeId);
+                    return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+                            "The change was recorded but could not be fully processed");
+                });
     }
 
     /**

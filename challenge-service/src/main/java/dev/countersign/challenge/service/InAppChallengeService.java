@@ -11,7 +11,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
 
 import dev.countersign.challenge.Action;
 import dev.countersign.challenge.ActionState;
@@ -55,7 +54,6 @@ public class InAppChallengeService {
 
     static final String KIND = CredentialKind.IN_APP.wireName();
     static final String VERIFICATION_METHOD = CredentialKind.IN_APP.verificationMethod();
-    private static final Logger LOG = Logger.getLogger(InAppChallengeService.class);
 
     private final ChallengeStore challenges;
     private final ActionStore actionStore;
@@ -197,18 +195,7 @@ public class InAppChallengeService {
             case ACCEPTED -> {
                 Snapshot snapshot = answer.challenge().orElseThrow();
                 Challenge challenge = snapshot.challenge();
-                yield outbox.remember(challenge.challengeId())
-                        .flatMap(entry -> {
-                            Uni<Void> published = outbox.publishForRequest(snapshot, entry);
-                            return record(challenge, credential, track, now).flatMap(done -> published);
-                        })
-                        .onFailure(failure -> !(failure instanceof ApiException))
-                        .transform(failure -> {
-                            LOG.errorf(failure, "In-app verification %s recorded, aftermath failed",
-                                    challenge.challengeId());
-                            return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
-                                    "The verification was recorded but could not be fully processed");
-                        })
+                yield outbox.publishAfter(snapshot, record(challenge, credential, track, now))
                         .map(done -> verified(challenge, credential, track));
             }
             case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,

@@ -286,24 +286,14 @@ public class PushChallengeService {
             case ACCEPTED -> {
                 Snapshot snapshot = answer.challenge().orElseThrow();
                 Challenge challenge = snapshot.challenge();
-                yield outbox.remember(challenge.challengeId())
-                        .flatMap(entry -> {
-                            Uni<Void> published = outbox.publishForRequest(snapshot, entry);
-                            return actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved, "PUSH")
-                                    .flatMap(done -> limits.onAnswered(challenge.tenantId(), challenge.userId(),
-                                            approved))
-                                    .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
-                                            challenge.challengeId()))
-                                    .flatMap(done -> published);
-                        })
-                        .onFailure(failure -> !(failure instanceof ApiException))
-                        .transform(failure -> {
-                            // The answer stands (a retry gets 409); only its aftermath failed.
-                            LOG.errorf(failure, "Answer to challenge %s recorded, aftermath failed",
-                                    challenge.challengeId());
-                            return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
-                                    "The answer was recorded but could not be fully processed");
-                        })
+                // The answer stands once the script ran (a retry gets 409); the rest is its aftermath.
+                yield outbox.publishAfter(snapshot,
+                                actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved, "PUSH")
+                                        .flatMap(done -> limits.onAnswered(challenge.tenantId(), challenge.userId(),
+                                                approved))
+                                        .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
+                                                challenge.challengeId()))
+                                        .replaceWithVoid())
                         .replaceWith(approved);
             }
             case BURNED -> {

@@ -266,7 +266,7 @@ public class QrChallengeService {
                         case ACCEPTED -> {
                             Snapshot snapshot = claim.challenge().orElseThrow();
                             Challenge challenge = snapshot.challenge();
-                            yield afterTransition(snapshot, ensureAction(challenge).replaceWithVoid())
+                            yield outbox.publishAfter(snapshot, ensureAction(challenge).replaceWithVoid())
                                     .replaceWith(challenge);
                         }
                         case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,
@@ -308,7 +308,7 @@ public class QrChallengeService {
             case ACCEPTED -> {
                 Snapshot snapshot = answer.challenge().orElseThrow();
                 Challenge challenge = snapshot.challenge();
-                yield afterTransition(snapshot, ensureAction(challenge)
+                yield outbox.publishAfter(snapshot, ensureAction(challenge)
                         .flatMap(action -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(),
                                 approved, VERIFICATION_METHOD))
                         .replaceWithVoid())
@@ -327,21 +327,6 @@ public class QrChallengeService {
      * Kafka up to ack-wait, never failing on it) while the action is updated. The transition stands
      * whatever happens here; a Redis failure is 503 and a retry gets 409.
      */
-    private Uni<Void> afterTransition(Snapshot snapshot, Uni<Void> action) {
-        String challengeId = snapshot.challenge().challengeId();
-        return outbox.remember(challengeId)
-                .flatMap(entry -> {
-                    Uni<Void> published = outbox.publishForRequest(snapshot, entry);
-                    return action.flatMap(done -> published);
-                })
-                .onFailure(failure -> !(failure instanceof ApiException))
-                .transform(failure -> {
-                    LOG.errorf(failure, "QR challenge %s changed, aftermath failed", challengeId);
-                    return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
-                            "The change was recorded but could not be fully processed");
-                });
-    }
-
     private static ApiException expired() {
         return new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
     }
