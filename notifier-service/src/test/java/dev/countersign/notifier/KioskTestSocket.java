@@ -38,10 +38,24 @@ final class KioskTestSocket implements AutoCloseable {
         socket.closeHandler(ignored -> closeCode.complete(socket.closeStatusCode()));
     }
 
-    static KioskTestSocket open(int port, List<String> subprotocols, Map<String, String> headers) {
+    /**
+     * Vert.x sends {@code Origin: http://127.0.0.1:<port>} (same-origin) unless the headers carry
+     * one; {@code originHeader} false sends none, as a native app or Node's {@code ws} does.
+     */
+    private static WebSocketConnectOptions options(int port, List<String> subprotocols, Map<String, String> headers,
+            boolean originHeader) {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                .setURI("/ws-v1-challenge").setSubProtocols(subprotocols);
+                .setURI("/ws-v1-challenge").setSubProtocols(subprotocols).setAllowOriginHeader(originHeader);
         headers.forEach(options::addHeader);
+        return options;
+    }
+
+    static KioskTestSocket open(int port, List<String> subprotocols, Map<String, String> headers) {
+        return open(port, subprotocols, headers, true);
+    }
+
+    static KioskTestSocket open(int port, List<String> subprotocols, Map<String, String> headers, boolean originHeader) {
+        WebSocketConnectOptions options = options(port, subprotocols, headers, originHeader);
         try {
             return new KioskTestSocket(VERTX.createWebSocketClient().connect(options)
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -52,13 +66,21 @@ final class KioskTestSocket implements AutoCloseable {
 
     /** The HTTP status the handshake was refused with (fails the test if it was accepted). */
     static int refusal(int port, List<String> subprotocols) {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                .setURI("/ws-v1-challenge").setSubProtocols(subprotocols);
+        int status = handshake(port, subprotocols, Map.of(), true);
+        if (status == 101) {
+            throw new AssertionError("Upgrade accepted for " + subprotocols);
+        }
+        return status;
+    }
+
+    /** The handshake's HTTP status: 101 when upgraded (the socket is closed again at once), else the refusal's. */
+    static int handshake(int port, List<String> subprotocols, Map<String, String> headers, boolean originHeader) {
+        WebSocketConnectOptions options = options(port, subprotocols, headers, originHeader);
         try {
             WebSocket accepted = VERTX.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             accepted.close();
-            throw new AssertionError("Upgrade accepted for " + subprotocols);
+            return 101;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof UpgradeRejectedException rejected) {
                 return rejected.getStatus();

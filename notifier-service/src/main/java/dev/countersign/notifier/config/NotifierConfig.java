@@ -66,6 +66,13 @@ public interface NotifierConfig {
         /** Longest wait for challenge-service's answer on a socket's behalf. */
         @WithDefault("PT10S")
         Duration challengeServiceTimeout();
+
+        /**
+         * Sockets one client address (an IPv6 client's /64) may hold open on one replica; the next
+         * handshake is refused with 429 until one closes. Kiosks behind one NAT share it.
+         */
+        @WithDefault("20")
+        int maxSocketsPerAddress();
     }
 
     interface Webhook {

@@ -9,6 +9,7 @@ import dev.countersign.notifier.kiosk.ChallengeService;
 import dev.countersign.notifier.kiosk.ChallengeServiceException;
 import dev.countersign.notifier.kiosk.KioskClient;
 import dev.countersign.notifier.kiosk.KioskSessions;
+import dev.countersign.notifier.kiosk.SocketsPerAddress;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -37,15 +38,22 @@ public class KioskSocket {
     private final KioskSessions sessions;
     private final ChallengeService challengeService;
     private final ObjectMapper json;
+    private final SocketsPerAddress slots;
 
-    public KioskSocket(KioskSessions sessions, ChallengeService challengeService, ObjectMapper json) {
+    public KioskSocket(KioskSessions sessions, ChallengeService challengeService, ObjectMapper json,
+            SocketsPerAddress slots) {
         this.sessions = sessions;
         this.challengeService = challengeService;
         this.json = json;
+        this.slots = slots;
     }
 
     @OnOpen
     Uni<Void> opened(WebSocketConnection connection) {
+        SocketsPerAddress.Slot slot = connection.userData().get(KioskUpgradeCheck.SLOT);
+        if (slot != null) {
+            slots.opened(slot);
+        }
         KioskClient client = connection.userData().get(KioskUpgradeCheck.CLIENT);
         if (client == null) {
             // Only reachable if the upgrade check did not run: refuse rather than serve anonymously.
@@ -108,5 +116,9 @@ public class KioskSocket {
     @OnClose
     void closed(WebSocketConnection connection) {
         sessions.closed(connection);
+        SocketsPerAddress.Slot slot = connection.userData().get(KioskUpgradeCheck.SLOT);
+        if (slot != null) {
+            slots.release(slot);
+        }
     }
 }
