@@ -1,5 +1,6 @@
 package dev.countersign.e2e;
 
+import dev.countersign.testkit.kiosk.KioskClientSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -47,7 +48,7 @@ class KioskWebSocketTest {
     void kioskChallengeClaimedAndApprovedThenTheAccessTokenValidatesAsThePhonesUser(DeviceProfile profile) {
         Phone phone = enrolQrPhone(profile);
         String address = kioskAddress();
-        try (KioskSocket kiosk = kiosk(stack.edgePort(), address)) {
+        try (KioskClientSocket kiosk = kiosk(stack.edgePort(), address)) {
             JsonNode created = kiosk.createChallenge("kioskLogin", "{\"till\":7}");
             assertThat(created.path("type").asText()).as("%s", created).isEqualTo("CHALLENGE_CREATED");
             assertThat(created.path("data").path("state").asText()).isEqualTo("unclaimed");
@@ -91,7 +92,7 @@ class KioskWebSocketTest {
     @EnumSource(DeviceProfile.class)
     void kioskChallengeRejectedThenRejected(DeviceProfile profile) {
         Phone phone = enrolQrPhone(profile);
-        try (KioskSocket kiosk = kiosk(stack.edgePort(), kioskAddress())) {
+        try (KioskClientSocket kiosk = kiosk(stack.edgePort(), kioskAddress())) {
             String challengeId = kiosk.createChallenge("kioskLogin", null).path("data").path("challengeId").asText();
             assertThat(phone.device().claimQrChallenge(challengeId).status()).isEqualTo(200);
             assertStateChange(kiosk.next(), challengeId, "claimed");
@@ -110,7 +111,7 @@ class KioskWebSocketTest {
         Phone phone = enrolQrPhone(DeviceProfile.ANDROID_3_8);
         ServerApi.Answer tracked = server.track(phone.user(), "kioskLogin", "{}");
         assertThat(tracked.status()).as("%s", tracked).isEqualTo(200);
-        try (KioskSocket kiosk = KioskSocket.open(stack.edgePort(),
+        try (KioskClientSocket kiosk = KioskClientSocket.open(stack.edgePort(),
                 List.of("authsignal-ws", "x.authsignal.token." + tracked.text("token")),
                 Map.of("X-Forwarded-For", kioskAddress(), "User-Agent", USER_AGENT))) {
             JsonNode created = kiosk.createChallenge("kioskLogin", null);
@@ -133,7 +134,7 @@ class KioskWebSocketTest {
         assertThat(replicas).as("the e2e stack runs two notifier replicas").hasSize(2);
         Phone first = enrolQrPhone(DeviceProfile.ANDROID_3_8);
         Phone second = enrolQrPhone(DeviceProfile.IOS_2_7);
-        try (KioskSocket onA = kiosk(replicas.get(0), kioskAddress()); KioskSocket onB = kiosk(replicas.get(1), kioskAddress())) {
+        try (KioskClientSocket onA = kiosk(replicas.get(0), kioskAddress()); KioskClientSocket onB = kiosk(replicas.get(1), kioskAddress())) {
             String a = onA.createChallenge("kioskLogin", null).path("data").path("challengeId").asText();
             String b = onB.createChallenge("kioskLogin", null).path("data").path("challengeId").asText();
 
@@ -160,11 +161,11 @@ class KioskWebSocketTest {
     void handshakeWithoutAuthsignalWsOrWithABadTenantOrTokenIsRefused() {
         for (int port : List.of(stack.edgePort(), stack.notifierPorts().get(1))) {
             String tenant = "x.authsignal.tenant." + stack.tenantId();
-            assertThat(KioskSocket.refusal(port, List.of(tenant))).as("no authsignal-ws").isEqualTo(400);
-            assertThat(KioskSocket.refusal(port, List.of("authsignal-ws"))).as("no tenant").isEqualTo(401);
-            assertThat(KioskSocket.refusal(port, List.of("authsignal-ws", "x.authsignal.tenant.no-such-tenant")))
+            assertThat(KioskClientSocket.refusal(port, List.of(tenant))).as("no authsignal-ws").isEqualTo(400);
+            assertThat(KioskClientSocket.refusal(port, List.of("authsignal-ws"))).as("no tenant").isEqualTo(401);
+            assertThat(KioskClientSocket.refusal(port, List.of("authsignal-ws", "x.authsignal.tenant.no-such-tenant")))
                     .as("unknown tenant").isEqualTo(401);
-            assertThat(KioskSocket.refusal(port, List.of("authsignal-ws", "x.authsignal.token.eyJhbGciOiJFUzI1NiJ9.e30.AAAA", tenant)))
+            assertThat(KioskClientSocket.refusal(port, List.of("authsignal-ws", "x.authsignal.token.eyJhbGciOiJFUzI1NiJ9.e30.AAAA", tenant)))
                     .as("forged token").isEqualTo(401);
         }
     }
@@ -172,7 +173,7 @@ class KioskWebSocketTest {
     @Test
     void aChallengeCreatedByAnotherSocketIsNeverReported() {
         Phone phone = enrolQrPhone(DeviceProfile.ANDROID_3_8);
-        try (KioskSocket owner = kiosk(stack.edgePort(), kioskAddress()); KioskSocket bystander = kiosk(stack.edgePort(), kioskAddress())) {
+        try (KioskClientSocket owner = kiosk(stack.edgePort(), kioskAddress()); KioskClientSocket bystander = kiosk(stack.edgePort(), kioskAddress())) {
             String challengeId = owner.createChallenge("kioskLogin", null).path("data").path("challengeId").asText();
             String own = bystander.createChallenge("kioskLogin", null).path("data").path("challengeId").asText();
             assertThat(phone.device().claimQrChallenge(challengeId).status()).isEqualTo(200);
@@ -193,8 +194,8 @@ class KioskWebSocketTest {
         assertThat(message.path("data").path("state").asText()).as("%s", message).isEqualTo(state);
     }
 
-    private KioskSocket kiosk(int port, String address) {
-        KioskSocket socket = KioskSocket.open(port, List.of("authsignal-ws", "x.authsignal.tenant." + stack.tenantId()),
+    private KioskClientSocket kiosk(int port, String address) {
+        KioskClientSocket socket = KioskClientSocket.open(port, List.of("authsignal-ws", "x.authsignal.tenant." + stack.tenantId()),
                 Map.of("X-Forwarded-For", address, "User-Agent", USER_AGENT));
         assertThat(socket.socket.subProtocol()).isEqualTo("authsignal-ws");
         return socket;

@@ -1,5 +1,6 @@
 package dev.countersign.notifier;
 
+import dev.countersign.testkit.kiosk.KioskClientSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -60,16 +61,16 @@ class KioskHandshakeGuardsTest {
         return "203.0.113." + NEXT_ADDRESS.getAndIncrement();
     }
 
-    private KioskTestSocket openFrom(String forwardedFor) {
-        return KioskTestSocket.open(port(), TENANT, Map.of("X-Forwarded-For", forwardedFor));
+    private KioskClientSocket openFrom(String forwardedFor) {
+        return KioskClientSocket.open(port(), TENANT, Map.of("X-Forwarded-For", forwardedFor));
     }
 
     private int handshakeFrom(String forwardedFor) {
-        return KioskTestSocket.handshake(port(), TENANT, Map.of("X-Forwarded-For", forwardedFor), true);
+        return KioskClientSocket.handshake(port(), TENANT, Map.of("X-Forwarded-For", forwardedFor), true);
     }
 
-    private static void closeAll(List<KioskTestSocket> sockets) {
-        sockets.forEach(KioskTestSocket::close);
+    private static void closeAll(List<KioskClientSocket> sockets) {
+        sockets.forEach(KioskClientSocket::close);
     }
 
     private void awaitHeld(String address, int expected) {
@@ -88,7 +89,7 @@ class KioskHandshakeGuardsTest {
     @Test
     void socketsBeyondTheCapPerAddressThenRefusedWith429OtherAddressesUnaffected() {
         String address = freshIpv4();
-        List<KioskTestSocket> open = new ArrayList<>();
+        List<KioskClientSocket> open = new ArrayList<>();
         try {
             for (int i = 0; i < CAP; i++) {
                 open.add(openFrom(address));
@@ -111,7 +112,7 @@ class KioskHandshakeGuardsTest {
     @Test
     void closingASocketReleasesItsSlot() {
         String address = freshIpv4();
-        List<KioskTestSocket> open = new ArrayList<>();
+        List<KioskClientSocket> open = new ArrayList<>();
         try {
             for (int i = 0; i < CAP; i++) {
                 open.add(openFrom(address));
@@ -133,9 +134,9 @@ class KioskHandshakeGuardsTest {
     void refusedHandshakesTakeNoSlot() {
         String address = freshIpv4();
         Map<String, String> from = Map.of("X-Forwarded-For", address);
-        assertThat(KioskTestSocket.handshake(port(), List.of("authsignal-ws"), from, true)).isEqualTo(401);
-        assertThat(KioskTestSocket.handshake(port(), List.of(TENANT.get(1)), from, true)).isEqualTo(400);
-        assertThat(KioskTestSocket.handshake(port(), TENANT,
+        assertThat(KioskClientSocket.handshake(port(), List.of("authsignal-ws"), from, true)).isEqualTo(401);
+        assertThat(KioskClientSocket.handshake(port(), List.of(TENANT.get(1)), from, true)).isEqualTo(400);
+        assertThat(KioskClientSocket.handshake(port(), TENANT,
                 Map.of("X-Forwarded-For", address, "Origin", "https://evil.example"), true)).isEqualTo(403);
         assertThat(slots.held(address)).isZero();
     }
@@ -143,7 +144,7 @@ class KioskHandshakeGuardsTest {
     @Test
     void ipv6ClientsCountPerSlash64() {
         String network = "2001:db8:6:1";
-        List<KioskTestSocket> open = new ArrayList<>();
+        List<KioskClientSocket> open = new ArrayList<>();
         try {
             for (int i = 1; i <= CAP; i++) {
                 // Every socket from another address of the same /64.
@@ -162,36 +163,36 @@ class KioskHandshakeGuardsTest {
 
     @Test
     void foreignOriginThenRefusedWith403() {
-        assertThat(KioskTestSocket.handshake(port(), TENANT, Map.of("Origin", "https://evil.example"), true)).isEqualTo(403);
-        assertThat(KioskTestSocket.handshake(port(), TENANT, Map.of("Origin", "null"), true)).isEqualTo(403);
+        assertThat(KioskClientSocket.handshake(port(), TENANT, Map.of("Origin", "https://evil.example"), true)).isEqualTo(403);
+        assertThat(KioskClientSocket.handshake(port(), TENANT, Map.of("Origin", "null"), true)).isEqualTo(403);
         // The notifier's host on another port is another origin.
-        assertThat(KioskTestSocket.handshake(port(), TENANT, Map.of("Origin", "http://127.0.0.1:1"), true)).isEqualTo(403);
+        assertThat(KioskClientSocket.handshake(port(), TENANT, Map.of("Origin", "http://127.0.0.1:1"), true)).isEqualTo(403);
         // An origin allowed for test-tenant is foreign to other-tenant.
-        assertThat(KioskTestSocket.handshake(port(), OTHER_TENANT, Map.of("Origin", "https://kiosk.example"), true)).isEqualTo(403);
+        assertThat(KioskClientSocket.handshake(port(), OTHER_TENANT, Map.of("Origin", "https://kiosk.example"), true)).isEqualTo(403);
     }
 
     @Test
     void tenantsAllowedOriginThenUpgraded() {
-        assertThat(KioskTestSocket.handshake(port(), TENANT, Map.of("Origin", "https://kiosk.example"), true)).isEqualTo(101);
+        assertThat(KioskClientSocket.handshake(port(), TENANT, Map.of("Origin", "https://kiosk.example"), true)).isEqualTo(101);
     }
 
     @Test
     void noOriginThenUpgradedAsNativeAppsAndServersConnect() {
         // Another Host, so that an Origin, had one been sent, could not pass as same-origin…
         Map<String, String> elsewhere = Map.of("Host", "kiosk.elsewhere.example");
-        assertThat(KioskTestSocket.handshake(port(), TENANT, elsewhere, false)).isEqualTo(101);
-        assertThat(KioskTestSocket.handshake(port(), OTHER_TENANT, elsewhere, false)).isEqualTo(101);
+        assertThat(KioskClientSocket.handshake(port(), TENANT, elsewhere, false)).isEqualTo(101);
+        assertThat(KioskClientSocket.handshake(port(), OTHER_TENANT, elsewhere, false)).isEqualTo(101);
         // …as the control shows: the client's own Origin (http://127.0.0.1:<port>) is foreign to that Host.
-        assertThat(KioskTestSocket.handshake(port(), OTHER_TENANT, elsewhere, true)).isEqualTo(403);
+        assertThat(KioskClientSocket.handshake(port(), OTHER_TENANT, elsewhere, true)).isEqualTo(403);
     }
 
     @Test
     void sameOriginAsTheNotifierThenUpgradedForEveryTenant() {
         // The kiosk page is served by the notifier itself: Origin equals the Host the browser used.
         String own = "http://127.0.0.1:" + port();
-        assertThat(KioskTestSocket.handshake(port(), OTHER_TENANT, Map.of("Origin", own), true)).isEqualTo(101);
+        assertThat(KioskClientSocket.handshake(port(), OTHER_TENANT, Map.of("Origin", own), true)).isEqualTo(101);
         // Behind the edge / an ingress: the host the browser addressed, from a trusted proxy.
-        assertThat(KioskTestSocket.handshake(port(), OTHER_TENANT,
+        assertThat(KioskClientSocket.handshake(port(), OTHER_TENANT,
                 Map.of("Origin", "https://kiosk.countersign.example", "X-Forwarded-Host", "kiosk.countersign.example"), true))
                 .isEqualTo(101);
     }
@@ -204,9 +205,9 @@ class KioskHandshakeGuardsTest {
                 "kioskLogin", UUID.randomUUID().toString(), Set.of(Scopes.READ_AUTHENTICATORS), null).token();
         Map<String, String> kioskOrigin = Map.of("Origin", "https://kiosk.example");
         // The tenant id beside the token does not lend its origins to the token's tenant.
-        assertThat(KioskTestSocket.handshake(port(), List.of("authsignal-ws", "x.authsignal.token." + otherTenantsToken,
+        assertThat(KioskClientSocket.handshake(port(), List.of("authsignal-ws", "x.authsignal.token." + otherTenantsToken,
                 TENANT.get(1)), kioskOrigin, true)).isEqualTo(403);
-        assertThat(KioskTestSocket.handshake(port(), List.of("authsignal-ws", "x.authsignal.token." + token), kioskOrigin, true))
+        assertThat(KioskClientSocket.handshake(port(), List.of("authsignal-ws", "x.authsignal.token." + token), kioskOrigin, true))
                 .isEqualTo(101);
     }
 }

@@ -1,5 +1,6 @@
 package dev.countersign.notifier;
 
+import dev.countersign.testkit.kiosk.KioskClientSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -91,18 +92,18 @@ class KioskSocketTest {
         return root.getPort();
     }
 
-    private KioskTestSocket anonymous() {
-        return KioskTestSocket.open(port(), List.of("authsignal-ws", TENANT_SUBPROTOCOL), Map.of());
+    private KioskClientSocket anonymous() {
+        return KioskClientSocket.open(port(), List.of("authsignal-ws", TENANT_SUBPROTOCOL), Map.of());
     }
 
-    private JsonNode create(KioskTestSocket socket, String action) {
+    private JsonNode create(KioskClientSocket socket, String action) {
         socket.send("{\"type\":\"CREATE_CHALLENGE\",\"data\":{\"challengeType\":\"QR_CODE\",\"actionCode\":\"" + action + "\"}}");
         return socket.next(WAIT);
     }
 
     @Test
     void tenantSubprotocolThenAuthsignalWsSelectedAndExactlyOneChallengeCreated() {
-        try (KioskTestSocket socket = KioskTestSocket.open(port(), List.of("authsignal-ws", TENANT_SUBPROTOCOL),
+        try (KioskClientSocket socket = KioskClientSocket.open(port(), List.of("authsignal-ws", TENANT_SUBPROTOCOL),
                 Map.of("User-Agent", "KioskBrowser/1.0", "X-Forwarded-For", "198.51.100.9"))) {
             assertThat(socket.socket.subProtocol()).isEqualTo("authsignal-ws");
             socket.send("{\"type\":\"CREATE_CHALLENGE\",\"data\":{\"challengeType\":\"QR_CODE\",\"actionCode\":\"kioskLogin\",\"custom\":{\"till\":7}}}");
@@ -130,7 +131,7 @@ class KioskSocketTest {
     void trackTokenSubprotocolThenChallengeCreatedWithTheBearerToken() {
         String token = tokens.issue(TokenType.TRACK, TestTenants.TENANT_ID, "user-" + UUID.randomUUID(), "kioskLogin",
                 UUID.randomUUID().toString(), Set.of(Scopes.READ_AUTHENTICATORS), null).token();
-        try (KioskTestSocket socket = KioskTestSocket.open(port(), List.of("authsignal-ws", "x.authsignal.token." + token), Map.of())) {
+        try (KioskClientSocket socket = KioskClientSocket.open(port(), List.of("authsignal-ws", "x.authsignal.token." + token), Map.of())) {
             String challengeId = create(socket, "kioskLogin").path("data").path("challengeId").asText();
             assertThat(challengeService.creation(challengeId).header("Authorization")).isEqualTo("Bearer " + token);
         }
@@ -138,7 +139,7 @@ class KioskSocketTest {
 
     @Test
     void manyCreateChallengesOnOneSocketEachGetTheirOwnChallenge() {
-        try (KioskTestSocket socket = anonymous()) {
+        try (KioskClientSocket socket = anonymous()) {
             String first = create(socket, "kioskLogin").path("data").path("challengeId").asText();
             String second = create(socket, "kioskLogin").path("data").path("challengeId").asText();
             assertThat(first).isNotEqualTo(second);
@@ -147,16 +148,16 @@ class KioskSocketTest {
 
     @Test
     void withoutAuthsignalWsThenRefusedAtTheHandshake() {
-        assertThat(KioskTestSocket.refusal(port(), List.of(TENANT_SUBPROTOCOL))).isEqualTo(400);
-        assertThat(KioskTestSocket.refusal(port(), List.of())).isEqualTo(400);
-        assertThat(KioskTestSocket.refusal(port(), List.of("authsignal-wss", TENANT_SUBPROTOCOL))).isEqualTo(400);
+        assertThat(KioskClientSocket.refusal(port(), List.of(TENANT_SUBPROTOCOL))).isEqualTo(400);
+        assertThat(KioskClientSocket.refusal(port(), List.of())).isEqualTo(400);
+        assertThat(KioskClientSocket.refusal(port(), List.of("authsignal-wss", TENANT_SUBPROTOCOL))).isEqualTo(400);
     }
 
     @Test
     void withoutTenantOrTokenOrWithUnknownTenantThenUnauthorized() {
-        assertThat(KioskTestSocket.refusal(port(), List.of("authsignal-ws"))).isEqualTo(401);
-        assertThat(KioskTestSocket.refusal(port(), List.of("authsignal-ws", "x.authsignal.tenant.no-such-tenant"))).isEqualTo(401);
-        assertThat(KioskTestSocket.refusal(port(), List.of("authsignal-ws", "x.authsignal.tenant."))).isEqualTo(401);
+        assertThat(KioskClientSocket.refusal(port(), List.of("authsignal-ws"))).isEqualTo(401);
+        assertThat(KioskClientSocket.refusal(port(), List.of("authsignal-ws", "x.authsignal.tenant.no-such-tenant"))).isEqualTo(401);
+        assertThat(KioskClientSocket.refusal(port(), List.of("authsignal-ws", "x.authsignal.tenant."))).isEqualTo(401);
     }
 
     @Test
@@ -167,14 +168,14 @@ class KioskSocketTest {
         String access = tokens.issue(TokenType.ACCESS, TestTenants.TENANT_ID, "user-1", "kioskLogin",
                 UUID.randomUUID().toString(), Set.of(), null).token();
         for (String token : List.of("not-a-jwt", expired, access, expired.substring(0, expired.length() - 4) + "AAAA")) {
-            assertThat(KioskTestSocket.refusal(port(), List.of("authsignal-ws", "x.authsignal.token." + token, TENANT_SUBPROTOCOL)))
+            assertThat(KioskClientSocket.refusal(port(), List.of("authsignal-ws", "x.authsignal.token." + token, TENANT_SUBPROTOCOL)))
                     .as("token %s", token).isEqualTo(401);
         }
     }
 
     @Test
     void claimedThenApprovedWithTheTokenFetchedWithTheDeviceCode() {
-        try (KioskTestSocket socket = anonymous()) {
+        try (KioskClientSocket socket = anonymous()) {
             String challengeId = create(socket, "kioskLogin").path("data").path("challengeId").asText();
 
             publish(event(challengeId, ChallengeEvent.CLAIMED, 2));
@@ -202,7 +203,7 @@ class KioskSocketTest {
 
     @Test
     void rejectedThenRejectedStateChange() {
-        try (KioskTestSocket socket = anonymous()) {
+        try (KioskClientSocket socket = anonymous()) {
             String challengeId = create(socket, "kioskLogin").path("data").path("challengeId").asText();
             publish(event(challengeId, ChallengeEvent.CLAIMED, 2));
             assertThat(socket.next(WAIT).path("data").path("state").asText()).isEqualTo("claimed");
@@ -215,7 +216,7 @@ class KioskSocketTest {
 
     @Test
     void aSocketHearsNothingOfChallengesItDidNotCreate() {
-        try (KioskTestSocket mine = anonymous(); KioskTestSocket other = anonymous()) {
+        try (KioskClientSocket mine = anonymous(); KioskClientSocket other = anonymous()) {
             String mineId = create(mine, "kioskLogin").path("data").path("challengeId").asText();
             String otherId = create(other, "kioskLogin").path("data").path("challengeId").asText();
 
@@ -235,7 +236,7 @@ class KioskSocketTest {
 
     @Test
     void refusedByChallengeServiceThenAnErrorMessageAndTheSocketStaysOpen() {
-        try (KioskTestSocket socket = anonymous()) {
+        try (KioskClientSocket socket = anonymous()) {
             JsonNode error = create(socket, "refuse");
             assertThat(error.toString()).isEqualTo("{\"type\":\"ERROR\",\"data\":{\"error\":\"insufficient_scope\","
                     + "\"errorDescription\":\"The token's action is another one\"}}");
@@ -251,7 +252,7 @@ class KioskSocketTest {
                 "{\"type\":\"CREATE_CHALLENGE\",\"data\":{\"custom\":\"x\"}}",
                 "{\"type\":\"CREATE_CHALLENGE\",\"data\":\"x\"}");
         for (String text : malformed) {
-            try (KioskTestSocket socket = anonymous()) {
+            try (KioskClientSocket socket = anonymous()) {
                 socket.send(text);
                 assertThat(socket.awaitClose(WAIT)).as(text).isEqualTo((short) 1008);
                 assertThat(socket.messages).as(text).isEmpty();
@@ -261,7 +262,7 @@ class KioskSocketTest {
 
     @Test
     void createChallengeFloodThenRefusedBeyondTheSocketsBudgetOthersUnaffected() {
-        try (KioskTestSocket flood = anonymous(); KioskTestSocket calm = anonymous()) {
+        try (KioskClientSocket flood = anonymous(); KioskClientSocket calm = anonymous()) {
             int before = challengeService.calls("/v1/client/challenge/qr-code").size();
             for (int i = 0; i < 3; i++) {
                 assertThat(create(flood, "kioskLogin").path("type").asText()).isEqualTo("CHALLENGE_CREATED");
@@ -276,14 +277,14 @@ class KioskSocketTest {
 
     @Test
     void idleSocketWithoutALiveChallengeIsClosedNormally() {
-        try (KioskTestSocket idle = anonymous()) {
+        try (KioskClientSocket idle = anonymous()) {
             assertThat(idle.awaitClose(Duration.ofSeconds(10))).isEqualTo((short) 1000);
         }
     }
 
     @Test
     void socketWithALiveChallengeIsNotClosedForIdleness() throws Exception {
-        try (KioskTestSocket busy = anonymous()) {
+        try (KioskClientSocket busy = anonymous()) {
             create(busy, "kioskLogin");
             Thread.sleep(3_000);
             assertThat(busy.socket.isClosed()).isFalse();

@@ -1,12 +1,14 @@
-package dev.countersign.notifier;
+package dev.countersign.testkit.kiosk;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,17 +18,24 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 
-/** A kiosk socket as a test drives it: every text message queued as JSON, the close code kept. */
-final class KioskTestSocket implements AutoCloseable {
+/**
+ * A kiosk's WebSocket to {@code /ws-v1-challenge} as {@code @authsignal/browser} opens it (wire
+ * §4.2): subprotocols in the handshake, {@code CREATE_CHALLENGE} out, every text message in as JSON,
+ * in order, and the close code kept. Used by the notifier's tests and by e2e.
+ */
+public final class KioskClientSocket implements AutoCloseable {
+
+    /** How long {@link #next()} waits for a message. */
+    public static final Duration WAIT = Duration.ofSeconds(20);
 
     private static final Vertx VERTX = Vertx.vertx();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final WebSocket socket;
-    final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-    final CompletableFuture<Short> closeCode = new CompletableFuture<>();
+    public final WebSocket socket;
+    public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Short> closeCode = new CompletableFuture<>();
 
-    private KioskTestSocket(WebSocket socket) {
+    private KioskClientSocket(WebSocket socket) {
         this.socket = socket;
         socket.textMessageHandler(text -> {
             try {
@@ -50,22 +59,23 @@ final class KioskTestSocket implements AutoCloseable {
         return options;
     }
 
-    static KioskTestSocket open(int port, List<String> subprotocols, Map<String, String> headers) {
+    public static KioskClientSocket open(int port, List<String> subprotocols, Map<String, String> headers) {
         return open(port, subprotocols, headers, true);
     }
 
-    static KioskTestSocket open(int port, List<String> subprotocols, Map<String, String> headers, boolean originHeader) {
-        WebSocketConnectOptions options = options(port, subprotocols, headers, originHeader);
+    public static KioskClientSocket open(int port, List<String> subprotocols, Map<String, String> headers,
+            boolean originHeader) {
         try {
-            return new KioskTestSocket(VERTX.createWebSocketClient().connect(options)
+            return new KioskClientSocket(VERTX.createWebSocketClient()
+                    .connect(options(port, subprotocols, headers, originHeader))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot connect", e);
+            throw new IllegalStateException("Cannot connect a kiosk socket to " + port, e);
         }
     }
 
     /** The HTTP status the handshake was refused with (fails the test if it was accepted). */
-    static int refusal(int port, List<String> subprotocols) {
+    public static int refusal(int port, List<String> subprotocols) {
         int status = handshake(port, subprotocols, Map.of(), true);
         if (status == 101) {
             throw new AssertionError("Upgrade accepted for " + subprotocols);
@@ -74,32 +84,43 @@ final class KioskTestSocket implements AutoCloseable {
     }
 
     /** The handshake's HTTP status: 101 when upgraded (the socket is closed again at once), else the refusal's. */
-    static int handshake(int port, List<String> subprotocols, Map<String, String> headers, boolean originHeader) {
-        WebSocketConnectOptions options = options(port, subprotocols, headers, originHeader);
+    public static int handshake(int port, List<String> subprotocols, Map<String, String> headers,
+            boolean originHeader) {
         try {
-            WebSocket accepted = VERTX.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
+            WebSocket accepted = VERTX.createWebSocketClient().connect(options(port, subprotocols, headers, originHeader))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             accepted.close();
             return 101;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof UpgradeRejectedException rejected) {
                 return rejected.getStatus();
             }
             throw new AssertionError("Not a refused upgrade: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+        } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError(e);
         }
     }
 
-    void send(String text) {
+    public void send(String text) {
         socket.writeTextMessage(text).toCompletionStage().toCompletableFuture().join();
     }
 
-    JsonNode next(Duration timeout) {
+    /** Sends {@code CREATE_CHALLENGE} as the SDK does; answers the next message (the CHALLENGE_CREATED). */
+    public JsonNode createChallenge(String actionCode, String customJson) {
+        send("{\"type\":\"CREATE_CHALLENGE\",\"data\":{\"challengeType\":\"QR_CODE\",\"actionCode\":\""
+                + actionCode + "\"" + (customJson == null ? "" : ",\"custom\":" + customJson) + "}}");
+        return next();
+    }
+
+    public JsonNode next() {
+        return next(WAIT);
+    }
+
+    public JsonNode next(Duration timeout) {
         try {
             JsonNode message = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (message == null) {
-                throw new AssertionError("No message within " + timeout);
+                throw new AssertionError("No kiosk message within " + timeout);
             }
             return message;
         } catch (InterruptedException e) {
@@ -107,7 +128,7 @@ final class KioskTestSocket implements AutoCloseable {
         }
     }
 
-    short awaitClose(Duration timeout) {
+    public short awaitClose(Duration timeout) {
         try {
             return closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
