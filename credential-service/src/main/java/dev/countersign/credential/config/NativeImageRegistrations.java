@@ -1,25 +1,15 @@
 package dev.countersign.credential.config;
 
-import dev.countersign.common.event.ChallengeEvent;
-import dev.countersign.common.event.ChallengeEventDeserializer;
-import dev.countersign.common.event.CredentialEvent;
-
+import dev.countersign.credential.messaging.DeliveryResult;
+import dev.countersign.credential.messaging.DeliveryResultDeserializer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What a native image must keep for reflection that Quarkus does not find by itself: the event
- * records Jackson writes to and reads from Kafka (REST bodies are registered by Quarkus REST), and
- * the Kafka deserializer named only in application.properties. Flyway's migrations are bundled by
- * quarkus-flyway; BouncyCastle by the native profile (quarkus.security.security-providers=BC).
+ * This service's records that a native image must keep for Jackson: the delivery results that clear dead push tokens (read from Kafka by
+ * a deserializer named only in application.properties). What every service needs is in common's
+ * NativeImageRegistrations.
  */
-@RegisterForReflection(targets = {CredentialEvent.class, ChallengeEvent.class, ChallengeEventDeserializer.class},
-        // BouncyCastle's P-256 ECDSA services, which common's EcdsaP256 and the ES256 tokens ask BC for by
-        // name: quarkus-security's BC support registers the provider and its key factories, not these.
-        classNames = {
-            "org.bouncycastle.jcajce.provider.asymmetric.ec.SignatureSpi$ecDSA256",
-            "org.bouncycastle.jcajce.provider.asymmetric.ec.SignatureSpi$ecDSA",
-            "org.bouncycastle.jcajce.provider.asymmetric.ec.KeyFactorySpi$EC",
-            "org.bouncycastle.jcajce.provider.asymmetric.ec.KeyPairGeneratorSpi$EC"})
+@RegisterForReflection(targets = {DeliveryResult.class, DeliveryResultDeserializer.class})
 public final class NativeImageRegistrations {
 
     private NativeImageRegistrations() {
