@@ -161,6 +161,21 @@ class PushLimitsTest {
     }
 
     @Test
+    void loopbackClientsHaveNoAddressBudgetButUserBudgetsStillHold() {
+        for (String loopback : new String[] {"127.0.0.1", "::1"}) {
+            for (int i = 0; i < 40; i++) {
+                initiate(user(), loopback);
+            }
+            assertThat(counted(PushLimitStore.addressBudgetKey(TENANT, loopback))).isZero();
+        }
+        String userId = user();
+        for (int i = 0; i < 10; i++) {
+            initiate(userId, "127.0.0.1");
+        }
+        assertThat(refused(userId, "127.0.0.1").getMessage()).isEqualTo("Too many push challenges for this user");
+    }
+
+    @Test
     void ipv6AddressesOfOneSlash64ShareABudget() {
         String prefix = address().replace("::1", "");
         for (int i = 0; i < 30; i++) {

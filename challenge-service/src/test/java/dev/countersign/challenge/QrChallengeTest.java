@@ -491,4 +491,12 @@ class QrChallengeTest {
         // Another address is not held up.
         create(tenantBasic(TENANT), PushLimitsTest.address(), Map.of("action", "kioskLogin")).statusCode(200);
     }
+
+    @Test
+    void loopbackClientsAreNotLimitedPerAddress() {
+        for (int i = 0; i < 65; i++) {
+            create(tenantBasic(TENANT), i % 2 == 0 ? "127.0.0.1" : "::1", Map.of("action", "kioskLogin"))
+                    .statusCode(200);
+        }
+    }
 }

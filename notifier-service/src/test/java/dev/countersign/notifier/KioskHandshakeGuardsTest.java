@@ -110,6 +110,21 @@ class KioskHandshakeGuardsTest {
     }
 
     @Test
+    void loopbackClientsAreNotCountedAgainstTheCap() {
+        List<KioskClientSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP + 5; i++) {
+                open.add(KioskClientSocket.open(port(), TENANT, Map.of()));
+            }
+            assertThat(open).allSatisfy(socket -> assertThat(socket.socket.isClosed()).isFalse());
+            assertThat(slots.held("127.0.0.1")).isZero();
+            assertThat(handshakeFrom("::1")).isEqualTo(101);
+        } finally {
+            closeAll(open);
+        }
+    }
+
+    @Test
     void closingASocketReleasesItsSlot() {
         String address = freshIpv4();
         List<KioskClientSocket> open = new ArrayList<>();

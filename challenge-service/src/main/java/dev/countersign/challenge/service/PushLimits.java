@@ -71,7 +71,7 @@ public class PushLimits {
                     if (!user.admitted()) {
                         return Uni.createFrom().failure(refusal(user));
                     }
-                    if (clientIp == null || clientIp.isBlank()) {
+                    if (clientIp == null || clientIp.isBlank() || !ClientAddress.isBudgeted(clientIp)) {
                         return Uni.createFrom().voidItem();
                     }
                     String address = ClientAddress.network(clientIp).orElse(clientIp.strip());

@@ -141,7 +141,7 @@ public class QrChallengeService {
 
     /** Anyone who knows a tenant id may create anonymous challenges: a budget per client address. */
     private Uni<Void> admitAnonymous(String tenantId, Optional<String> clientIp) {
-        if (clientIp.isEmpty() || clientIp.get().isBlank()) {
+        if (clientIp.isEmpty() || clientIp.get().isBlank() || !ClientAddress.isBudgeted(clientIp.get())) {
             return Uni.createFrom().voidItem();
         }
         String address = ClientAddress.network(clientIp.get()).orElse(clientIp.get().strip());

@@ -120,6 +120,29 @@ public final class ClientAddress {
         });
     }
 
+    /**
+     * Whether a per-address budget counts this client: every address but the host's own (127.0.0.0/8,
+     * ::1). A loopback client is a tool on the server's machine — the operator, a local test harness,
+     * the run command's own edge for a local browser — not a member of the public; behind a proxy the
+     * real client's address is counted once the proxy is listed in {@code countersign.trusted-proxies}.
+     * Per-user budgets and back-off apply to everyone.
+     */
+    public static boolean isBudgeted(String address) {
+        return parseAddress(address).map(bytes -> !isLoopback(bytes)).orElse(true);
+    }
+
+    private static boolean isLoopback(byte[] bytes) {
+        if (bytes.length == 4) {
+            return bytes[0] == 127;
+        }
+        for (int i = 0; i < 15; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return bytes[15] == 1;
+    }
+
     /** 4 bytes for IPv4 (also for IPv4-mapped IPv6), 16 for IPv6; empty for anything else. */
     static Optional<byte[]> parseAddress(String text) {
         if (text == null) {

@@ -171,6 +171,20 @@ class ClientAddressTest {
         assertThat(ClientAddress.network("nope")).isEmpty();
     }
 
+    @Test
+    void onlyTheHostsOwnAddressesEscapePerAddressBudgets() {
+        assertThat(ClientAddress.isBudgeted("127.0.0.1")).isFalse();
+        assertThat(ClientAddress.isBudgeted("127.8.9.10")).isFalse();
+        assertThat(ClientAddress.isBudgeted("::1")).isFalse();
+        assertThat(ClientAddress.isBudgeted("[::1]:8080")).isFalse();
+        assertThat(ClientAddress.isBudgeted("::ffff:127.0.0.1")).isFalse();
+        assertThat(ClientAddress.isBudgeted("128.0.0.1")).isTrue();
+        assertThat(ClientAddress.isBudgeted("203.0.113.7")).isTrue();
+        assertThat(ClientAddress.isBudgeted("::2")).isTrue();
+        assertThat(ClientAddress.isBudgeted("2001:db8::1")).isTrue();
+        assertThat(ClientAddress.isBudgeted("not an address")).isTrue();
+    }
+
     private static boolean trusted(List<String> cidrs, String address) {
         return ClientAddress.trusting(cidrs).isTrusted(address);
     }

@@ -88,8 +88,10 @@ public class KioskUpgradeCheck implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(403);
         }
         String clientAddress = clientAddresses.of(request);
-        Optional<SocketsPerAddress.Slot> slot = slots.reserve(clientAddress);
-        if (slot.isEmpty()) {
+        // A loopback client (a tool on this machine) is not counted; see ClientAddress.isBudgeted.
+        boolean counted = ClientAddress.isBudgeted(clientAddress);
+        Optional<SocketsPerAddress.Slot> slot = counted ? slots.reserve(clientAddress) : Optional.empty();
+        if (counted && slot.isEmpty()) {
             LOG.debugf("Kiosk socket refused: %s holds the most sockets allowed", clientAddress);
             return CheckResult.rejectUpgrade(429);
         }
@@ -97,7 +99,7 @@ public class KioskUpgradeCheck implements HttpUpgradeCheck {
                 .map(p -> p.substring(TOKEN_PREFIX.length())).findFirst();
         context.userData().put(CLIENT, new KioskClient(tenant.get().id(), token, forwardedFor(request),
                 Optional.ofNullable(request.getHeader("User-Agent"))));
-        context.userData().put(SLOT, slot.get());
+        slot.ifPresent(held -> context.userData().put(SLOT, held));
         return CheckResult.permitUpgrade();
     }
 
