@@ -170,6 +170,21 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void receiverAnswering429WithRetryAfterThenTheNextTryWaitsAtLeastThatLong() throws Exception {
+        ChallengeEvent event = push(TestTenants.TENANT_ID, "throttled-once-" + UUID.randomUUID(), "UA", "203.0.113.1");
+        publish(event);
+
+        List<JsonNode> values = values(deliveryEvents(event, 2));
+        assertThat(values).extracting(v -> v.path("status").asText()).containsExactly("failed", "accepted");
+        assertThat(values).extracting(v -> v.path("reason").asText(null)).containsExactly("HTTP 429", null);
+        List<WebhookReceiver.Received> hooks = receiver.forChallenge(event.challengeId());
+        assertThat(hooks).extracting(WebhookReceiver.Received::answered).containsExactly(429, 200);
+        // A lower bound only: the tests' back-off alone is far shorter than the second asked for.
+        assertThat(hooks.get(1).atMillis() - hooks.get(0).atMillis()).isGreaterThanOrEqualTo(1_000);
+        assertThat(deadLetters(event, Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
     void receiverFailingAlwaysThenEveryAttemptRecordedAndTheEventDeadLettered() throws Exception {
         ChallengeEvent event = push(TestTenants.TENANT_ID, "fail-always-" + UUID.randomUUID(), "UA", "203.0.113.2");
         publish(event);

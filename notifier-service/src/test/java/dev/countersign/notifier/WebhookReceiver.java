@@ -20,7 +20,8 @@ import io.vertx.core.http.HttpServer;
  * came (raw body, headers). It answers by the pushed user's id, so each test picks its receiver's
  * behaviour without shared mutable state: {@code fail-twice-…} answers 503 to the first two tries
  * of a challenge, {@code fail-always-…} 500, {@code refuse-…} 400, {@code slow-once-…} answers its
- * first try only after {@link #SLOW} (past the notifier's read timeout), anyone else 200.
+ * first try only after {@link #SLOW} (past the notifier's read timeout), {@code throttled-once-…}
+ * answers its first try 429 with {@code Retry-After: 1}, anyone else 200.
  */
 public final class WebhookReceiver {
 
@@ -28,8 +29,11 @@ public final class WebhookReceiver {
     /** Longer than the tests' read timeout (PT2S). */
     static final long SLOW = 3_000;
 
-    /** One request as received, and what the receiver answered (0: too late, after {@link #SLOW}). */
-    public record Received(String path, Map<String, String> headers, byte[] rawBody, int answered) {
+    /**
+     * One request as received (when, in epoch ms), and what the receiver answered (0: too late,
+     * after {@link #SLOW}).
+     */
+    public record Received(String path, Map<String, String> headers, byte[] rawBody, int answered, long atMillis) {
 
         public String body() {
             return new String(rawBody, StandardCharsets.UTF_8);
@@ -73,10 +77,13 @@ public final class WebhookReceiver {
             Map<String, String> headers = new ConcurrentHashMap<>();
             request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
             int status = answer(raw);
-            received.add(new Received(request.path(), headers, raw, status));
+            received.add(new Received(request.path(), headers, raw, status, System.currentTimeMillis()));
             if (status == 0) {
                 vertx.setTimer(SLOW, id -> request.response().setStatusCode(200).end("{\"ok\":true}"));
                 return;
+            }
+            if (status == 429) {
+                request.response().putHeader("Retry-After", "1");
             }
             request.response().setStatusCode(status).end("{\"ok\":" + (status == 200) + "}");
         }));
@@ -105,6 +112,9 @@ public final class WebhookReceiver {
         }
         if (userId.startsWith("slow-once-") && tries == 1) {
             return 0;
+        }
+        if (userId.startsWith("throttled-once-")) {
+            return tries == 1 ? 429 : 200;
         }
         if (userId.startsWith("refuse-")) {
             return 400;

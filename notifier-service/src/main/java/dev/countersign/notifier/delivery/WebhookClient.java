@@ -15,7 +15,8 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 
 /**
- * POSTs a webhook and answers the receiver's status; a network error or timeout fails the Uni.
+ * POSTs a webhook and answers the receiver's status (and its {@code Retry-After}, if any); a network
+ * error or timeout fails the Uni.
  * Redirects are not followed (a signed body must not wander to another host) and the response
  * body is discarded unread.
  */
@@ -33,7 +34,11 @@ public class WebhookClient {
                 .setKeepAlive(true));
     }
 
-    public Uni<Integer> post(URI url, byte[] body, String signature) {
+    /** The receiver's answer: its status and the {@code Retry-After} header it sent, or null. */
+    public record Reply(int status, String retryAfter) {
+    }
+
+    public Uni<Reply> post(URI url, byte[] body, String signature) {
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(url.toString())
@@ -48,7 +53,7 @@ public class WebhookClient {
                 .flatMap(response -> {
                     response.handler(ignored -> {
                     });
-                    return response.end().replaceWith(response.statusCode());
+                    return response.end().replaceWith(new Reply(response.statusCode(), response.getHeader("Retry-After")));
                 });
     }
 

@@ -89,7 +89,7 @@ public class WebhookDelivery {
     private Uni<Void> attempt(ChallengeEvent event, WebhookTargets.Target target, byte[] body, int attempt) {
         String signature = WebhookSignature.header(target.secret(), clock.instant().getEpochSecond(), body);
         return client.post(target.url(), body, signature)
-                .map(Result::of)
+                .map(reply -> Result.of(reply, clock.instant()))
                 .onFailure().recoverWithItem(Result::of)
                 .flatMap(result -> {
                     boolean last = result.accepted() || !result.retryable() || attempt >= retries.attempts();
@@ -100,7 +100,9 @@ public class WebhookDelivery {
                         if (last) {
                             return deadLetter(event, attempt, r);
                         }
-                        Duration wait = retries.delayAfter(attempt, ThreadLocalRandom.current());
+                        // Never sooner than the receiver asked (429 / 503 with Retry-After), capped.
+                        Duration wait = RetryPolicy.honouring(retries.delayAfter(attempt, ThreadLocalRandom.current()),
+                                r.retryAfter());
                         LOG.infof("Webhook for push %s: %s; try %d in %d ms", event.challengeId(), r.reason(),
                                 attempt + 1, wait.toMillis());
                         return RetryPolicy.pause(wait).flatMap(ignored -> attempt(event, target, body, attempt + 1));
@@ -147,14 +149,16 @@ public class WebhookDelivery {
     }
 
     /** One try's outcome. {@code reason} names the failure without the URL, a header or the body. */
-    record Result(Integer status, String reason, boolean accepted, boolean retryable) {
+    record Result(Integer status, String reason, boolean accepted, boolean retryable, Duration retryAfter) {
 
-        static Result of(int status) {
+        static Result of(WebhookClient.Reply reply, Instant now) {
+            int status = reply.status();
             if (RetryPolicy.accepted(status)) {
-                return new Result(status, null, true, false);
+                return new Result(status, null, true, false, null);
             }
             boolean retryable = RetryPolicy.retryable(status);
-            return new Result(status, "HTTP " + status + (retryable ? "" : " (not retried)"), false, retryable);
+            return new Result(status, "HTTP " + status + (retryable ? "" : " (not retried)"), false, retryable,
+                    RetryPolicy.retryAfter(reply.retryAfter(), now).orElse(null));
         }
 
         static Result of(Throwable failure) {
@@ -166,7 +170,7 @@ public class WebhookDelivery {
             } else {
                 reason = "request failed (" + failure.getClass().getSimpleName() + ")";
             }
-            return new Result(null, reason, false, true);
+            return new Result(null, reason, false, true, null);
         }
     }
 }
