@@ -125,5 +125,6 @@ describe("validateChallenge of an in-app verification", () => {
     assert.equal(listed.length, 1);
     assert.equal(listed[0].state, "CHALLENGE_SUCCEEDED");
     assert.equal(listed[0].verificationMethod, "DEVICE");
+    assert.equal(listed[0].verifiedByAuthenticatorId, added.json.userAuthenticatorId);
   });
 });

@@ -17,7 +17,9 @@ public record Action(
         Instant stateUpdatedAt,
         Optional<String> verificationMethod,
         Optional<String> scope,
-        Optional<String> username) {
+        Optional<String> username,
+        // The credential whose verification succeeded the action (queryUserActions shows it).
+        Optional<String> verifiedByAuthenticatorId) {
 
     public boolean belongsTo(String tenantId, String userId, String actionCode) {
         return this.tenantId.equals(tenantId) && this.userId.equals(userId) && this.actionCode.equals(actionCode);

@@ -178,6 +178,9 @@ class InAppChallengeTest {
         assertThat(valid.get("verificationMethod").asText()).isEqualTo("DEVICE");
         assertThat(validate(token, null).get("isValid").asBoolean()).isTrue();
         assertThat(validate(token, "signIn").get("isValid").asBoolean()).isFalse();
+        // queryUserActions names the credential that verified it.
+        var listed = UserActionsTest.list(userId, "");
+        assertThat(listed.getList("verifiedByAuthenticatorId")).containsExactly(credentialId);
 
         List<ConsumerRecord<String, String>> events = awaitTypes(challengeId, "challenge.created",
                 "challenge.approved");
@@ -224,7 +227,7 @@ class InAppChallengeTest {
     void verifyUnderBearerTrackTokenCompletesTheTrackedAction(Route route, DeviceProfile profile) throws Exception {
         String userId = user();
         TestDevice device = device(profile);
-        enrol(userId, device);
+        String credentialId = enrol(userId, device);
         var tracked = server().contentType(ContentType.JSON).body(Map.of("username", "alice@example.com"))
                 .post("/v1/users/{userId}/actions/{action}", userId, "signIn")
                 .then().statusCode(200).extract().jsonPath();
@@ -244,6 +247,7 @@ class InAppChallengeTest {
         server().get("/v1/users/{userId}/actions/signIn/{key}", userId, tracked.getString("idempotencyKey"))
                 .then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("CHALLENGE_SUCCEEDED"))
                 .body("verificationMethod", org.hamcrest.Matchers.equalTo("DEVICE"));
+        assertThat(UserActionsTest.list(userId, "").getList("verifiedByAuthenticatorId")).containsExactly(credentialId);
 
         // The action has its result: a second in-app verification cannot answer it again.
         DeviceResponse again = verify(route, device, challenge(device, null), "Bearer " + trackToken,

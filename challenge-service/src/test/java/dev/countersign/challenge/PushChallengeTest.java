@@ -228,6 +228,7 @@ class PushChallengeTest {
                 .body("isValid", equalTo(true)).body("state", equalTo("CHALLENGE_SUCCEEDED"))
                 .body("userId", equalTo(userId)).body("verificationMethod", equalTo("PUSH"));
         assertThat(actionState(tracked, "signIn")).isEqualTo("CHALLENGE_SUCCEEDED");
+        assertThat(UserActionsTest.list(userId, "").getList("verifiedByAuthenticatorId")).containsExactly(credentialId);
 
         // Answered: the device sees no challenge any more, only its credential.
         DeviceResponse after = phone.getPushChallenge();
@@ -279,6 +280,8 @@ class PushChallengeTest {
         server().contentType(ContentType.JSON).body(Map.of("token", tracked.token())).post("/v1/validate")
                 .then().statusCode(200).body("isValid", equalTo(false)).body("state", equalTo("CHALLENGE_FAILED"));
         assertThat(actionState(tracked, "signIn")).isEqualTo("CHALLENGE_FAILED");
+        // A rejection verified nothing: no verifying credential is named.
+        assertThat(UserActionsTest.list(userId, "").getString("[0].verifiedByAuthenticatorId")).isNull();
 
         JsonNode event = awaitTypes(challengeId, "challenge.rejected").stream()
                 .filter(r -> type(r).endsWith("challenge.rejected")).map(PushChallengeTest::value).findFirst().orElseThrow();

@@ -217,6 +217,7 @@ class QrChallengeTest {
         validate(accessToken).body("isValid", equalTo(true)).body("userId", equalTo(userId))
                 .body("state", equalTo("CHALLENGE_SUCCEEDED")).body("actionCode", equalTo("kioskLogin"))
                 .body("verificationMethod", equalTo("DEVICE"));
+        assertThat(UserActionsTest.list(userId, "").getList("verifiedByAuthenticatorId")).containsExactly(credentialId);
         // Repeatable: a second poll (another notifier replica, a retrying kiosk) gets a token too.
         poll(kiosk).statusCode(200).body("isVerified", equalTo(true)).body("accessToken", not(equalTo(null)));
 

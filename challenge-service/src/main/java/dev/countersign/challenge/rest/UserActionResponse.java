@@ -2,7 +2,10 @@ package dev.countersign.challenge.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** One item of the actions query (§5.4); {@code updatedAt} is the last state change. */
+/**
+ * One item of the actions query (§5.4); {@code updatedAt} is the last state change,
+ * {@code verifiedByAuthenticatorId} the credential whose verification succeeded the action.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserActionResponse(
         String actionCode,
@@ -11,5 +14,6 @@ public record UserActionResponse(
         String updatedAt,
         String state,
         String stateUpdatedAt,
-        String verificationMethod) {
+        String verificationMethod,
+        String verifiedByAuthenticatorId) {
 }

@@ -62,6 +62,7 @@ public class UserActionsResource {
                         action.actionCode().isEmpty() ? null : action.actionCode(), action.idempotencyKey(),
                         WireTime.format(action.createdAt()), WireTime.format(action.stateUpdatedAt()),
                         action.state().name(), WireTime.format(action.stateUpdatedAt()),
-                        action.verificationMethod().orElse(null))).toList());
+                        action.verificationMethod().orElse(null), action.verifiedByAuthenticatorId().orElse(null)))
+                        .toList());
     }
 }

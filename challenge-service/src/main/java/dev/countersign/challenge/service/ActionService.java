@@ -98,7 +98,7 @@ public class ActionService {
                 .orElse(ActionState.CHALLENGE_REQUIRED);
         Instant now = Instant.ofEpochMilli(clock.millis());
         Action action = new Action(tenant.id(), idempotencyKey, userId, actionCode, state, now, now,
-                Optional.empty(), command.scope(), command.username());
+                Optional.empty(), command.scope(), command.username(), Optional.empty());
         Map<String, String> attributes = new java.util.LinkedHashMap<>(command.attributes());
         if (command.verificationCode()) {
             attributes.put(VERIFICATION_CODE, VerificationCodes.newCode());
@@ -225,9 +225,15 @@ public class ActionService {
      */
     public Uni<Completion> complete(String tenantId, String idempotencyKey, boolean succeeded,
             String verificationMethod) {
+        return complete(tenantId, idempotencyKey, succeeded, verificationMethod, Optional.empty());
+    }
+
+    /** As above, naming the credential whose answer it was (kept for a success). */
+    public Uni<Completion> complete(String tenantId, String idempotencyKey, boolean succeeded,
+            String verificationMethod, Optional<String> credentialId) {
         return actions.complete(tenantId, idempotencyKey,
                 succeeded ? ActionState.CHALLENGE_SUCCEEDED : ActionState.CHALLENGE_FAILED, verificationMethod,
-                Instant.ofEpochMilli(clock.millis()));
+                credentialId.orElse(null), Instant.ofEpochMilli(clock.millis()));
     }
 
     public static void requireActionCode(String actionCode) {

@@ -209,12 +209,13 @@ public class InAppChallengeService {
     private Uni<Void> record(Challenge challenge, ReplicaCredential credential, Optional<TokenClaims> track,
             Instant now) {
         if (track.isPresent()) {
-            return actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true, VERIFICATION_METHOD)
+            return actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true, VERIFICATION_METHOD,
+                            Optional.of(credential.credentialId()))
                     .replaceWithVoid();
         }
         Action action = new Action(challenge.tenantId(), challenge.idempotencyKey(), credential.userId(),
                 challenge.actionCode(), ActionState.CHALLENGE_SUCCEEDED, now, now, Optional.of(VERIFICATION_METHOD),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.of(credential.credentialId()));
         Map<String, String> attributes = challenge.actionCode().isEmpty() ? Map.of(ActionStore.UNBOUND, "1") : Map.of();
         return actionStore.create(action, attributes, config.actionTtl()).replaceWithVoid();
     }

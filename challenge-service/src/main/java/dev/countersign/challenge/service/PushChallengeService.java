@@ -197,7 +197,8 @@ public class PushChallengeService {
                 }
                 // The action is completed again (a no-op normally): should the answer have stored the
                 // challenge's result but failed before the action's, this poll repairs it.
-                case APPROVED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true, "PUSH")
+                case APPROVED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true, "PUSH",
+                                challenge.credentialId())
                         .map(done -> new Verification(true, true, Optional.of(issuer.issue(TokenType.ACCESS,
                                 token.tenantId(), token.userId(), token.actionCode(), token.idempotencyKey(),
                                 token.scopes(), token.username()).token())));
@@ -288,7 +289,8 @@ public class PushChallengeService {
                 Challenge challenge = snapshot.challenge();
                 // The answer stands once the script ran (a retry gets 409); the rest is its aftermath.
                 yield outbox.publishAfter(snapshot,
-                                actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved, "PUSH")
+                                actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved, "PUSH",
+                                                challenge.credentialId())
                                         .flatMap(done -> limits.onAnswered(challenge.tenantId(), challenge.userId(),
                                                 approved))
                                         .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),

@@ -207,7 +207,7 @@ public class QrChallengeService {
                 // Completed again (a no-op normally): repairs an action whose update failed after the answer.
                 case APPROVED -> ensureAction(challenge)
                         .flatMap(action -> actions.complete(tenantId, challenge.idempotencyKey(), true,
-                                VERIFICATION_METHOD).replaceWith(action))
+                                VERIFICATION_METHOD, challenge.credentialId()).replaceWith(action))
                         .map(action -> new Verification(true, true, true, Optional.of(issuer.issue(TokenType.ACCESS,
                                 tenantId, challenge.userId(), challenge.actionCode(), challenge.idempotencyKey(),
                                 Scopes.parse(action.scope().orElse(null)), action.username().orElse(null)).token())));
@@ -229,7 +229,7 @@ public class QrChallengeService {
         Instant now = now();
         Action action = new Action(challenge.tenantId(), challenge.idempotencyKey(), challenge.userId(),
                 challenge.actionCode(), ActionState.CHALLENGE_REQUIRED, now, now, Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
         Map<String, String> attributes = new LinkedHashMap<>();
         challenge.ipAddress().ifPresent(ip -> attributes.put("ipAddress", ip));
         challenge.userAgent().ifPresent(agent -> attributes.put("userAgent", agent));
@@ -310,7 +310,7 @@ public class QrChallengeService {
                 Challenge challenge = snapshot.challenge();
                 yield outbox.publishAfter(snapshot, ensureAction(challenge)
                         .flatMap(action -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(),
-                                approved, VERIFICATION_METHOD))
+                                approved, VERIFICATION_METHOD, challenge.credentialId()))
                         .replaceWithVoid())
                         .replaceWith(approved);
             }

@@ -35,7 +35,8 @@ public class ActionStore {
             """;
 
     /**
-     * Moves a CHALLENGE_REQUIRED action to its result; HSET keeps the key's TTL. Answers
+     * Moves a CHALLENGE_REQUIRED action to its result (and, for a success, records the verifying
+     * credential when one is named); HSET keeps the key's TTL. Answers
      * {@code updated}, {@code missing}, or the state that was found instead.
      */
     private static final String COMPLETE = """
@@ -47,6 +48,9 @@ public class ActionStore {
               return state
             end
             redis.call('HSET', KEYS[1], 'state', ARGV[1], 'stateUpdatedAt', ARGV[2], 'verificationMethod', ARGV[3])
+            if ARGV[4] ~= '' and ARGV[1] == 'CHALLENGE_SUCCEEDED' then
+              redis.call('HSET', KEYS[1], 'verifiedByAuthenticatorId', ARGV[4])
+            end
             return 'updated'
             """;
 
@@ -106,9 +110,9 @@ public class ActionStore {
 
     /** Records a challenge's result, once, on an action still waiting for one. */
     public Uni<Completion> complete(String tenantId, String idempotencyKey, ActionState result,
-            String verificationMethod, Instant at) {
+            String verificationMethod, String verifiedBy, Instant at) {
         return redis.execute("EVAL", COMPLETE, "1", key(tenantId, idempotencyKey), result.name(),
-                        Long.toString(at.toEpochMilli()), verificationMethod)
+                        Long.toString(at.toEpochMilli()), verificationMethod, verifiedBy == null ? "" : verifiedBy)
                 .map(Response::toString)
                 .map(reply -> switch (reply) {
                     case "updated" -> Completion.UPDATED;
@@ -128,6 +132,7 @@ public class ActionStore {
         action.verificationMethod().ifPresent(method -> fields.put("verificationMethod", method));
         action.scope().ifPresent(scope -> fields.put("scope", scope));
         action.username().ifPresent(username -> fields.put("username", username));
+        action.verifiedByAuthenticatorId().ifPresent(id -> fields.put("verifiedByAuthenticatorId", id));
         return fields;
     }
 
@@ -142,7 +147,8 @@ public class ActionStore {
                 Instant.ofEpochMilli(Long.parseLong(fields.get("stateUpdatedAt"))),
                 Optional.ofNullable(fields.get("verificationMethod")),
                 Optional.ofNullable(fields.get("scope")),
-                Optional.ofNullable(fields.get("username")));
+                Optional.ofNullable(fields.get("username")),
+                Optional.ofNullable(fields.get("verifiedByAuthenticatorId")));
     }
 
     /** The action under the key after create, whether this call made it, and its stored fields. */
