@@ -12,6 +12,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { baseUrl, tenantId, secretKey, serverClient, freshUserId, webhookSink } from "./env.mjs";
 import { createDevice } from "./device.mjs";
+import { eventually } from "./fixtures.mjs";
 
 // The three shims: window.btoa (buildHeaders), the anonymous-id cookie and cookie domain, WebSocket.
 globalThis.window = globalThis;
@@ -26,19 +27,6 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) countersign-compat";
 // each file in its own process), so every test sets its own token before it starts a challenge,
 // and the tests of this file run one after another.
 const browser = new BrowserAuthsignal({ tenantId, baseUrl });
-
-async function eventually(check, { attempts = 75, delayMs = 200 } = {}) {
-  let last;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await check();
-    } catch (error) {
-      last = error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
-  throw last;
-}
 
 /** A fresh user with one push credential that challenge-service already targets. */
 async function enrolledUser() {

@@ -9,8 +9,8 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { baseUrl, tenantId, serverClient, freshUserId } from "./env.mjs";
-import { createDevice } from "./device.mjs";
+import { baseUrl, tenantId } from "./env.mjs";
+import { enrolledQrPhone } from "./fixtures.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const pageOrigin = process.env.COUNTERSIGN_PAGE_ORIGIN;
@@ -60,18 +60,9 @@ after(async () => {
   server?.close();
 });
 
-async function enrolledPhone() {
-  const client = serverClient();
-  const userId = freshUserId();
-  const enrolment = await client.track({ userId, action: "addAuthenticator", attributes: { scope: "add:authenticators" } });
-  const device = createDevice({ baseUrl, tenantId });
-  assert.equal((await device.addCredential("qr-code", enrolment.token)).status, 200);
-  return { client, userId, device };
-}
-
 for (const polling of [false, true]) {
   test(`Chromium, page on another origin, ${polling ? "polling" : "WebSocket"}: claimed, approved, validated`, TIMEOUT, async () => {
-    const phone = await enrolledPhone();
+    const phone = await enrolledQrPhone();
     const page = await browser.newPage();
     const preflights = [];
     const apiRequests = [];

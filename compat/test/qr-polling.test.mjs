@@ -10,38 +10,14 @@ import { Authsignal as BrowserAuthsignal } from "@authsignal/browser";
 import WebSocket from "ws";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { baseUrl, tenantId, serverClient, freshUserId } from "./env.mjs";
-import { createDevice } from "./device.mjs";
+import { baseUrl, tenantId } from "./env.mjs";
+import { eventually, enrolledQrPhone } from "./fixtures.mjs";
 
 globalThis.window = globalThis;
 globalThis.document = { cookie: "", location: { hostname: "localhost", protocol: "http:" } };
 globalThis.WebSocket = WebSocket;
 
 const TIMEOUT = { timeout: 60_000 };
-
-async function eventually(check, { attempts = 100, delayMs = 200 } = {}) {
-  let last;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await check();
-    } catch (error) {
-      last = error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
-  throw last;
-}
-
-/** A fresh user with one QR-code credential. */
-async function enrolledPhone() {
-  const client = serverClient();
-  const userId = freshUserId();
-  const enrolment = await client.track({ userId, action: "addAuthenticator", attributes: { scope: "add:authenticators" } });
-  const device = createDevice({ baseUrl, tenantId });
-  const added = await device.addCredential("qr-code", enrolment.token);
-  assert.equal(added.status, 200, added.text);
-  return { client, userId, device };
-}
 
 /** §3.7 claim and §3.6 answer as authsignal-android 3.8.0 sends them (Basic "tenant:", signed challengeId). */
 async function phoneCall(device, path, body) {
@@ -95,7 +71,7 @@ async function startKiosk() {
 
 describe("QR code (polling) with @authsignal/browser", () => {
   test("claimed then approved: the kiosk gets an access token that validates as the phone's user", TIMEOUT, async () => {
-    const phone = await enrolledPhone();
+    const phone = await enrolledQrPhone();
     const { kiosk, states, challengeId } = await startKiosk();
     try {
       const claimed = await claim(phone.device, challengeId);
@@ -127,7 +103,7 @@ describe("QR code (polling) with @authsignal/browser", () => {
   });
 
   test("rejected on the phone: the kiosk reports rejected and never gets a token", TIMEOUT, async () => {
-    const phone = await enrolledPhone();
+    const phone = await enrolledQrPhone();
     const { kiosk, states, challengeId } = await startKiosk();
     try {
       assert.equal((await claim(phone.device, challengeId)).status, 200);

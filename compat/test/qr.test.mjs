@@ -10,8 +10,8 @@ import { Authsignal as BrowserAuthsignal } from "@authsignal/browser";
 import WebSocket from "ws";
 import { describe, test, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { baseUrl, tenantId, serverClient, freshUserId } from "./env.mjs";
-import { createDevice } from "./device.mjs";
+import { baseUrl, tenantId } from "./env.mjs";
+import { enrolledQrPhone } from "./fixtures.mjs";
 
 globalThis.window = globalThis;
 globalThis.document = { cookie: "", location: { hostname: "localhost", protocol: "http:" } };
@@ -30,16 +30,6 @@ async function until(check, what, { attempts = 150, delayMs = 100 } = {}) {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-async function enrolledPhone() {
-  const client = serverClient();
-  const userId = freshUserId();
-  const enrolment = await client.track({ userId, action: "addAuthenticator", attributes: { scope: "add:authenticators" } });
-  const device = createDevice({ baseUrl, tenantId });
-  const added = await device.addCredential("qr-code", enrolment.token);
-  assert.equal(added.status, 200, added.text);
-  return { client, userId, device };
 }
 
 /** qrCode.challenge in the given mode; every onStateChange call is recorded. */
@@ -64,7 +54,7 @@ for (const mode of ["websocket", "polling"]) {
     const polling = mode === "polling";
 
     test("claimed, then approved with an access token that validates as the phone's user", TIMEOUT, async () => {
-      const phone = await enrolledPhone();
+      const phone = await enrolledQrPhone();
       const { challengeId, states } = await kioskChallenge(polling);
 
       const claim = await phone.device.claimQrChallenge(challengeId);
@@ -88,7 +78,7 @@ for (const mode of ["websocket", "polling"]) {
     });
 
     test("claimed, then rejected, and no access token", TIMEOUT, async () => {
-      const phone = await enrolledPhone();
+      const phone = await enrolledQrPhone();
       const { challengeId, states } = await kioskChallenge(polling);
       assert.equal((await phone.device.claimQrChallenge(challengeId)).status, 200);
       await until(() => states.find((s) => s.state === "claimed"), "claimed");
@@ -101,8 +91,8 @@ for (const mode of ["websocket", "polling"]) {
 }
 
 test("a second phone cannot claim a claimed challenge", TIMEOUT, async () => {
-  const first = await enrolledPhone();
-  const second = await enrolledPhone();
+  const first = await enrolledQrPhone();
+  const second = await enrolledQrPhone();
   const { challengeId } = await kioskChallenge(false);
   assert.equal((await first.device.claimQrChallenge(challengeId)).status, 200);
   const again = await second.device.claimQrChallenge(challengeId);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.countersign.common.event.PushTarget;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.credential.service.CredentialService;
 import dev.countersign.testkit.EventTopics;
@@ -93,7 +94,7 @@ class PushTokenTest extends CredentialTestSupport {
         String id = enrolWithToken(newUser(), TestDeviceKey.generate(), "ios", token);
         String challengeId = UUID.randomUUID().toString();
 
-        publishDelivery(challengeId, id, "unregistered", CredentialService.sha256Hex(token));
+        publishDelivery(challengeId, id, "unregistered", PushTarget.tokenSha256(token));
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(
                 count("select count(*) from credential where id = $1 and push_token is null", UUID.fromString(id)))
@@ -112,14 +113,14 @@ class PushTokenTest extends CredentialTestSupport {
         String id = enrolWithToken(user, key, "android", "fcm:first");
         String challengeId = UUID.randomUUID().toString();
 
-        publishDelivery(challengeId, id, "accepted", CredentialService.sha256Hex("fcm:first"));
-        publishDelivery(challengeId, id, "failed", CredentialService.sha256Hex("fcm:first"));
+        publishDelivery(challengeId, id, "accepted", PushTarget.tokenSha256("fcm:first"));
+        publishDelivery(challengeId, id, "failed", PushTarget.tokenSha256("fcm:first"));
         // Reported about a token the device no longer has.
-        publishDelivery(challengeId, id, "unregistered", CredentialService.sha256Hex("fcm:older"));
+        publishDelivery(challengeId, id, "unregistered", PushTarget.tokenSha256("fcm:older"));
         // Sentinel on the same key (same partition, consumed after the others).
         TestDeviceKey sentinelKey = TestDeviceKey.generate();
         String sentinel = enrolWithToken(newUser(), sentinelKey, "android", "fcm:sentinel");
-        publishDelivery(challengeId, sentinel, "unregistered", CredentialService.sha256Hex("fcm:sentinel"));
+        publishDelivery(challengeId, sentinel, "unregistered", PushTarget.tokenSha256("fcm:sentinel"));
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(count(
                 "select count(*) from credential where id = $1 and push_token is null", UUID.fromString(sentinel)))
                 .isEqualTo(1));

@@ -103,9 +103,5 @@ public class CredentialServiceClient {
      */
     public record Answer(String credentialId, String userId, long version, Long expiresAtMillis,
             String devicePlatform, String pushToken) {
-
-        public Answer(String credentialId, String userId, long version) {
-            this(credentialId, userId, version, null, null, null);
-        }
     }
 }

@@ -32,12 +32,6 @@ public record CredentialEvent(
     public static final String UPDATED = "credential.updated";
     public static final String REMOVED = "credential.removed";
 
-    /** Without delivery data (events of credentials that have none, tests). */
-    public CredentialEvent(String eventId, String type, String tenantId, String credentialId, long version,
-            String userId, String kind, String publicKey, Instant occurredAt) {
-        this(eventId, type, tenantId, credentialId, version, userId, kind, publicKey, occurredAt, null, null, null);
-    }
-
     /** The CloudEvents {@code type} attribute: {@code dev.countersign.credential.added} and so on. */
     public String cloudEventType() {
         return "dev.countersign." + type;

@@ -1,5 +1,10 @@
 package dev.countersign.common.event;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * Where the notifier reaches one target device of a push challenge ({@code push.requested}).
  *
@@ -11,6 +16,19 @@ public record PushTarget(String credentialId, String platform, String pushToken)
 
     public static final String IOS = "ios";
     public static final String ANDROID = "android";
+
+    /**
+     * How delivery events name a push token without carrying it: hex SHA-256 of its UTF-8 bytes.
+     * The notifier writes it, credential-service compares it before clearing a dead token.
+     */
+    public static String tokenSha256(String pushToken) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(pushToken.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public String toString() {

@@ -19,6 +19,7 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.CredentialEvent;
+import dev.countersign.common.event.PushTarget;
 import dev.countersign.common.token.AttestationNonces;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
@@ -285,23 +286,13 @@ public class CredentialService {
     Uni<Boolean> markPushTokenUnregisteredInTransaction(String tenantId, UUID credentialId, String tokenSha256) {
         return credentials.findActiveForUpdate(tenantId, credentialId).chain(credential -> {
             if (credential == null || credential.pushToken == null
-                    || (tokenSha256 != null && !tokenSha256.equalsIgnoreCase(sha256Hex(credential.pushToken)))) {
+                    || (tokenSha256 != null && !tokenSha256.equalsIgnoreCase(PushTarget.tokenSha256(credential.pushToken)))) {
                 return Uni.createFrom().item(false);
             }
             credential.pushToken = null;
             credential.version++;
             return outbox.append(event(CredentialEvent.UPDATED, credential, now())).replaceWith(true);
         });
-    }
-
-    /** The hex SHA-256 of a push token, as delivery events name the token they were about. */
-    public static String sha256Hex(String value) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The caller tenant's active credential for this key; unknown and removed answer alike (decisions §8). */

@@ -1,14 +1,11 @@
 package dev.countersign.notifier.delivery;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -153,7 +150,7 @@ public class ChannelDelivery {
                         .getBytes(StandardCharsets.UTF_8)).toString(),
                 DeliveryEvent.TYPE, event.tenantId(), event.challengeId(), event.eventId(), channel.name(),
                 List.of(target.credentialId()), attempt, status, providerStatus, reason, last, now(),
-                target.credentialId(), event.idempotencyKey(), event.userId(), sha256Hex(target.pushToken()));
+                target.credentialId(), event.idempotencyKey(), event.userId(), PushTarget.tokenSha256(target.pushToken()));
         return deliveryEvents.publish(delivery)
                 .onFailure().invoke(failure -> LOG.warnf("Delivery event %s not published: %s", delivery.eventId(),
                         failure.getMessage()))
@@ -176,16 +173,6 @@ public class ChannelDelivery {
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(DEAD_LETTER_TRIES)
                 .onFailure().invoke(failure -> LOG.errorf(failure, "Dead letter for push %s lost", event.challengeId()))
                 .onFailure().recoverWithNull();
-    }
-
-    /** Names the token a provider answered about without carrying it (credential-service compares). */
-    static String sha256Hex(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Instant now() {
