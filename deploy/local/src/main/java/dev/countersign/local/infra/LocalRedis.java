@@ -18,22 +18,54 @@ public final class LocalRedis implements AutoCloseable {
         this.url = url;
     }
 
+    /** Tries to exec the freshly unpacked binary; see {@link #isTextFileBusy}. */
+    private static final int EXEC_ATTEMPTS = 10;
+
     /** @param dir where the binary is unpacked; removed with the run directory */
     public static LocalRedis start(Path dir) {
-        int port = FreePorts.pick();
+        for (int attempt = 1; ; attempt++) {
+            int port = FreePorts.pick();
+            try {
+                RedisServer server = RedisServer.newRedisServer()
+                        .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
+                        .bind("127.0.0.1")
+                        .port(port)
+                        .setting("save \"\"")
+                        .setting("appendonly no")
+                        .setting("dir " + dir)
+                        .build();
+                server.start();
+                return new LocalRedis(server, "redis://127.0.0.1:" + port);
+            } catch (IOException e) {
+                if (attempt < EXEC_ATTEMPTS && isTextFileBusy(e)) {
+                    pause(50L * attempt);
+                    continue;
+                }
+                throw new UncheckedIOException("Redis did not start", e);
+            }
+        }
+    }
+
+    /**
+     * ETXTBSY: the binary was just written, and a process forked meanwhile by another thread (Kafka
+     * and PostgreSQL start in parallel) still holds the write handle until it execs. Nothing is
+     * wrong with the file; exec works a moment later.
+     */
+    static boolean isTextFileBusy(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Text file busy")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) {
         try {
-            RedisServer server = RedisServer.newRedisServer()
-                    .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
-                    .bind("127.0.0.1")
-                    .port(port)
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .setting("dir " + dir)
-                    .build();
-            server.start();
-            return new LocalRedis(server, "redis://127.0.0.1:" + port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Redis did not start", e);
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting Redis", e);
         }
     }
 
