@@ -1,5 +1,5 @@
 // A minimal phone for the compat suite: a real P-256 key and the requests authsignal-android 3.8.0
-// sends (authsignal-wire.md §1.2, §1.6, §2, §3). The full simulator is Java (testkit TestDevice);
+// sends (authsignal-wire.md §1.2, §1.6, §2, §3). The full simulator is Java (device-simulator SimulatedDevice);
 // this one enrols, looks up and removes (so the Server API tests have a real authenticator) and
 // fetches and answers push challenges (§3.5, §3.6) for the browser SDK's push flow, and claims
 // and answers QR challenges (§3.7) for its QR flow.

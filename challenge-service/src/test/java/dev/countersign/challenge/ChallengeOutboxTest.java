@@ -34,9 +34,9 @@ import dev.countersign.challenge.service.KeyReplica;
 import dev.countersign.challenge.store.ChallengeStore;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.event.CredentialEvent;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -77,7 +77,7 @@ class ChallengeOutboxTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    String enrol(String userId, TestDevice device) {
+    String enrol(String userId, SimulatedDevice device) {
         String id = UUID.randomUUID().toString();
         TestCredentials.produce(TestCredentials.event(CredentialEvent.ADDED, PushChallengeTest.TENANT, id, 1, userId,
                 "push", PushChallengeTest.key(device), Instant.now()));
@@ -86,7 +86,7 @@ class ChallengeOutboxTest {
         return id;
     }
 
-    static TestDevice phone() {
+    static SimulatedDevice phone() {
         return PushChallengeTest.device(DeviceProfile.ANDROID_3_8);
     }
 
@@ -147,7 +147,7 @@ class ChallengeOutboxTest {
 
     @Test
     void initiationWhoseEventsKafkaRefusesSucceedsAndTheRepairPublishesThemOnceWithTheirIds() {
-        TestDevice phone = phone();
+        SimulatedDevice phone = phone();
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -181,7 +181,7 @@ class ChallengeOutboxTest {
 
     @Test
     void approvalWhoseEventKafkaRefusesIsStillVerifiedAndRepublishedOnceWithTheSameId() {
-        TestDevice phone = phone();
+        SimulatedDevice phone = phone();
         String userId = user();
         String credentialId = enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -213,7 +213,7 @@ class ChallengeOutboxTest {
 
     @Test
     void normalPathPublishesEveryEventOnceAndLeavesNothingPending() {
-        TestDevice phone = phone();
+        SimulatedDevice phone = phone();
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -229,7 +229,7 @@ class ChallengeOutboxTest {
 
     @Test
     void concurrentRepairsPublishEachEventOnce() throws Exception {
-        TestDevice phone = phone();
+        SimulatedDevice phone = phone();
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -267,7 +267,7 @@ class ChallengeOutboxTest {
 
     @Test
     void answerWhoseProcessDiedBeforeListingItIsPublishedByTheDeadlineSweep() {
-        TestDevice phone = phone();
+        SimulatedDevice phone = phone();
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);

@@ -38,10 +38,10 @@ import dev.countersign.common.token.TokenIssuer;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
 import dev.countersign.testkit.TestTenants;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
-import dev.countersign.testkit.device.WireJson;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
+import dev.countersign.device.WireJson;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -98,12 +98,12 @@ class InAppChallengeTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    static TestDevice device(DeviceProfile profile) {
-        return TestDevice.create(profile, PushChallengeTest.baseUrl(), TENANT);
+    static SimulatedDevice device(DeviceProfile profile) {
+        return SimulatedDevice.create(profile, PushChallengeTest.baseUrl(), TENANT);
     }
 
     /** Enrols the device's in-app key (or another kind's) for the user, as credential-service announces it. */
-    String enrol(String userId, TestDevice device, CredentialKind kind) {
+    String enrol(String userId, SimulatedDevice device, CredentialKind kind) {
         String id = UUID.randomUUID().toString();
         DevicePublicKey key = DevicePublicKey.fromSpkiBase64(device.publicKey(kind)).orElseThrow();
         TestCredentials.produce(TestCredentials.event(CredentialEvent.ADDED, TENANT, id, 1, userId, kind.wireName(),
@@ -113,11 +113,11 @@ class InAppChallengeTest {
         return id;
     }
 
-    String enrol(String userId, TestDevice device) {
+    String enrol(String userId, SimulatedDevice device) {
         return enrol(userId, device, CredentialKind.IN_APP);
     }
 
-    static DeviceResponse verify(Route route, TestDevice device, String challengeId, String authorization,
+    static DeviceResponse verify(Route route, SimulatedDevice device, String challengeId, String authorization,
             CredentialKind kind) {
         WireJson body = WireJson.object()
                 .put("challengeId", challengeId)
@@ -126,11 +126,11 @@ class InAppChallengeTest {
         return device.post(route.path, authorization, body);
     }
 
-    static DeviceResponse verify(Route route, TestDevice device, String challengeId) {
+    static DeviceResponse verify(Route route, SimulatedDevice device, String challengeId) {
         return verify(route, device, challengeId, device.basicAuthorization(), CredentialKind.IN_APP);
     }
 
-    static String challenge(TestDevice device, String action) {
+    static String challenge(SimulatedDevice device, String action) {
         DeviceResponse created = device.createInAppChallenge(action);
         assertThat(created.status()).as(created.toString()).isEqualTo(200);
         assertThat(created.json().has("nonce")).isFalse();
@@ -154,7 +154,7 @@ class InAppChallengeTest {
     @MethodSource("routesAndProfiles")
     void verifyWithActionThenTokenValidatesForThatActionOnly(Route route, DeviceProfile profile) throws Exception {
         String userId = user();
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         String credentialId = enrol(userId, device);
         String challengeId = challenge(device, "transfer");
 
@@ -199,7 +199,7 @@ class InAppChallengeTest {
     void verifyWithoutActionThenFirstValidatedActionBindsTheToken(Route route, DeviceProfile profile)
             throws Exception {
         String userId = user();
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         enrol(userId, device);
         String challengeId = challenge(device, null);
 
@@ -226,7 +226,7 @@ class InAppChallengeTest {
     @MethodSource("routesAndProfiles")
     void verifyUnderBearerTrackTokenCompletesTheTrackedAction(Route route, DeviceProfile profile) throws Exception {
         String userId = user();
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         String credentialId = enrol(userId, device);
         var tracked = server().contentType(ContentType.JSON).body(Map.of("username", "alice@example.com"))
                 .post("/v1/users/{userId}/actions/{action}", userId, "signIn")
@@ -258,7 +258,7 @@ class InAppChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void verifyUnderBearerOfAnotherUserThenRefused(Route route, DeviceProfile profile) {
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         enrol(user(), device);
         String otherToken = server().contentType(ContentType.JSON).body(Map.of())
                 .post("/v1/users/{userId}/actions/{action}", user(), "signIn")
@@ -275,7 +275,7 @@ class InAppChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void replayedVerifyThenAlreadyAnswered(Route route, DeviceProfile profile) {
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         enrol(user(), device);
         String challengeId = challenge(device, "signIn");
         assertThat(verify(route, device, challengeId).status()).isEqualTo(200);
@@ -289,7 +289,7 @@ class InAppChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void verifyAfterTheDeadlineThenExpired(Route route, DeviceProfile profile) {
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         enrol(user(), device);
         clock.freezeAt(Instant.now());
         String challengeId = challenge(device, "signIn");
@@ -303,7 +303,7 @@ class InAppChallengeTest {
 
     @Test
     void unusedChallengeIsExpiredBySweeperWithChallengeExpiredEvent() throws Exception {
-        TestDevice device = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice device = device(DeviceProfile.ANDROID_3_8);
         enrol(user(), device);
         String challengeId = challenge(device, "signIn");
 
@@ -325,7 +325,7 @@ class InAppChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void verifyWithWrongSignatureOrUnknownKeyOrChallengeThenRefused(Route route, DeviceProfile profile) {
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         enrol(user(), device);
         String challengeId = challenge(device, "signIn");
 
@@ -334,7 +334,7 @@ class InAppChallengeTest {
                 .put("signature", device.sign(CredentialKind.IN_APP, "another message"));
         assertThat(device.post(route.path, device.basicAuthorization(), forged).status()).isEqualTo(401);
 
-        TestDevice stranger = device(profile);
+        SimulatedDevice stranger = device(profile);
         DeviceResponse unknown = verify(route, stranger, challengeId);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.text("errorCode")).isEqualTo("invalid_credential");
@@ -350,7 +350,7 @@ class InAppChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void verifyWithPushKeyThenInvalidCredential(Route route, DeviceProfile profile) {
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         enrol(user(), device, CredentialKind.PUSH);
 
         DeviceResponse refused = verify(route, device, challenge(device, "signIn"), device.basicAuthorization(),
@@ -362,7 +362,7 @@ class InAppChallengeTest {
 
     @Test
     void legacyDeviceRouteAlsoAcceptsQrCodeKindDeviceCredential() throws Exception {
-        TestDevice device = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice device = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         String credentialId = enrol(userId, device, CredentialKind.QR_CODE);
 
@@ -379,7 +379,7 @@ class InAppChallengeTest {
 
     @Test
     void challengeWithInvalidActionThenInvalidRequest() {
-        TestDevice device = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice device = device(DeviceProfile.IOS_2_7);
         DeviceResponse refused = device.createInAppChallenge("not an action!");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.text("errorCode")).isEqualTo("invalid_request");
@@ -394,7 +394,7 @@ class InAppChallengeTest {
         var tracked = server().contentType(ContentType.JSON).body(Map.of())
                 .post("/v1/users/{userId}/actions/{action}", userId, "enrol")
                 .then().statusCode(200).extract().jsonPath();
-        TestDevice device = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice device = device(DeviceProfile.ANDROID_3_8);
 
         DeviceResponse response = device.post("/client/challenge", "Bearer " + tracked.getString("token"),
                 WireJson.object());

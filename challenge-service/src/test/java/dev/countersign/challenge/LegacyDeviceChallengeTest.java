@@ -22,10 +22,10 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.testkit.TestTenants;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
-import dev.countersign.testkit.device.WireJson;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
+import dev.countersign.device.WireJson;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -56,7 +56,7 @@ class LegacyDeviceChallengeTest {
                 .map(profile -> Arguments.of(route, profile)));
     }
 
-    String enrol(String userId, TestDevice device, CredentialKind kind) {
+    String enrol(String userId, SimulatedDevice device, CredentialKind kind) {
         String id = UUID.randomUUID().toString();
         DevicePublicKey key = DevicePublicKey.fromSpkiBase64(device.publicKey(kind)).orElseThrow();
         TestCredentials.produce(TestCredentials.event(CredentialEvent.ADDED, TENANT, id, 1, userId, kind.wireName(),
@@ -66,13 +66,13 @@ class LegacyDeviceChallengeTest {
         return id;
     }
 
-    static DeviceResponse claim(Route route, TestDevice device, String challengeId) {
+    static DeviceResponse claim(Route route, SimulatedDevice device, String challengeId) {
         return device.post(route.path + "/claim", device.basicAuthorization(), WireJson.object()
                 .put("publicKey", device.publicKey(CredentialKind.QR_CODE)).put("challengeId", challengeId)
                 .put("signature", device.sign(CredentialKind.QR_CODE, challengeId)));
     }
 
-    static DeviceResponse answer(Route route, TestDevice device, String challengeId, boolean approved) {
+    static DeviceResponse answer(Route route, SimulatedDevice device, String challengeId, boolean approved) {
         return device.post(route.path, device.basicAuthorization(), WireJson.object()
                 .put("publicKey", device.publicKey(CredentialKind.QR_CODE)).put("challengeId", challengeId)
                 .put("signature", device.sign(CredentialKind.QR_CODE, challengeId)).put("approved", approved)
@@ -82,7 +82,7 @@ class LegacyDeviceChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void claimAndApproveGiveTheKioskAValidToken(Route route, DeviceProfile profile) {
-        TestDevice phone = QrChallengeTest.device(profile);
+        SimulatedDevice phone = QrChallengeTest.device(profile);
         String userId = user();
         enrol(userId, phone, CredentialKind.QR_CODE);
         Kiosk kiosk = QrChallengeTest.create();
@@ -108,7 +108,7 @@ class LegacyDeviceChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void rejectionDeclinesTheKiosk(Route route, DeviceProfile profile) {
-        TestDevice phone = QrChallengeTest.device(profile);
+        SimulatedDevice phone = QrChallengeTest.device(profile);
         enrol(user(), phone, CredentialKind.QR_CODE);
         Kiosk kiosk = QrChallengeTest.create();
         assertThat(claim(route, phone, kiosk.challengeId()).status()).isEqualTo(200);
@@ -124,7 +124,7 @@ class LegacyDeviceChallengeTest {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void unknownKeyOrBadSignatureClaimsNothing(Route route, DeviceProfile profile) {
-        TestDevice phone = QrChallengeTest.device(profile);
+        SimulatedDevice phone = QrChallengeTest.device(profile);
         enrol(user(), phone, CredentialKind.QR_CODE);
         Kiosk kiosk = QrChallengeTest.create();
 
@@ -140,7 +140,7 @@ class LegacyDeviceChallengeTest {
 
     @Test
     void legacyFetchAnswersTheDeviceCredentialWithNothingPending() {
-        TestDevice phone = QrChallengeTest.device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = QrChallengeTest.device(DeviceProfile.ANDROID_3_8);
         String credentialId = enrol(user(), phone, CredentialKind.QR_CODE);
 
         DeviceResponse fetched = phone.get("/client/user-authenticators/device/challenge?publicKey="
@@ -150,7 +150,7 @@ class LegacyDeviceChallengeTest {
         assertThat(fetched.text("userAuthenticatorId")).isEqualTo(credentialId);
         assertThat(fetched.json().has("challengeId")).isFalse();
 
-        TestDevice stranger = QrChallengeTest.device(DeviceProfile.IOS_2_7);
+        SimulatedDevice stranger = QrChallengeTest.device(DeviceProfile.IOS_2_7);
         DeviceResponse unknown = stranger.get("/client/user-authenticators/device/challenge?publicKey="
                 + stranger.publicKeyQueryValue(CredentialKind.QR_CODE), stranger.basicAuthorization());
         assertThat(unknown.status()).isEqualTo(404);

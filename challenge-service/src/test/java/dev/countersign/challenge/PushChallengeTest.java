@@ -48,9 +48,9 @@ import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
 import dev.countersign.testkit.TestTenants;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -94,15 +94,15 @@ class PushChallengeTest {
         return "http://localhost:" + RestAssured.port + "/v1";
     }
 
-    static TestDevice device(DeviceProfile profile) {
-        return TestDevice.create(profile, baseUrl(), TENANT);
+    static SimulatedDevice device(DeviceProfile profile) {
+        return SimulatedDevice.create(profile, baseUrl(), TENANT);
     }
 
     /** Enrols the devices' push keys for the user as credential-service would announce them; answers their ids. */
-    List<String> enrol(String userId, TestDevice... devices) {
+    List<String> enrol(String userId, SimulatedDevice... devices) {
         List<String> ids = new ArrayList<>();
         List<CredentialEvent> events = new ArrayList<>();
-        for (TestDevice device : devices) {
+        for (SimulatedDevice device : devices) {
             String id = UUID.randomUUID().toString();
             ids.add(id);
             events.add(TestCredentials.event(CredentialEvent.ADDED, TENANT, id, 1, userId, "push", key(device),
@@ -114,7 +114,7 @@ class PushChallengeTest {
         return ids;
     }
 
-    static DevicePublicKey key(TestDevice device) {
+    static DevicePublicKey key(SimulatedDevice device) {
         return DevicePublicKey.fromSpkiBase64(device.publicKey(PUSH)).orElseThrow();
     }
 
@@ -175,7 +175,7 @@ class PushChallengeTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void approvedPushVerifiesTheBrowserAndSucceedsTheAction(DeviceProfile profile) {
-        TestDevice phone = device(profile);
+        SimulatedDevice phone = device(profile);
         String userId = user();
         String credentialId = enrol(userId, phone).get(0);
         Tracked tracked = track(userId);
@@ -263,7 +263,7 @@ class PushChallengeTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void rejectedPushDeclinesTheBrowserAndFailsTheAction(DeviceProfile profile) {
-        TestDevice phone = device(profile);
+        SimulatedDevice phone = device(profile);
         String userId = user();
         String credentialId = enrol(userId, phone).get(0);
         Tracked tracked = track(userId);
@@ -295,7 +295,7 @@ class PushChallengeTest {
 
     @Test
     void numberMatchingApprovalWithTheRightCodePasses() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
@@ -330,7 +330,7 @@ class PushChallengeTest {
 
     @Test
     void numberMatchingWrongCodesAreRefusedAndTheThirdBurnsTheChallenge() {
-        TestDevice phone = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
@@ -363,7 +363,7 @@ class PushChallengeTest {
 
     @Test
     void rejectionNeedsNoVerificationCode() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
@@ -388,7 +388,7 @@ class PushChallengeTest {
 
     @Test
     void replayedApprovalIsConflictAndChangesNothing() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         String credentialId = enrol(userId, phone).get(0);
         String challengeId = initiate(track(userId));
@@ -408,7 +408,7 @@ class PushChallengeTest {
 
     @Test
     void approvalAfterTheDeadlineIsGoneAndChangesNothing() {
-        TestDevice phone = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -427,7 +427,7 @@ class PushChallengeTest {
 
     @Test
     void sweeperExpiresThePendingChallengeAndEmitsChallengeExpiredOnce() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -455,8 +455,8 @@ class PushChallengeTest {
 
     @Test
     void anotherUsersDeviceCannotAnswerAndLearnsNothing() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
-        TestDevice stranger = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice stranger = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         enrol(user(), stranger);
@@ -471,7 +471,7 @@ class PushChallengeTest {
 
     @Test
     void signatureOverAnotherStringIsUnauthorized() {
-        TestDevice phone = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
         String userId = user();
         enrol(userId, phone);
         String challengeId = initiate(track(userId));
@@ -489,8 +489,8 @@ class PushChallengeTest {
 
     @Test
     void secondDeviceAfterTheFirstAnsweredIsConflict() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
-        TestDevice tablet = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice tablet = device(DeviceProfile.IOS_2_7);
         String userId = user();
         List<String> ids = enrol(userId, phone, tablet);
         Tracked tracked = track(userId);
@@ -509,7 +509,7 @@ class PushChallengeTest {
     @Test
     void fiftySimultaneousApprovalsFromTheUsersDevicesHaveOneWinner() throws Exception {
         String userId = user();
-        TestDevice[] devices = new TestDevice[50];
+        SimulatedDevice[] devices = new SimulatedDevice[50];
         for (int i = 0; i < devices.length; i++) {
             devices[i] = device(i % 2 == 0 ? DeviceProfile.ANDROID_3_8 : DeviceProfile.IOS_2_7);
         }
@@ -522,7 +522,7 @@ class PushChallengeTest {
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Integer>> answers = new ArrayList<>();
-            for (TestDevice device : devices) {
+            for (SimulatedDevice device : devices) {
                 Callable<Integer> answer = () -> {
                     start.await();
                     return device.updateChallenge(PUSH, challengeId, true, null).status();
@@ -553,7 +553,7 @@ class PushChallengeTest {
 
     @Test
     void secondPendingPushForTheUserIsTooManyRequestsUntilTheFirstIsAnswered() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         String first = initiate(track(userId));
@@ -570,7 +570,7 @@ class PushChallengeTest {
 
     @Test
     void initiationRefusals() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -600,7 +600,7 @@ class PushChallengeTest {
 
     @Test
     void accessTokenCannotInitiateOrPoll() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId);
@@ -613,7 +613,7 @@ class PushChallengeTest {
 
     @Test
     void pollOfAnotherUsersOrActionsChallengeIsNotFound() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
         String challengeId = initiate(track(userId));
@@ -629,7 +629,7 @@ class PushChallengeTest {
 
     @Test
     void fetchWithUnknownOrUndecodableKeyIsRefused() {
-        TestDevice unknown = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice unknown = device(DeviceProfile.ANDROID_3_8);
         DeviceResponse fetched = unknown.getPushChallenge();
         assertThat(fetched.status()).isEqualTo(404);
         assertThat(fetched.text("error")).isEqualTo("invalid_credential");
@@ -645,7 +645,7 @@ class PushChallengeTest {
 
     @Test
     void removedCredentialCannotFetchOrAnswer() {
-        TestDevice phone = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
         String userId = user();
         String credentialId = enrol(userId, phone).get(0);
         String challengeId = initiate(track(userId));
@@ -661,7 +661,7 @@ class PushChallengeTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void signedFetchVerifiesTheLastNonceOnce(DeviceProfile profile) {
-        TestDevice phone = device(profile);
+        SimulatedDevice phone = device(profile);
         String userId = user();
         enrol(userId, phone);
         String challengeId = initiate(track(userId));
@@ -669,7 +669,7 @@ class PushChallengeTest {
         String query = "?publicKey=" + phone.publicKeyQueryValue(PUSH);
 
         DeviceResponse nonce = phone.post(path + "/sign" + query, phone.basicAuthorization(),
-                dev.countersign.testkit.device.WireJson.object());
+                dev.countersign.device.WireJson.object());
         assertThat(nonce.status()).as(nonce.toString()).isEqualTo(200);
         String message = nonce.text("message");
         assertThat(message).isNotBlank();
@@ -679,14 +679,14 @@ class PushChallengeTest {
         signedFetch(phone, query, phone.sign(PUSH, message)).statusCode(401).body("error", equalTo("unauthorized"));
 
         String fresh = phone.post(path + "/sign" + query, phone.basicAuthorization(),
-                dev.countersign.testkit.device.WireJson.object()).text("message");
+                dev.countersign.device.WireJson.object()).text("message");
         signedFetch(phone, query, phone.sign(PUSH, "something else")).statusCode(401);
         signedFetch(phone, query, phone.sign(PUSH, fresh)).statusCode(401); // the failed try consumed it
         // Older SDKs: no header, still served.
         assertThat(phone.getPushChallenge().text("challengeId")).isEqualTo(challengeId);
     }
 
-    private static ValidatableResponse signedFetch(TestDevice phone, String query, String signature) {
+    private static ValidatableResponse signedFetch(SimulatedDevice phone, String query, String signature) {
         return given().urlEncodingEnabled(false).header("Authorization", phone.basicAuthorization())
                 .header("X-Authsignal-Signature", signature)
                 .get("/v1/client/user-authenticators/push/challenge" + query).then();
@@ -702,7 +702,7 @@ class PushChallengeTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void expiredCredentialCannotAnswerUntilRenewed(DeviceProfile profile) {
-        TestDevice phone = device(profile);
+        SimulatedDevice phone = device(profile);
         String userId = user();
         String credentialId = UUID.randomUUID().toString();
         Instant now = Instant.now();
@@ -735,8 +735,8 @@ class PushChallengeTest {
 
     @Test
     void expiredCredentialIsNeitherTargetedNorCountedAsEnrolledUntilRenewed() {
-        TestDevice expiring = device(DeviceProfile.ANDROID_3_8);
-        TestDevice lasting = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice expiring = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice lasting = device(DeviceProfile.IOS_2_7);
         String userId = user();
         String expiringId = UUID.randomUUID().toString();
         String lastingId = UUID.randomUUID().toString();
@@ -772,7 +772,7 @@ class PushChallengeTest {
     }
 
     private static CredentialEvent pushEvent(String type, String credentialId, long version, String userId,
-            TestDevice device, Instant occurredAt, Instant expiresAt) {
+            SimulatedDevice device, Instant occurredAt, Instant expiresAt) {
         return new CredentialEvent(UUID.randomUUID().toString(), type, TENANT, credentialId, version, userId, "push",
                 key(device).spkiBase64(), occurredAt, null, null, expiresAt);
     }

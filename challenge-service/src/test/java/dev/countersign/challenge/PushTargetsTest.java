@@ -26,8 +26,8 @@ import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.common.event.PushTarget;
 import dev.countersign.testkit.EventTopics;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.SimulatedDevice;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -69,9 +69,9 @@ class PushTargetsTest {
     @Test
     void pushRequestedCarriesPlatformAndTokenPerTargetAndAClearedTokenIsNoTargetAnyMore() {
         String userId = user();
-        TestDevice iphone = PushChallengeTest.device(DeviceProfile.IOS_2_7);
-        TestDevice android = PushChallengeTest.device(DeviceProfile.ANDROID_3_8);
-        TestDevice legacy = PushChallengeTest.device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice iphone = PushChallengeTest.device(DeviceProfile.IOS_2_7);
+        SimulatedDevice android = PushChallengeTest.device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice legacy = PushChallengeTest.device(DeviceProfile.ANDROID_3_8);
         String ios = "a" + UUID.randomUUID();
         String fcm = "b" + UUID.randomUUID();
         String none = "c" + UUID.randomUUID();

@@ -43,9 +43,9 @@ import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
 import dev.countersign.testkit.TestTenants;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -93,12 +93,12 @@ class QrChallengeTest {
         return "Basic " + Base64.getEncoder().encodeToString(tenantId.getBytes(StandardCharsets.UTF_8));
     }
 
-    static TestDevice device(DeviceProfile profile) {
+    static SimulatedDevice device(DeviceProfile profile) {
         return PushChallengeTest.device(profile);
     }
 
     /** Enrols the device's QR key for the user as credential-service would announce it; answers its id. */
-    String enrol(String userId, TestDevice device) {
+    String enrol(String userId, SimulatedDevice device) {
         String id = UUID.randomUUID().toString();
         TestCredentials.produce(TestCredentials.event(CredentialEvent.ADDED, TENANT, id, 1, userId, "qr-code",
                 DevicePublicKey.fromSpkiBase64(device.publicKey(QR)).orElseThrow(), Instant.now()));
@@ -156,7 +156,7 @@ class QrChallengeTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void approvedClaimGivesTheKioskAnAccessTokenForTheDevicesUser(DeviceProfile profile) {
-        TestDevice phone = device(profile);
+        SimulatedDevice phone = device(profile);
         String userId = user();
         String credentialId = enrol(userId, phone);
 
@@ -241,7 +241,7 @@ class QrChallengeTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void rejectedClaimIsDeclinedForTheKioskAndFailsTheAction(DeviceProfile profile) {
-        TestDevice phone = device(profile);
+        SimulatedDevice phone = device(profile);
         String userId = user();
         enrol(userId, phone);
         Kiosk kiosk = create();
@@ -269,7 +269,7 @@ class QrChallengeTest {
 
     @Test
     void wrongDeviceCodeAnswersLikeAnUnknownChallenge() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         enrol(user(), phone);
         Kiosk kiosk = create();
         assertThat(phone.claimQrChallenge(kiosk.challengeId()).status()).isEqualTo(200);
@@ -301,8 +301,8 @@ class QrChallengeTest {
 
     @Test
     void secondDeviceCannotClaimAndOnlyTheClaimerMayAnswer() {
-        TestDevice phone = device(DeviceProfile.IOS_2_7);
-        TestDevice other = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice other = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         String credentialId = enrol(userId, phone);
         enrol(user(), other);
@@ -323,9 +323,9 @@ class QrChallengeTest {
 
     @Test
     void concurrentClaimsBindTheChallengeToExactlyOneDevice() throws Exception {
-        List<TestDevice> phones = new java.util.ArrayList<>();
+        List<SimulatedDevice> phones = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            TestDevice phone = device(i % 2 == 0 ? DeviceProfile.ANDROID_3_8 : DeviceProfile.IOS_2_7);
+            SimulatedDevice phone = device(i % 2 == 0 ? DeviceProfile.ANDROID_3_8 : DeviceProfile.IOS_2_7);
             enrol(user(), phone);
             phones.add(phone);
         }
@@ -334,7 +334,7 @@ class QrChallengeTest {
         try {
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
             List<java.util.concurrent.Future<DeviceResponse>> claims = new java.util.ArrayList<>();
-            for (TestDevice phone : phones) {
+            for (SimulatedDevice phone : phones) {
                 claims.add(pool.submit(() -> {
                     start.await();
                     return phone.claimQrChallenge(kiosk.challengeId());
@@ -355,7 +355,7 @@ class QrChallengeTest {
 
     @Test
     void answerWithoutClaimIsRefused() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         enrol(user(), phone);
         Kiosk kiosk = create();
         assertRefused(phone.updateChallenge(QR, kiosk.challengeId(), true, null), 404, "not_found");
@@ -365,7 +365,7 @@ class QrChallengeTest {
 
     @Test
     void badSignatureOrUnknownKeyClaimsNothing() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         enrol(user(), phone);
         Kiosk kiosk = create();
         assertRefused(phone.claimQrChallengeWithSignature(kiosk.challengeId(),
@@ -383,7 +383,7 @@ class QrChallengeTest {
 
     @Test
     void expiredChallengeCannotBeClaimedOrAnsweredAndPollsAsExpired() {
-        TestDevice phone = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
         enrol(user(), phone);
         Kiosk unclaimed = create();
         Kiosk claimed = create();
@@ -409,8 +409,8 @@ class QrChallengeTest {
 
     @Test
     void trackedChallengeIsBoundToTheTrackedUserAndAction() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
-        TestDevice stranger = device(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice stranger = device(DeviceProfile.IOS_2_7);
         String userId = user();
         String credentialId = enrol(userId, phone);
         enrol(user(), stranger);
@@ -459,7 +459,7 @@ class QrChallengeTest {
 
     @Test
     void noLocationForAnAddressTheDatabaseDoesNotKnow() {
-        TestDevice phone = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         enrol(user(), phone);
         Kiosk kiosk = create("203.0.113.9");
         DeviceResponse claim = phone.claimQrChallenge(kiosk.challengeId());

@@ -14,10 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.testkit.TestTenants;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
-import dev.countersign.testkit.device.WireJson;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
+import dev.countersign.device.WireJson;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -33,8 +33,8 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
                 .map(profile -> Arguments.of(route, profile)));
     }
 
-    private static TestDevice device(DeviceProfile profile) {
-        return TestDevice.create(profile, "http://localhost:" + RestAssured.port + "/v1", TestTenants.TENANT_ID);
+    private static SimulatedDevice device(DeviceProfile profile) {
+        return SimulatedDevice.create(profile, "http://localhost:" + RestAssured.port + "/v1", TestTenants.TENANT_ID);
     }
 
     private static String path(String route) {
@@ -42,22 +42,22 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
     }
 
     /** §3.2 / §7.1 add, exactly as the profile's SDK sends it, to the given route. */
-    private static DeviceResponse add(TestDevice device, String route, String trackToken) {
+    private static DeviceResponse add(SimulatedDevice device, String route, String trackToken) {
         return device.post(path(route), "Bearer " + trackToken, WireJson.object()
                 .put("publicKey", device.publicKey(CredentialKind.QR_CODE))
                 .put("deviceName", device.profile().deviceName())
                 .put("devicePlatform", device.profile().devicePlatform()));
     }
 
-    private static DeviceResponse get(TestDevice device, String route) {
+    private static DeviceResponse get(SimulatedDevice device, String route) {
         return device.get(path(route) + "?publicKey=" + device.publicKeyQueryValue(CredentialKind.QR_CODE),
                 device.basicAuthorization());
     }
 
-    private DeviceResponse remove(TestDevice device, String route, long window) {
+    private DeviceResponse remove(SimulatedDevice device, String route, long window) {
         return device.post(path(route) + "/remove", device.basicAuthorization(), WireJson.object()
                 .put("publicKey", device.publicKey(CredentialKind.QR_CODE))
-                .put("signature", device.sign(CredentialKind.QR_CODE, TestDevice.timeMessage(window))));
+                .put("signature", device.sign(CredentialKind.QR_CODE, SimulatedDevice.timeMessage(window))));
     }
 
     @ParameterizedTest
@@ -65,7 +65,7 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
     void addThenGetThenRemoveThenGetIsInvalidCredential(String route, DeviceProfile profile) {
         freezeMidWindow();
         String user = newUser();
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
 
         DeviceResponse added = add(device, route, trackToken(user));
         assertThat(added.status()).as(added.body()).isEqualTo(200);
@@ -88,7 +88,7 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
     @MethodSource("routesAndProfiles")
     void addAgainAnswersTheSameCredentialAndAnotherUsersKeyIsRefused(String route, DeviceProfile profile) {
         String user = newUser();
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         String id = add(device, route, trackToken(user)).text("userAuthenticatorId");
 
         assertThat(add(device, route, trackToken(user, Scopes.ADD_AUTHENTICATORS)).text("userAuthenticatorId"))
@@ -103,7 +103,7 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
     @MethodSource("routesAndProfiles")
     void removeSignedOverAnOldWindowIsRefused(String route, DeviceProfile profile) {
         freezeMidWindow();
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         add(device, route, trackToken(newUser()));
         DeviceResponse refused = remove(device, route, window() - 5);
         assertThat(refused.status()).isEqualTo(401);
@@ -113,7 +113,7 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
     @ParameterizedTest
     @MethodSource("routesAndProfiles")
     void addWithoutTokenOrGetWithoutTenantIsUnauthorized(String route, DeviceProfile profile) {
-        TestDevice device = device(profile);
+        SimulatedDevice device = device(profile);
         assertThat(device.post(path(route), null, WireJson.object()
                 .put("publicKey", device.publicKey(CredentialKind.QR_CODE))).status()).isEqualTo(401);
         assertThat(device.get(path(route) + "?publicKey=" + device.publicKeyQueryValue(CredentialKind.QR_CODE), null)
@@ -123,7 +123,7 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
     @Test
     void aLegacyDeviceCredentialIsTheQrCodeCredentialOfItsKey() {
         String user = newUser();
-        TestDevice device = device(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice device = device(DeviceProfile.ANDROID_3_8);
         String id = add(device, "device", trackToken(user)).text("userAuthenticatorId");
 
         assertThat(get(device, "qr-code").text("userAuthenticatorId")).isEqualTo(id);

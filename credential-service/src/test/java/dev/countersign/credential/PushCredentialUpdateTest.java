@@ -18,9 +18,9 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.json.WireTime;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.testkit.TestTenants;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -35,8 +35,8 @@ class PushCredentialUpdateTest extends CredentialTestSupport {
     private static final Duration LIFETIME = Duration.ofDays(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestDevice enrolledDevice(DeviceProfile profile, String user) {
-        TestDevice device = TestDevice.create(profile, "http://localhost:" + RestAssured.port + "/v1",
+    private SimulatedDevice enrolledDevice(DeviceProfile profile, String user) {
+        SimulatedDevice device = SimulatedDevice.create(profile, "http://localhost:" + RestAssured.port + "/v1",
                 TestTenants.TENANT_ID);
         assertThat(device.addCredential(CredentialKind.PUSH, trackToken(user, Scopes.ADD_AUTHENTICATORS)).status())
                 .isEqualTo(200);
@@ -48,7 +48,7 @@ class PushCredentialUpdateTest extends CredentialTestSupport {
     void addAnswersExpiresAtOneLifetimeAfterEnrolment(DeviceProfile profile) {
         clock.freezeAt(Instant.parse("2026-11-30T01:02:03.456Z"));
         String user = newUser();
-        TestDevice device = enrolledDevice(profile, user);
+        SimulatedDevice device = enrolledDevice(profile, user);
 
         DeviceResponse got = device.getCredential(CredentialKind.PUSH);
         assertThat(got.text("verifiedAt")).isEqualTo("2026-11-30T01:02:03.456Z");
@@ -61,7 +61,7 @@ class PushCredentialUpdateTest extends CredentialTestSupport {
         Instant enrolled = Instant.parse("2026-11-30T01:00:00.000Z");
         clock.freezeAt(enrolled);
         String user = newUser();
-        TestDevice device = enrolledDevice(profile, user);
+        SimulatedDevice device = enrolledDevice(profile, user);
         Instant later = enrolled.plus(Duration.ofDays(3));
         clock.freezeAt(later);
 
@@ -90,7 +90,7 @@ class PushCredentialUpdateTest extends CredentialTestSupport {
 
     @Test
     void signingMessageIsSingleUse() {
-        TestDevice device = enrolledDevice(DeviceProfile.ANDROID_3_8, newUser());
+        SimulatedDevice device = enrolledDevice(DeviceProfile.ANDROID_3_8, newUser());
         DeviceResponse sign = device.signPushUpdate();
         String signature = device.sign(CredentialKind.PUSH, sign.text("message"));
         assertThat(device.updatePushCredentialWithSignature(sign.text("challengeId"), signature, "t1", false).status())
@@ -104,8 +104,8 @@ class PushCredentialUpdateTest extends CredentialTestSupport {
     @Test
     void wrongSignatureOrAnotherKeysMessageOrExpiredMessageIsRefusedAndChangesNothing() {
         String user = newUser();
-        TestDevice device = enrolledDevice(DeviceProfile.IOS_2_7, user);
-        TestDevice other = enrolledDevice(DeviceProfile.IOS_2_7, newUser());
+        SimulatedDevice device = enrolledDevice(DeviceProfile.IOS_2_7, user);
+        SimulatedDevice other = enrolledDevice(DeviceProfile.IOS_2_7, newUser());
 
         DeviceResponse sign = device.signPushUpdate();
         DeviceResponse wrong = device.updatePushCredentialWithSignature(sign.text("challengeId"),
@@ -136,7 +136,7 @@ class PushCredentialUpdateTest extends CredentialTestSupport {
     void expiredCredentialIsRefusedUntilRenewedWithResetExpiry(DeviceProfile profile) {
         Instant enrolled = Instant.parse("2026-11-30T01:00:00.000Z");
         clock.freezeAt(enrolled);
-        TestDevice device = enrolledDevice(profile, newUser());
+        SimulatedDevice device = enrolledDevice(profile, newUser());
         String publicKey = device.publicKey(CredentialKind.PUSH);
         internal(publicKey).statusCode(200);
 

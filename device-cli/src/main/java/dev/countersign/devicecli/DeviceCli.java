@@ -15,17 +15,17 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.countersign.common.credential.CredentialKind;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * A phone on the command line: testkit's {@link TestDevice} (real P-256 keys, the exact requests of
- * the Android 3.8 or iOS 2.7 SDK) with its keys kept in a local file, so a developer or an operator
+ * A phone on the command line: device-simulator's {@link SimulatedDevice} (real P-256 keys, the exact
+ * requests of the Android 3.8 or iOS 2.7 SDK) with its keys kept in a local file, so a developer or an operator
  * can enrol and answer challenges by hand against any Countersign. Every command prints the
  * server's JSON answer; a refusal exits with status 1.
  */
@@ -78,13 +78,13 @@ public class DeviceCli {
         return line.execute(args);
     }
 
-    TestDevice device() {
+    SimulatedDevice device() {
         DeviceProfile deviceProfile = switch (profile.toLowerCase(Locale.ROOT)) {
             case "android" -> DeviceProfile.ANDROID_3_8;
             case "ios" -> DeviceProfile.IOS_2_7;
             default -> throw new IllegalArgumentException("--profile must be android or ios");
         };
-        return TestDevice.withKeys(deviceProfile, baseUrl, tenant, KeyFile.loadOrCreate(keys));
+        return SimulatedDevice.withKeys(deviceProfile, baseUrl, tenant, KeyFile.loadOrCreate(keys));
     }
 
     /** Prints the answer; 0 when the server accepted the call. */
@@ -205,7 +205,7 @@ public class DeviceCli {
 
         @Override
         public Integer call() {
-            TestDevice device = cli.device();
+            SimulatedDevice device = cli.device();
             String id = challengeId == null ? null : challengeIdOf(challengeId);
             boolean needsCode = false;
             if (!qr) {
@@ -287,7 +287,7 @@ public class DeviceCli {
 
         @Override
         public Integer call() {
-            TestDevice device = cli.device();
+            SimulatedDevice device = cli.device();
             DeviceResponse challenge = device.createInAppChallenge(action);
             if (!challenge.isSuccess() || challenge.text("challengeId") == null) {
                 return cli.print(challenge);

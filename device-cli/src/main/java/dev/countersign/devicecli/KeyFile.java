@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.countersign.common.credential.CredentialKind;
-import dev.countersign.testkit.device.DeviceKey;
+import dev.countersign.device.DeviceKey;
 
 /**
  * The device's private keys, one per feature, kept between runs in a local properties file

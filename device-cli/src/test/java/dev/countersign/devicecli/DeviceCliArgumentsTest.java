@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.countersign.common.credential.CredentialKind;
-import dev.countersign.testkit.device.DeviceKey;
+import dev.countersign.device.DeviceKey;
 
 /** The CLI's local parts: QR payloads, the key file, usage errors. The commands run in e2e's DeviceCliTest. */
 class DeviceCliArgumentsTest {

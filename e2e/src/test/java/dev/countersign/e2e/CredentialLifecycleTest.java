@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * A device's credentials from enrolment to removal, through the edge and the three services on
@@ -43,7 +43,7 @@ class CredentialLifecycleTest {
         assertThat(tracked.json().path("isEnrolled").asBoolean(true)).isFalse();
         String token = tracked.text("token");
 
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         Map<CredentialKind, String> ids = new EnumMap<>(CredentialKind.class);
         for (CredentialKind kind : CredentialKind.values()) {
             DeviceResponse added = device.addCredential(kind, token);

@@ -19,9 +19,9 @@ import dev.countersign.common.token.TokenIssuer;
 import dev.countersign.common.token.TokenKeys;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * Every refusal of enrolment and removal through the edge: a JSON error with a fitting 4xx, and
@@ -35,14 +35,14 @@ class EnrolmentRefusalsTest {
     private CountersignStack stack;
     private ServerApi server;
     private String user;
-    private TestDevice device;
+    private SimulatedDevice device;
 
     @BeforeEach
     void enrolOnePushCredential(CountersignStack stack) {
         this.stack = stack;
         server = new ServerApi(stack.baseUrl(), stack.secretKey());
         user = "user-" + UUID.randomUUID();
-        device = TestDevice.create(DeviceProfile.ANDROID_3_8, stack.baseUrl(), stack.tenantId());
+        device = SimulatedDevice.create(DeviceProfile.ANDROID_3_8, stack.baseUrl(), stack.tenantId());
         assertThat(device.addCredential(CredentialKind.PUSH, track(user, "{}")).status()).isEqualTo(200);
     }
 
@@ -103,7 +103,7 @@ class EnrolmentRefusalsTest {
 
     @Test
     void removeWhenWindowTooOldThenUnauthorized() {
-        long window = TestDevice.timeWindow(Instant.now());
+        long window = SimulatedDevice.timeWindow(Instant.now());
 
         assertRefused(device.removeCredential(CredentialKind.PUSH, window - 3), 401, "unauthorized");
         assertRefused(device.removeCredentialSigning(CredentialKind.PUSH, Long.toString(window)), 401, "unauthorized");
@@ -112,7 +112,7 @@ class EnrolmentRefusalsTest {
 
     @Test
     void removeWhenSignedByAnotherKeyThenUnauthorized() {
-        String foreign = newDevice().sign(CredentialKind.PUSH, TestDevice.timeMessage(Instant.now()));
+        String foreign = newDevice().sign(CredentialKind.PUSH, SimulatedDevice.timeMessage(Instant.now()));
 
         assertRefused(device.removeCredentialWithSignature(CredentialKind.PUSH, foreign), 401, "unauthorized");
         assertStillOnlyTheFirstCredential();
@@ -138,8 +138,8 @@ class EnrolmentRefusalsTest {
         return answer.text("token");
     }
 
-    private TestDevice newDevice() {
-        return TestDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
+    private SimulatedDevice newDevice() {
+        return SimulatedDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
     }
 
     private TokenIssuer issuer() {

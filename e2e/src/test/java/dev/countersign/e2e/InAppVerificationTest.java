@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
-import dev.countersign.testkit.device.WireJson;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
+import dev.countersign.device.WireJson;
 
 /**
  * In-app verification through the edge and the services (§3.4, §3.8): the app enrols its in-app
@@ -81,12 +81,12 @@ class InAppVerificationTest {
                 .map(profile -> Arguments.of(route, profile)));
     }
 
-    private record Enrolled(String user, TestDevice device, String credentialId) {
+    private record Enrolled(String user, SimulatedDevice device, String credentialId) {
     }
 
     private Enrolled enrol(DeviceProfile profile, CredentialKind kind) {
         String user = "user-" + UUID.randomUUID();
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         ServerApi.Answer tracked = server.track(user, "enrol", "{\"scope\":\"add:authenticators\"}");
         assertThat(tracked.status()).as("%s", tracked).isEqualTo(200);
         DeviceResponse added = device.addCredential(kind, tracked.text("token"));
@@ -100,7 +100,7 @@ class InAppVerificationTest {
             return enrol(profile, enrolment.keyKind);
         }
         String user = "user-" + UUID.randomUUID();
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         ServerApi.Answer tracked = server.track(user, "enrol", "{\"scope\":\"add:authenticators\"}");
         DeviceResponse added = device.post(enrolment.path, "Bearer " + tracked.text("token"), WireJson.object()
                 .put("publicKey", device.publicKey(enrolment.keyKind))
@@ -112,19 +112,19 @@ class InAppVerificationTest {
     }
 
     /** The credential as the app reads it back, on the route it enrolled through. */
-    private static DeviceResponse credential(Enrolment enrolment, TestDevice device) {
+    private static DeviceResponse credential(Enrolment enrolment, SimulatedDevice device) {
         return device.get(enrolment.path + "?publicKey=" + device.publicKeyQueryValue(enrolment.keyKind),
                 device.basicAuthorization());
     }
 
-    private static String challenge(TestDevice device, String action) {
+    private static String challenge(SimulatedDevice device, String action) {
         DeviceResponse created = device.createInAppChallenge(action);
         assertThat(created.status()).as("%s", created).isEqualTo(200);
         assertThat(created.json().has("error")).isFalse();
         return created.text("challengeId");
     }
 
-    private static DeviceResponse verify(Route route, TestDevice device, String challengeId) {
+    private static DeviceResponse verify(Route route, SimulatedDevice device, String challengeId) {
         CredentialKind key = route.enrolment.keyKind;
         return device.post(route.path, device.basicAuthorization(), WireJson.object()
                 .put("challengeId", challengeId)
@@ -194,7 +194,7 @@ class InAppVerificationTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void bearerTrackTokenWithoutActionGetsAnAttestationNonce(DeviceProfile profile) {
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         ServerApi.Answer tracked = server.track("user-" + UUID.randomUUID(), "enrol", "{}");
 
         DeviceResponse nonce = device.post("/client/challenge", "Bearer " + tracked.text("token"), WireJson.object());
@@ -233,7 +233,7 @@ class InAppVerificationTest {
         return new ServerApi(stack.baseUrl(), "unused").sendAs(basic, "POST", path, body);
     }
 
-    private static DeviceResponse qrCall(QrRoute route, TestDevice device, String suffix, WireJson body) {
+    private static DeviceResponse qrCall(QrRoute route, SimulatedDevice device, String suffix, WireJson body) {
         return device.post(route.path + suffix, device.basicAuthorization(), body);
     }
 
@@ -245,7 +245,7 @@ class InAppVerificationTest {
         assertThat(created.status()).as("%s", created).isEqualTo(200);
         String challengeId = created.text("challengeId");
         String poll = "{\"challengeId\":\"" + challengeId + "\",\"deviceCode\":\"" + created.text("deviceCode") + "\"}";
-        TestDevice device = phone.device();
+        SimulatedDevice device = phone.device();
         WireJson signed = WireJson.object().put("publicKey", device.publicKey(CredentialKind.QR_CODE))
                 .put("challengeId", challengeId).put("signature", device.sign(CredentialKind.QR_CODE, challengeId));
 
@@ -275,7 +275,7 @@ class InAppVerificationTest {
     @MethodSource("qrRoutesAndProfiles")
     void qrRejectAndRemovalWorkTheSameOnTheLegacyDeviceRoute(QrRoute route, DeviceProfile profile) {
         Enrolled phone = enrol(profile, route.enrolment);
-        TestDevice device = phone.device();
+        SimulatedDevice device = phone.device();
         ServerApi.Answer created = kiosk("/client/challenge/qr-code", "{\"action\":\"kioskLogin\"}");
         String challengeId = created.text("challengeId");
         String poll = "{\"challengeId\":\"" + challengeId + "\",\"deviceCode\":\"" + created.text("deviceCode") + "\"}";
@@ -292,7 +292,7 @@ class InAppVerificationTest {
         // Removed by the device on the route it enrolled through (signed over the time window, §3.3).
         DeviceResponse removed = device.post(route.enrolment.path + "/remove", device.basicAuthorization(),
                 WireJson.object().put("publicKey", device.publicKey(CredentialKind.QR_CODE))
-                        .put("signature", device.sign(CredentialKind.QR_CODE, TestDevice.timeMessage(Instant.now()))));
+                        .put("signature", device.sign(CredentialKind.QR_CODE, SimulatedDevice.timeMessage(Instant.now()))));
         assertThat(removed.status()).as("%s", removed).isEqualTo(200);
         assertThat(removed.text("removedAuthenticatorId")).isEqualTo(phone.credentialId());
         assertThat(credential(route.enrolment, device).status()).isEqualTo(404);
@@ -309,7 +309,7 @@ class InAppVerificationTest {
     @EnumSource(DeviceProfile.class)
     void legacyDeviceFetchAnswersItsCredentialWithNothingPending(DeviceProfile profile) {
         Enrolled phone = enrol(profile, Enrolment.LEGACY_DEVICE);
-        TestDevice device = phone.device();
+        SimulatedDevice device = phone.device();
 
         DeviceResponse fetched = device.get(QrRoute.DEVICE.path + "?publicKey="
                 + device.publicKeyQueryValue(CredentialKind.QR_CODE), device.basicAuthorization());
@@ -319,7 +319,7 @@ class InAppVerificationTest {
         assertThat(fetched.json().has("challengeId")).isFalse();
     }
 
-    private static WireJson qrSigned(TestDevice device, String challengeId) {
+    private static WireJson qrSigned(SimulatedDevice device, String challengeId) {
         return WireJson.object().put("publicKey", device.publicKey(CredentialKind.QR_CODE))
                 .put("challengeId", challengeId).put("signature", device.sign(CredentialKind.QR_CODE, challengeId));
     }

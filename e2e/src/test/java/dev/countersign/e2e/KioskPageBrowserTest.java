@@ -33,9 +33,9 @@ import com.google.zxing.qrcode.QRCodeReader;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * The kiosk page ({@code /kiosk}, served by notifier-service through the edge) in real headless
@@ -55,7 +55,7 @@ class KioskPageBrowserTest {
         ensureInstalled();
         ServerApi server = new ServerApi(stack.baseUrl(), stack.secretKey());
         String user = "kiosk-page-user-" + UUID.randomUUID();
-        TestDevice phone = TestDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice phone = SimulatedDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
         DeviceResponse added = phone.addCredential(CredentialKind.QR_CODE,
                 server.track(user, "enrol", "{\"scope\":\"add:authenticators\"}").text("token"));
         assertThat(added.status()).as("%s", added).isEqualTo(200);

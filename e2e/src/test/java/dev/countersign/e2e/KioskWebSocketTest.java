@@ -18,9 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * QR-code verification through the kiosk WebSocket on the real services (wire §4.5, "QR
@@ -206,14 +206,14 @@ class KioskWebSocketTest {
         return "198.51.100." + ThreadLocalRandom.current().nextInt(1, 255);
     }
 
-    private record Phone(String user, TestDevice device) {
+    private record Phone(String user, SimulatedDevice device) {
     }
 
     private Phone enrolQrPhone(DeviceProfile profile) {
         String user = "kiosk-user-" + UUID.randomUUID();
         ServerApi.Answer enrolment = server.track(user, "enrol", "{\"scope\":\"add:authenticators\"}");
         assertThat(enrolment.status()).as("%s", enrolment).isEqualTo(200);
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         DeviceResponse added = device.addCredential(CredentialKind.QR_CODE, enrolment.text("token"));
         assertThat(added.status()).as("%s", added).isEqualTo(200);
         return new Phone(user, device);

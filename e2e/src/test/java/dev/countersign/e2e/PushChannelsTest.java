@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * Push notifications through APNs and FCM on the real stack (issue 5): devices enrolled with the
@@ -37,8 +37,8 @@ class PushChannelsTest {
         String user = "user-" + UUID.randomUUID();
         String iosToken = providers.registeredIosToken();
         String fcmToken = "fcm-e2e:" + UUID.randomUUID();
-        TestDevice iphone = TestDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
-        TestDevice android = TestDevice.create(DeviceProfile.ANDROID_3_8, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice iphone = SimulatedDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice android = SimulatedDevice.create(DeviceProfile.ANDROID_3_8, stack.baseUrl(), stack.tenantId());
         String enrol = server.track(user, "enrolDevice", "{\"scope\":\"add:authenticators\"}").text("token");
         DeviceResponse iosAdded = iphone.addCredential(CredentialKind.PUSH, enrol, iosToken);
         assertThat(iosAdded.status()).as("%s", iosAdded).isEqualTo(200);
@@ -118,7 +118,7 @@ class PushChannelsTest {
         ServerApi server = new ServerApi(stack.baseUrl(), stack.secretKey());
         String user = "user-" + UUID.randomUUID();
         String deadToken = providers.unregisteredIosToken();
-        TestDevice iphone = TestDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice iphone = SimulatedDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
         String enrol = server.track(user, "enrolDevice", "{\"scope\":\"add:authenticators\"}").text("token");
         assertThat(iphone.addCredential(CredentialKind.PUSH, enrol, deadToken).status()).isEqualTo(200);
         awaitEnrolled(server, user);

@@ -15,10 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
-import dev.countersign.testkit.device.WireJson;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
+import dev.countersign.device.WireJson;
 
 /**
  * The newer SDKs' credential calls and the legacy device routes through the edge on the real
@@ -35,7 +35,7 @@ class PushCredentialUpdateE2ETest {
     void signedUpdateThenTheRenewedCredentialStillAnswersAPushChallenge(DeviceProfile profile, CountersignStack stack) {
         ServerApi server = new ServerApi(stack.baseUrl(), stack.secretKey());
         String user = "user-" + UUID.randomUUID();
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         DeviceResponse added = device.addCredential(CredentialKind.PUSH,
                 server.track(user, "enrol", "{\"scope\":\"add:authenticators\"}").text("token"));
         assertThat(added.status()).as("%s", added).isEqualTo(200);
@@ -78,7 +78,7 @@ class PushCredentialUpdateE2ETest {
             CountersignStack stack) {
         ServerApi server = new ServerApi(stack.baseUrl(), stack.secretKey());
         String user = "user-" + UUID.randomUUID();
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         String path = "/client/user-authenticators/device";
 
         DeviceResponse added = device.post(path, "Bearer " + server.track(user, "enrol", "{}").text("token"),
@@ -95,7 +95,7 @@ class PushCredentialUpdateE2ETest {
 
         DeviceResponse removed = device.post(path + "/remove", device.basicAuthorization(), WireJson.object()
                 .put("publicKey", device.publicKey(CredentialKind.QR_CODE))
-                .put("signature", device.sign(CredentialKind.QR_CODE, TestDevice.timeMessage(Instant.now()))));
+                .put("signature", device.sign(CredentialKind.QR_CODE, SimulatedDevice.timeMessage(Instant.now()))));
         assertThat(removed.text("removedAuthenticatorId")).as("%s", removed).isEqualTo(id);
         assertThat(device.getCredential(CredentialKind.QR_CODE).status()).isEqualTo(404);
     }

@@ -33,9 +33,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * Push verification through the edge and the three services, as the clients drive it
@@ -229,7 +229,7 @@ class PushVerificationTest {
     void signedFetchWithTheServersNonceShowsThePendingChallenge() throws Exception {
         Enrolled phone = enrolPushDevice(DeviceProfile.ANDROID_3_8);
         String challengeId = startPush(browser(track(phone.user(), "signIn", "{}")));
-        TestDevice device = phone.device();
+        SimulatedDevice device = phone.device();
         String query = "?publicKey=" + device.publicKeyQueryValue(CredentialKind.PUSH);
 
         // Android 3.10+: POST …/challenge/sign with Basic and no body, then the GET carries the signature.
@@ -297,7 +297,7 @@ class PushVerificationTest {
         Enrolled phone = enrolPushDevice(DeviceProfile.ANDROID_3_8);
         BrowserClient browser = browser(track(phone.user(), "signIn", "{}"));
         String challengeId = startPush(browser);
-        TestDevice device = phone.device();
+        SimulatedDevice device = phone.device();
 
         assertRefused(device.updateChallengeWithSignature(CredentialKind.PUSH, challengeId, true, null,
                 device.sign(CredentialKind.PUSH, challengeId + " ")), 401, "unauthorized");
@@ -315,7 +315,7 @@ class PushVerificationTest {
     @Test
     void secondDeviceOfTheUserWhenTheFirstAlreadyAnsweredThenConflict() {
         Enrolled first = enrolPushDevice(DeviceProfile.ANDROID_3_8);
-        TestDevice second = TestDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice second = SimulatedDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
         String secondId = enrol(second, first.user(), track(first.user(), "enrolDevice",
                 "{\"scope\":\"add:authenticators\"}").token());
         awaitTargetable(first.user(), Map.of(first.device(), first.credentialId(), second, secondId));
@@ -367,10 +367,10 @@ class PushVerificationTest {
         int devices = 50;
         String user = "user-" + UUID.randomUUID();
         String token = track(user, "enrolDevice", "{\"scope\":\"add:authenticators\"}").token();
-        List<TestDevice> phones = new ArrayList<>();
-        Map<TestDevice, String> enrolled = new HashMap<>();
+        List<SimulatedDevice> phones = new ArrayList<>();
+        Map<SimulatedDevice, String> enrolled = new HashMap<>();
         for (int i = 0; i < devices; i++) {
-            TestDevice phone = TestDevice.create(i % 2 == 0 ? DeviceProfile.ANDROID_3_8 : DeviceProfile.IOS_2_7,
+            SimulatedDevice phone = SimulatedDevice.create(i % 2 == 0 ? DeviceProfile.ANDROID_3_8 : DeviceProfile.IOS_2_7,
                     stack.baseUrl(), stack.tenantId());
             enrolled.put(phone, enrol(phone, user, token));
             phones.add(phone);
@@ -393,7 +393,7 @@ class PushVerificationTest {
             CountDownLatch ready = new CountDownLatch(devices);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<DeviceResponse>> futures = new ArrayList<>();
-            for (TestDevice phone : phones) {
+            for (SimulatedDevice phone : phones) {
                 // Signed before the start line, so the requests leave together.
                 String signature = phone.sign(CredentialKind.PUSH, challengeId);
                 futures.add(pool.submit(() -> {
@@ -437,7 +437,7 @@ class PushVerificationTest {
 
     // --- steps ----------------------------------------------------------------------------------------
 
-    private record Enrolled(String user, TestDevice device, String credentialId) {
+    private record Enrolled(String user, SimulatedDevice device, String credentialId) {
     }
 
     private record Tracked(String token, String idempotencyKey, String verificationCode) {
@@ -446,13 +446,13 @@ class PushVerificationTest {
     /** A fresh user with one push credential, known to challenge-service's replica. */
     private Enrolled enrolPushDevice(DeviceProfile profile) {
         String user = "user-" + UUID.randomUUID();
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         String id = enrol(device, user, track(user, "enrol", "{\"scope\":\"add:authenticators\"}").token());
         awaitTargetable(user, Map.of(device, id));
         return new Enrolled(user, device, id);
     }
 
-    private static String enrol(TestDevice device, String user, String token) {
+    private static String enrol(SimulatedDevice device, String user, String token) {
         DeviceResponse added = device.addCredential(CredentialKind.PUSH, token);
         assertThat(added.status()).as("%s", added).isEqualTo(200);
         assertThat(added.text("userId")).isEqualTo(user);
@@ -466,7 +466,7 @@ class PushVerificationTest {
      * fetches. Each device here fetches once, as an app does when it starts, so every credential is
      * known however far the events have got; {@code deliveryResults} then checks the targets.
      */
-    private void awaitTargetable(String user, Map<TestDevice, String> credentialIds) {
+    private void awaitTargetable(String user, Map<SimulatedDevice, String> credentialIds) {
         assertThat(server.authenticators(user).json()).hasSize(credentialIds.size());
         credentialIds.forEach((device, id) -> {
             DeviceResponse fetched = device.getPushChallenge();

@@ -22,9 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * A push challenge started in the browser reaches the tenant's webhook endpoint exactly once, as
@@ -42,7 +42,7 @@ class PushWebhookTest {
     void pushChallengeSendsExactlyOneSignedPushCreatedWebhook(CountersignStack stack, WebhookSink sink) throws Exception {
         ServerApi server = new ServerApi(stack.baseUrl(), stack.secretKey());
         String user = "user-" + UUID.randomUUID();
-        TestDevice device = TestDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(DeviceProfile.IOS_2_7, stack.baseUrl(), stack.tenantId());
         String enrolToken = server.track(user, "enrolDevice", "{\"scope\":\"add:authenticators\"}").text("token");
         assertThat(device.addCredential(CredentialKind.PUSH, enrolToken).status()).isEqualTo(200);
         assertThat(device.getPushChallenge().status()).isEqualTo(200);

@@ -27,9 +27,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
-import dev.countersign.testkit.device.DeviceProfile;
-import dev.countersign.testkit.device.DeviceResponse;
-import dev.countersign.testkit.device.TestDevice;
+import dev.countersign.device.DeviceProfile;
+import dev.countersign.device.DeviceResponse;
+import dev.countersign.device.SimulatedDevice;
 
 /**
  * QR-code verification in polling mode (authsignal-wire.md §4.3) through the edge and the services:
@@ -180,7 +180,7 @@ class QrPollingTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    private record Enrolled(String user, TestDevice device) {
+    private record Enrolled(String user, SimulatedDevice device) {
     }
 
     private record Created(String challengeId, String deviceCode) {
@@ -203,7 +203,7 @@ class QrPollingTest {
     /** A fresh user with one QR-code credential. */
     private Enrolled enrolQrDevice(DeviceProfile profile) {
         String user = "user-" + UUID.randomUUID();
-        TestDevice device = TestDevice.create(profile, stack.baseUrl(), stack.tenantId());
+        SimulatedDevice device = SimulatedDevice.create(profile, stack.baseUrl(), stack.tenantId());
         ServerApi.Answer tracked = server.track(user, "enrol", "{\"scope\":\"add:authenticators\"}");
         assertThat(tracked.status()).as("%s", tracked).isEqualTo(200);
         DeviceResponse added = device.addCredential(CredentialKind.QR_CODE, tracked.text("token"));

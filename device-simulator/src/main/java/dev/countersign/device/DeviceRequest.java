@@ -1,4 +1,4 @@
-package dev.countersign.testkit.device;
+package dev.countersign.device;
 
 import java.net.URI;
 import java.util.Map;

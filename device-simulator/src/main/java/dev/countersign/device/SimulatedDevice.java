@@ -1,4 +1,4 @@
-package dev.countersign.testkit.device;
+package dev.countersign.device;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,14 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.countersign.common.credential.CredentialKind;
 
 /**
- * A phone running the Authsignal SDK, for tests: real P-256 keys (one per feature) and the exact
- * requests of Android 3.8.0 or iOS 2.7.0 (authsignal-wire.md §3). Every call returns the server's
- * answer together with the request as sent; nothing is checked here, the test asserts.
+ * A phone running the Authsignal SDK, for tests and the device CLI: real P-256 keys (one per feature)
+ * and the exact requests of Android 3.8.0 or iOS 2.7.0 (authsignal-wire.md §3). Every call returns the
+ * server's answer together with the request as sent; nothing is checked here, the caller asserts.
  *
  * <p>Plain Java (JDK HTTP client, BouncyCastle, Jackson for reading answers): usable from a
  * {@code @QuarkusTest}, an end-to-end test or a main method alike.
  */
-public final class TestDevice {
+public final class SimulatedDevice {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade headers: the SDKs' stacks send none to plain http
@@ -41,7 +41,7 @@ public final class TestDevice {
     private final String tenantId;
     private final Map<CredentialKind, DeviceKey> keys;
 
-    private TestDevice(DeviceProfile profile, String baseUrl, String tenantId, Map<CredentialKind, DeviceKey> keys) {
+    private SimulatedDevice(DeviceProfile profile, String baseUrl, String tenantId, Map<CredentialKind, DeviceKey> keys) {
         this.profile = Objects.requireNonNull(profile);
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.tenantId = Objects.requireNonNull(tenantId);
@@ -49,26 +49,26 @@ public final class TestDevice {
     }
 
     /** A device with a fresh key pair per feature. {@code baseUrl} includes the version, e.g. {@code http://127.0.0.1:8080/v1}. */
-    public static TestDevice create(DeviceProfile profile, String baseUrl, String tenantId) {
+    public static SimulatedDevice create(DeviceProfile profile, String baseUrl, String tenantId) {
         Map<CredentialKind, DeviceKey> keys = new EnumMap<>(CredentialKind.class);
         for (CredentialKind kind : CredentialKind.values()) {
             keys.put(kind, DeviceKey.generate());
         }
-        return new TestDevice(profile, baseUrl, tenantId, keys);
+        return new SimulatedDevice(profile, baseUrl, tenantId, keys);
     }
 
     /** A device whose features all use the given PKCS#8 key (deterministic tests, the protocol vector). */
-    public static TestDevice withPrivateKey(DeviceProfile profile, String baseUrl, String tenantId, String pkcs8Base64) {
+    public static SimulatedDevice withPrivateKey(DeviceProfile profile, String baseUrl, String tenantId, String pkcs8Base64) {
         DeviceKey key = DeviceKey.fromPkcs8(pkcs8Base64);
         Map<CredentialKind, DeviceKey> keys = new EnumMap<>(CredentialKind.class);
         for (CredentialKind kind : CredentialKind.values()) {
             keys.put(kind, key);
         }
-        return new TestDevice(profile, baseUrl, tenantId, keys);
+        return new SimulatedDevice(profile, baseUrl, tenantId, keys);
     }
 
     /** A device with the given key per feature (a device kept between runs, e.g. by the device CLI). */
-    public static TestDevice withKeys(DeviceProfile profile, String baseUrl, String tenantId,
+    public static SimulatedDevice withKeys(DeviceProfile profile, String baseUrl, String tenantId,
             Map<CredentialKind, DeviceKey> keys) {
         Map<CredentialKind, DeviceKey> copy = new EnumMap<>(CredentialKind.class);
         copy.putAll(keys);
@@ -77,17 +77,17 @@ public final class TestDevice {
                 throw new IllegalArgumentException("No key for " + kind);
             }
         }
-        return new TestDevice(profile, baseUrl, tenantId, copy);
+        return new SimulatedDevice(profile, baseUrl, tenantId, copy);
     }
 
     /** The same keys speaking another SDK's dialect (one credential reached by both clients' encodings). */
-    public TestDevice as(DeviceProfile otherProfile) {
-        return new TestDevice(otherProfile, baseUrl, tenantId, keys);
+    public SimulatedDevice as(DeviceProfile otherProfile) {
+        return new SimulatedDevice(otherProfile, baseUrl, tenantId, keys);
     }
 
     /** The same device talking to another tenant (cross-tenant tests). */
-    public TestDevice forTenant(String otherTenantId) {
-        return new TestDevice(profile, baseUrl, otherTenantId, keys);
+    public SimulatedDevice forTenant(String otherTenantId) {
+        return new SimulatedDevice(profile, baseUrl, otherTenantId, keys);
     }
 
     public DeviceProfile profile() {
@@ -355,6 +355,6 @@ public final class TestDevice {
 
     @Override
     public String toString() {
-        return "TestDevice[" + profile + ", tenant " + tenantId + "]";
+        return "SimulatedDevice[" + profile + ", tenant " + tenantId + "]";
     }
 }

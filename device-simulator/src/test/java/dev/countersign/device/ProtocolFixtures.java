@@ -1,4 +1,4 @@
-package dev.countersign.testkit;
+package dev.countersign.device;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class ProtocolFixtures {
 
-    public static final String ECDSA_VECTOR = "/dev/countersign/testkit/ecdsa-p256-vector.json";
-    public static final String WIRE_EXAMPLES = "/dev/countersign/testkit/authsignal-wire-examples.json";
+    public static final String ECDSA_VECTOR = "/dev/countersign/device/ecdsa-p256-vector.json";
+    public static final String WIRE_EXAMPLES = "/dev/countersign/device/authsignal-wire-examples.json";
 
     private ProtocolFixtures() {
     }

@@ -1,4 +1,4 @@
-package dev.countersign.testkit.device;
+package dev.countersign.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +37,7 @@ class CommonDecodersReadEveryClientTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7})
     void publicKeyQueryOfBothProfilesReadsBackAsTheCanonicalKey(int attempt) {
-        TestDevice device = TestDevice.create(DeviceProfile.ANDROID_3_8, "http://127.0.0.1:1/v1", "t");
+        SimulatedDevice device = SimulatedDevice.create(DeviceProfile.ANDROID_3_8, "http://127.0.0.1:1/v1", "t");
         for (CredentialKind kind : CredentialKind.values()) {
             String spki = device.publicKey(kind);
             for (DeviceProfile profile : DeviceProfile.values()) {
@@ -54,7 +54,7 @@ class CommonDecodersReadEveryClientTest {
     void publicKeyBodyFieldWithPlusTurnedIntoSpaceReadsBack(int attempt) {
         String spki;
         do {
-            spki = TestDevice.create(DeviceProfile.IOS_2_7, "http://127.0.0.1:1/v1", "t").publicKey(CredentialKind.PUSH);
+            spki = SimulatedDevice.create(DeviceProfile.IOS_2_7, "http://127.0.0.1:1/v1", "t").publicKey(CredentialKind.PUSH);
         } while (!spki.contains("+"));
         String finalSpki = spki;
         assertThat(DevicePublicKey.fromSpkiBase64(spki.replace('+', ' ')))

@@ -1,4 +1,4 @@
-package dev.countersign.testkit.device;
+package dev.countersign.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.countersign.testkit.device;
+package dev.countersign.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
-import dev.countersign.testkit.ProtocolFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The device against the protocol's golden data (authsignal-wire.md Appendix A) and, through a
  * recording loopback server, the exact requests each SDK profile puts on the wire.
  */
-class TestDeviceTest {
+class SimulatedDeviceTest {
 
     private static final JsonNode VECTOR = ProtocolFixtures.ecdsaVector();
     private static final JsonNode EXAMPLES = ProtocolFixtures.wireExamples();
@@ -42,8 +41,8 @@ class TestDeviceTest {
         server.close();
     }
 
-    private static TestDevice vectorDevice(DeviceProfile profile) {
-        return TestDevice.withPrivateKey(profile, server.baseUrl(), TENANT, VECTOR.get("privateKeyPkcs8B64").asText());
+    private static SimulatedDevice vectorDevice(DeviceProfile profile) {
+        return SimulatedDevice.withPrivateKey(profile, server.baseUrl(), TENANT, VECTOR.get("privateKeyPkcs8B64").asText());
     }
 
     private static DevicePublicKey vectorKey() {
@@ -65,7 +64,7 @@ class TestDeviceTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void deviceFromTheVectorsPrivateKeyHasTheVectorsPublicKeyForEveryFeature(DeviceProfile profile) {
-        TestDevice device = vectorDevice(profile);
+        SimulatedDevice device = vectorDevice(profile);
         for (CredentialKind kind : CredentialKind.values()) {
             assertThat(device.publicKey(kind)).isEqualTo(SPKI);
         }
@@ -73,7 +72,7 @@ class TestDeviceTest {
 
     @Test
     void androidBasicHeaderAndPublicKeyQueryAreTheAppendixValues() {
-        TestDevice device = vectorDevice(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice device = vectorDevice(DeviceProfile.ANDROID_3_8);
         assertThat(device.basicAuthorization()).isEqualTo("Basic dGVuYW50LTEyMzo=");
         assertThat(device.publicKeyQueryValue(CredentialKind.PUSH)).isEqualTo(EXAMPLES.at("/publicKeyQuery/android").asText())
                 .endsWith("==").matches("[A-Za-z0-9]+==");
@@ -81,7 +80,7 @@ class TestDeviceTest {
 
     @Test
     void iosBasicHeaderAndPublicKeyQueryAreTheAppendixValues() {
-        TestDevice device = vectorDevice(DeviceProfile.IOS_2_7);
+        SimulatedDevice device = vectorDevice(DeviceProfile.IOS_2_7);
         assertThat(device.basicAuthorization()).isEqualTo("Basic dGVuYW50LTEyMzo");
         assertThat(device.publicKeyQueryValue(CredentialKind.PUSH)).isEqualTo(EXAMPLES.at("/publicKeyQuery/ios").asText())
                 .matches("[A-Za-z0-9]+");
@@ -90,17 +89,17 @@ class TestDeviceTest {
     @Test
     void timeMessageForTheAppendixInstantIsTheWindowWithTrailingPointZero() {
         Instant t = Instant.ofEpochSecond(EXAMPLES.at("/timeMessage/epochSeconds").asLong());
-        assertThat(TestDevice.timeWindow(t)).isEqualTo(2940774L);
-        assertThat(TestDevice.timeMessage(t)).isEqualTo("2940774.0").isEqualTo(EXAMPLES.at("/timeMessage/message").asText());
-        assertThat(TestDevice.timeMessage(t.plusSeconds(599))).isEqualTo("2940774.0");
-        assertThat(TestDevice.timeMessage(t.minusSeconds(1))).isEqualTo("2940773.0");
+        assertThat(SimulatedDevice.timeWindow(t)).isEqualTo(2940774L);
+        assertThat(SimulatedDevice.timeMessage(t)).isEqualTo("2940774.0").isEqualTo(EXAMPLES.at("/timeMessage/message").asText());
+        assertThat(SimulatedDevice.timeMessage(t.plusSeconds(599))).isEqualTo("2940774.0");
+        assertThat(SimulatedDevice.timeMessage(t.minusSeconds(1))).isEqualTo("2940773.0");
     }
 
     // --- signatures ---------------------------------------------------------------------------
 
     @Test
     void vectorDeviceSignaturesVerifyWithCommonsDevicePublicKey() {
-        TestDevice device = vectorDevice(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice device = vectorDevice(DeviceProfile.ANDROID_3_8);
         String challengeId = VECTOR.get("challengeId").asText();
         String signature = device.sign(CredentialKind.PUSH, challengeId);
         assertThat(vectorKey().verifies(challengeId, signature)).isTrue();
@@ -129,7 +128,7 @@ class TestDeviceTest {
 
     @Test
     void freshDeviceHasOneDistinctP256KeyPerFeatureAndItsSignaturesVerify() {
-        TestDevice device = TestDevice.create(DeviceProfile.ANDROID_3_8, server.baseUrl(), TENANT);
+        SimulatedDevice device = SimulatedDevice.create(DeviceProfile.ANDROID_3_8, server.baseUrl(), TENANT);
         Set<String> keys = Arrays.stream(CredentialKind.values()).map(device::publicKey).collect(Collectors.toSet());
         assertThat(keys).hasSize(3);
         for (CredentialKind kind : CredentialKind.values()) {
@@ -152,7 +151,7 @@ class TestDeviceTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void getCredentialSendsTheProfilesHeaderAndQueryValueRawAsTheServerReadsThem(DeviceProfile profile) {
-        TestDevice device = vectorDevice(profile);
+        SimulatedDevice device = vectorDevice(profile);
         DeviceResponse response = device.getCredential(CredentialKind.QR_CODE);
 
         assertThat(response.status()).isEqualTo(200);
@@ -254,7 +253,7 @@ class TestDeviceTest {
 
     @Test
     void removeCredentialVariantsSignWhatTheyAreGiven() {
-        TestDevice device = vectorDevice(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice device = vectorDevice(DeviceProfile.ANDROID_3_8);
         device.removeCredential(CredentialKind.IN_APP, 2940772L);
         assertThat(vectorKey().verifies("2940772.0", readJson(server.last().body()).get("signature").asText())).isTrue();
         device.removeCredentialSigning(CredentialKind.IN_APP, "2940774");
@@ -266,7 +265,7 @@ class TestDeviceTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void pushChallengeFetchUsesThePushKeyInTheQuery(DeviceProfile profile) {
-        TestDevice device = TestDevice.create(profile, server.baseUrl(), TENANT);
+        SimulatedDevice device = SimulatedDevice.create(profile, server.baseUrl(), TENANT);
         device.getPushChallenge();
         RecordingServer.Received got = server.last();
         assertThat(got.method()).isEqualTo("GET");
@@ -278,7 +277,7 @@ class TestDeviceTest {
 
     @Test
     void claimUsesTheQrKeyAndEachSdksFieldOrder() {
-        TestDevice android = TestDevice.create(DeviceProfile.ANDROID_3_8, server.baseUrl(), TENANT);
+        SimulatedDevice android = SimulatedDevice.create(DeviceProfile.ANDROID_3_8, server.baseUrl(), TENANT);
         android.claimQrChallenge("qr-ch-1");
         RecordingServer.Received got = server.last();
         assertThat(got.rawPath()).isEqualTo("/v1/client/user-authenticators/qr-code/challenge/claim");
@@ -295,7 +294,7 @@ class TestDeviceTest {
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
     void inAppChallengeSendsTheActionOrAnEmptyObjectWithBasicAuth(DeviceProfile profile) {
-        TestDevice device = vectorDevice(profile);
+        SimulatedDevice device = vectorDevice(profile);
         device.createInAppChallenge("signIn");
         assertThat(server.last().rawPath()).isEqualTo("/v1/client/challenge");
         assertThat(server.last().header("Authorization")).isEqualTo(device.basicAuthorization());
@@ -306,7 +305,7 @@ class TestDeviceTest {
 
     @Test
     void inAppVerifySignsTheChallengeIdWithTheInAppKeyUnderBasicOrBearer() {
-        TestDevice device = TestDevice.create(DeviceProfile.ANDROID_3_8, server.baseUrl(), TENANT);
+        SimulatedDevice device = SimulatedDevice.create(DeviceProfile.ANDROID_3_8, server.baseUrl(), TENANT);
         DevicePublicKey inApp = DevicePublicKey.fromSpkiBase64(device.publicKey(CredentialKind.IN_APP)).orElseThrow();
 
         device.verifyInApp("ia-1");
