@@ -1,7 +1,6 @@
 package dev.countersign.common.token;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -22,6 +21,7 @@ import jakarta.inject.Singleton;
 
 import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.crypto.EcdsaP256;
+import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 
@@ -95,12 +95,7 @@ public class AttestationNonces {
     }
 
     public static byte[] binding(String tenantId, String idempotencyKey) {
-        try {
-            return MessageDigest.getInstance("SHA-256")
-                    .digest((tenantId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest(tenantId + "\n" + idempotencyKey);
     }
 
     /**
