@@ -16,7 +16,7 @@ import io.netty.util.NetUtil;
 
 /**
  * Who the client is, from the direct peer and {@code X-Forwarded-For}, believing the header only
- * as far as it was written by trusted proxies (DESIGN: {@code countersign.trusted-proxies}).
+ * as far as it was written by trusted proxies ({@code countersign.trusted-proxies}).
  *
  * <p>A peer outside the trusted CIDRs is the client, whatever it claims. Behind a trusted peer the
  * header is read from the right (each proxy appends the address it saw), skipping trusted proxies;
