@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenIssuer;
 import dev.countersign.common.token.TokenType;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -38,7 +39,7 @@ abstract class CredentialTestSupport {
     Pool pool;
 
     @Inject
-    TestClock clock;
+    SettableClock clock;
 
     @AfterEach
     void resetClock() {

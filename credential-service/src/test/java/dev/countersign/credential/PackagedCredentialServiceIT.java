@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
-import dev.countersign.common.tenant.Tenants;
+import dev.countersign.common.crypto.Sha256;
 import dev.countersign.testkit.TestTenants;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 
@@ -48,10 +47,10 @@ class PackagedCredentialServiceIT {
                 Files.writeString(file, String.join("\n",
                         "# as deploy/helm's countersign-lib renders it",
                         "config_ordinal=270",
-                        "countersign.tenants.\"Chart-File.Tenant\".secret-sha256=" + sha256(FILE_TENANT_SECRET),
+                        "countersign.tenants.\"Chart-File.Tenant\".secret-sha256=" + Sha256.hex(FILE_TENANT_SECRET),
                         "countersign.tenants.\"Chart-File.Tenant\".allowed-origins=https://a.example,https://b.example",
                         // Only read when the kubernetes profile is active.
-                        "%kubernetes.countersign.tenants.\"k8s-profile-tenant\".secret-sha256=" + sha256(PROFILE_TENANT_SECRET),
+                        "%kubernetes.countersign.tenants.\"k8s-profile-tenant\".secret-sha256=" + Sha256.hex(PROFILE_TENANT_SECRET),
                         ""));
                 file.toFile().deleteOnExit();
                 return Map.of("quarkus.profile", "kubernetes", "quarkus.config.locations", file.toUri().toString());
@@ -59,10 +58,6 @@ class PackagedCredentialServiceIT {
                 throw new UncheckedIOException(e);
             }
         }
-    }
-
-    private static String sha256(String secret) {
-        return HexFormat.of().formatHex(Tenants.sha256(secret));
     }
 
     @Test

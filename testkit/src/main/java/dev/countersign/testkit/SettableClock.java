@@ -6,12 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
+import jakarta.inject.Singleton;
+
 /**
  * A clock tests can freeze and move, so expiry and time windows are tested by moving time, never
  * by sleeping or racing a window boundary. System time until a test freezes it; a test that moves
- * it resets it afterwards. Each service module declares it as its {@code Clock} bean in a one-line
- * subclass (replacing common's default bean).
+ * it resets it afterwards. A bean in every service whose tests index testkit (it replaces common's
+ * default {@code Clock} bean); tests inject it as {@code SettableClock}.
  */
+@Singleton
 public class SettableClock extends Clock {
 
     private volatile Instant frozen;

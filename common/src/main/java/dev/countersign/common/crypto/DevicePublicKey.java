@@ -1,8 +1,6 @@
 package dev.countersign.common.crypto;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.Optional;
@@ -65,11 +63,6 @@ public record DevicePublicKey(PublicKey key, String spkiBase64) {
 
     /** A short stable id for the key (base64url SHA-256 of the SPKI), for index keys and logs. */
     public String fingerprint() {
-        try {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(spki()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.base64Url(spki());
     }
 }

@@ -1,9 +1,6 @@
 package dev.countersign.common.event;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.countersign.common.crypto.Sha256;
 
 /**
  * Where the notifier reaches one target device of a push challenge ({@code push.requested}).
@@ -22,12 +19,7 @@ public record PushTarget(String credentialId, String platform, String pushToken)
      * The notifier writes it, credential-service compares it before clearing a dead token.
      */
     public static String tokenSha256(String pushToken) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(pushToken.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(pushToken);
     }
 
     @Override

@@ -1,13 +1,22 @@
 package dev.countersign.common.http;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 
 /**
  * Who the client is, from the direct peer and {@code X-Forwarded-For}, believing the header only
- * as far as it was written by trusted proxies (DESIGN: {@code countersign.trusted-proxies}).
+ * as far as it was written by trusted proxies ({@code countersign.trusted-proxies}).
  *
  * <p>A peer outside the trusted CIDRs is the client, whatever it claims. Behind a trusted peer the
  * header is read from the right (each proxy appends the address it saw), skipping trusted proxies;
@@ -15,15 +24,25 @@ import java.util.Optional;
  * client itself and is never read. If every hop is trusted, the leftmost is the client. An entry
  * that is no IP address stops the walk at the trusted hop that wrote it: garbage is never believed.
  *
- * <p>Addresses are parsed by hand, never through {@code InetAddress.getByName}, which would look a
- * hostname up in DNS. The answer is canonical (RFC 5952 for IPv6, IPv4-mapped IPv6 as IPv4, no
- * port, no zone id) so that one client has one spelling, e.g. in a rate-limit key.
+ * <p>Only the header forms (brackets, port, zone id) are taken apart here. The JDK reads the
+ * literal, and only once it cannot be a hostname: a strict dotted quad, or IPv6 in brackets, which
+ * {@code InetAddress.getByName} refuses rather than looks up in DNS. Netty formats the answer
+ * (RFC 5952) and matches the CIDRs. The answer is canonical (IPv4-mapped IPv6 as IPv4, no port,
+ * no zone id) so that one client has one spelling, e.g. in a rate-limit key.
  */
 public final class ClientAddress {
 
-    private final List<Cidr> trusted;
+    /** Four decimal parts 0-255 without leading zeros (which some parsers read as octal). */
+    private static final Pattern IPV4 = Pattern.compile(
+            "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    /** What an IPv6 literal is made of; the JDK checks the rest. */
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern PORT = Pattern.compile(":[0-9]{1,5}");
+    private static final Pattern PREFIX_LENGTH = Pattern.compile("[0-9]{1,3}");
 
-    private ClientAddress(List<Cidr> trusted) {
+    private final List<IpSubnetFilterRule> trusted;
+
+    private ClientAddress(List<IpSubnetFilterRule> trusted) {
         this.trusted = trusted;
     }
 
@@ -34,11 +53,11 @@ public final class ClientAddress {
      * @throws IllegalArgumentException for an entry that is no CIDR, so bad configuration stops a service
      */
     public static ClientAddress trusting(List<String> trustedProxyCidrs) {
-        List<Cidr> cidrs = new ArrayList<>();
+        List<IpSubnetFilterRule> cidrs = new ArrayList<>();
         if (trustedProxyCidrs != null) {
             for (String cidr : trustedProxyCidrs) {
                 if (cidr != null && !cidr.isBlank()) {
-                    cidrs.add(Cidr.parse(cidr.trim()));
+                    cidrs.add(cidr(cidr.trim()));
                 }
             }
         }
@@ -55,11 +74,11 @@ public final class ClientAddress {
      * A peer that is no IP address (none at all, a Unix socket) is answered as given.
      */
     public String of(String remoteAddress, String xForwardedFor) {
-        Optional<byte[]> peer = parseAddress(remoteAddress);
+        Optional<InetAddress> peer = parseAddress(remoteAddress);
         if (peer.isEmpty()) {
             return remoteAddress;
         }
-        byte[] current = peer.get();
+        InetAddress current = peer.get();
         if (!isTrusted(current) || xForwardedFor == null) {
             return format(current);
         }
@@ -69,7 +88,7 @@ public final class ClientAddress {
             if (hop.isEmpty()) {
                 continue;
             }
-            Optional<byte[]> address = parseAddress(hop);
+            Optional<InetAddress> address = parseAddress(hop);
             if (address.isEmpty()) {
                 // The trusted hop in `current` wrote something we cannot read: believe no further.
                 return format(current);
@@ -87,13 +106,10 @@ public final class ClientAddress {
         return parseAddress(address).map(this::isTrusted).orElse(false);
     }
 
-    private boolean isTrusted(byte[] address) {
-        for (Cidr cidr : trusted) {
-            if (cidr.contains(address)) {
-                return true;
-            }
-        }
-        return false;
+    /** A family's addresses only match its own family's CIDRs (the rule checks the address type). */
+    private boolean isTrusted(InetAddress address) {
+        InetSocketAddress socket = new InetSocketAddress(address, 0);
+        return trusted.stream().anyMatch(cidr -> cidr.matches(socket));
     }
 
     /**
@@ -110,13 +126,13 @@ public final class ClientAddress {
      * cannot dodge by cycling through its own addresses.
      */
     public static Optional<String> network(String address) {
-        return parseAddress(address).map(bytes -> {
-            if (bytes.length == 16) {
-                byte[] network = Arrays.copyOf(bytes, 16);
+        return parseAddress(address).map(parsed -> {
+            if (parsed instanceof Inet6Address) {
+                byte[] network = Arrays.copyOf(parsed.getAddress(), 16);
                 Arrays.fill(network, 8, 16, (byte) 0);
-                return format(network) + "/64";
+                return format(byAddress(network)) + "/64";
             }
-            return format(bytes);
+            return format(parsed);
         });
     }
 
@@ -128,23 +144,14 @@ public final class ClientAddress {
      * Per-user budgets and back-off apply to everyone.
      */
     public static boolean isBudgeted(String address) {
-        return parseAddress(address).map(bytes -> !isLoopback(bytes)).orElse(true);
+        return parseAddress(address).map(parsed -> !parsed.isLoopbackAddress()).orElse(true);
     }
 
-    private static boolean isLoopback(byte[] bytes) {
-        if (bytes.length == 4) {
-            return bytes[0] == 127;
-        }
-        for (int i = 0; i < 15; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return bytes[15] == 1;
-    }
-
-    /** 4 bytes for IPv4 (also for IPv4-mapped IPv6), 16 for IPv6; empty for anything else. */
-    static Optional<byte[]> parseAddress(String text) {
+    /**
+     * An address as a header or the peer gives it: a bare literal, {@code 1.2.3.4:port},
+     * {@code [v6]}, {@code [v6]:port}, with or without a zone id; IPv4-mapped IPv6 comes back as IPv4.
+     */
+    static Optional<InetAddress> parseAddress(String text) {
         if (text == null) {
             return Optional.empty();
         }
@@ -158,7 +165,7 @@ public final class ClientAddress {
             if (!rest.isEmpty() && !isPort(rest)) {
                 return Optional.empty();
             }
-            return parseIpv6(stripZone(s.substring(1, close))).map(ClientAddress::unmapIpv4);
+            return parseIpv6(stripZone(s.substring(1, close)));
         }
         int firstColon = s.indexOf(':');
         if (firstColon < 0) {
@@ -168,19 +175,11 @@ public final class ClientAddress {
             // One colon: IPv4 with a port (no IPv6 address has a single colon).
             return isPort(s.substring(firstColon)) ? parseIpv4(s.substring(0, firstColon)) : Optional.empty();
         }
-        return parseIpv6(stripZone(s)).map(ClientAddress::unmapIpv4);
+        return parseIpv6(stripZone(s));
     }
 
     private static boolean isPort(String colonAndDigits) {
-        if (colonAndDigits.length() < 2 || colonAndDigits.length() > 6 || colonAndDigits.charAt(0) != ':') {
-            return false;
-        }
-        for (int i = 1; i < colonAndDigits.length(); i++) {
-            if (!isDigit(colonAndDigits.charAt(i))) {
-                return false;
-            }
-        }
-        return Integer.parseInt(colonAndDigits.substring(1)) <= 65535;
+        return PORT.matcher(colonAndDigits).matches() && Integer.parseInt(colonAndDigits.substring(1)) <= 65535;
     }
 
     private static String stripZone(String s) {
@@ -188,218 +187,70 @@ public final class ClientAddress {
         return percent < 0 ? s : s.substring(0, percent);
     }
 
-    /** Strict dotted quad: four decimal parts 0-255 without leading zeros (which some parsers read as octal). */
-    private static Optional<byte[]> parseIpv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
+    private static Optional<InetAddress> parseIpv4(String s) {
+        return IPV4.matcher(s).matches() ? literal(s) : Optional.empty();
+    }
+
+    /** RFC 4291 text forms, checked by the JDK; a trailing dotted quad must be as strict as a bare one. */
+    private static Optional<InetAddress> parseIpv6(String s) {
+        if (!IPV6_CHARACTERS.matcher(s).matches()) {
             return Optional.empty();
         }
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')) {
-                return Optional.empty();
-            }
-            for (int c = 0; c < part.length(); c++) {
-                if (!isDigit(part.charAt(c))) {
-                    return Optional.empty();
-                }
-            }
-            int value = Integer.parseInt(part);
-            if (value > 255) {
-                return Optional.empty();
-            }
-            bytes[i] = (byte) value;
-        }
-        return Optional.of(bytes);
-    }
-
-    /** RFC 4291 text forms: eight groups, one {@code ::} for a run of zero groups, a trailing dotted quad. */
-    private static Optional<byte[]> parseIpv6(String s) {
-        if (s.isEmpty() || s.length() > 45) {
+        String last = s.substring(s.lastIndexOf(':') + 1);
+        if (last.indexOf('.') >= 0 && !IPV4.matcher(last).matches()) {
             return Optional.empty();
         }
-        int doubleColon = s.indexOf("::");
-        if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
+        return literal("[" + s + "]");
+    }
+
+    /** A literal already checked to be one: the JDK parses it and never asks DNS (brackets force IPv6). */
+    private static Optional<InetAddress> literal(String checked) {
+        try {
+            return Optional.of(InetAddress.getByName(checked));
+        } catch (UnknownHostException e) {
             return Optional.empty();
         }
-        List<Integer> head;
-        List<Integer> tail;
-        if (doubleColon >= 0) {
-            Optional<List<Integer>> before = groups(s.substring(0, doubleColon), false);
-            Optional<List<Integer>> after = groups(s.substring(doubleColon + 2), true);
-            if (before.isEmpty() || after.isEmpty() || before.get().size() + after.get().size() > 7) {
-                return Optional.empty();
-            }
-            head = before.get();
-            tail = after.get();
-        } else {
-            Optional<List<Integer>> all = groups(s, true);
-            if (all.isEmpty() || all.get().size() != 8) {
-                return Optional.empty();
-            }
-            head = all.get();
-            tail = List.of();
-        }
-        byte[] bytes = new byte[16];
-        for (int i = 0; i < head.size(); i++) {
-            bytes[2 * i] = (byte) (head.get(i) >> 8);
-            bytes[2 * i + 1] = (byte) (int) head.get(i);
-        }
-        int offset = 8 - tail.size();
-        for (int i = 0; i < tail.size(); i++) {
-            bytes[2 * (offset + i)] = (byte) (tail.get(i) >> 8);
-            bytes[2 * (offset + i) + 1] = (byte) (int) tail.get(i);
-        }
-        return Optional.of(bytes);
     }
 
-    /** Colon-separated 16-bit groups; the last may be a dotted quad (two groups) when allowed. */
-    private static Optional<List<Integer>> groups(String s, boolean dottedQuadAllowed) {
-        List<Integer> groups = new ArrayList<>();
-        if (s.isEmpty()) {
-            return Optional.of(groups);
+    private static InetAddress byAddress(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
         }
-        String[] parts = s.split(":", -1);
-        for (int i = 0; i < parts.length; i++) {
-            String part = parts[i];
-            if (dottedQuadAllowed && i == parts.length - 1 && part.indexOf('.') >= 0) {
-                Optional<byte[]> v4 = parseIpv4(part);
-                if (v4.isEmpty()) {
-                    return Optional.empty();
-                }
-                byte[] b = v4.get();
-                groups.add(((b[0] & 0xff) << 8) | (b[1] & 0xff));
-                groups.add(((b[2] & 0xff) << 8) | (b[3] & 0xff));
-                continue;
-            }
-            if (part.isEmpty() || part.length() > 4) {
-                return Optional.empty();
-            }
-            int value = 0;
-            for (int c = 0; c < part.length(); c++) {
-                int digit = Character.digit(part.charAt(c), 16);
-                if (digit < 0) {
-                    return Optional.empty();
-                }
-                value = value * 16 + digit;
-            }
-            groups.add(value);
-        }
-        return Optional.of(groups);
     }
 
-    /** {@code ::ffff:a.b.c.d} is the IPv4 client of a dual-stack socket: treat it as that IPv4 address. */
-    private static byte[] unmapIpv4(byte[] v6) {
-        for (int i = 0; i < 10; i++) {
-            if (v6[i] != 0) {
-                return v6;
-            }
-        }
-        if (v6[10] != (byte) 0xff || v6[11] != (byte) 0xff) {
-            return v6;
-        }
-        return Arrays.copyOfRange(v6, 12, 16);
+    static String format(InetAddress address) {
+        return NetUtil.toAddressString(address);
     }
 
-    static String format(byte[] bytes) {
-        if (bytes.length == 4) {
-            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+    /**
+     * A network from configuration: a bare IPv4 or IPv6 address (no brackets, port or zone id) with
+     * an optional prefix length.
+     */
+    private static IpSubnetFilterRule cidr(String text) {
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        Optional<InetAddress> parsed = address.indexOf(':') >= 0 ? parseIpv6(address) : parseIpv4(address);
+        if (parsed.isEmpty()) {
+            throw new IllegalArgumentException("Not a CIDR: " + text);
         }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        // RFC 5952: compress the longest run of two or more zero groups, the first one on a tie.
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < 8 && groups[i] == 0) {
-                i++;
-            }
-            if (i - start > bestLength) {
-                bestStart = start;
-                bestLength = i - start;
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    /** A network: address bytes and prefix length; a family's addresses only match its own family. */
-    private record Cidr(byte[] network, int prefix) {
-
-        static Cidr parse(String text) {
-            int slash = text.indexOf('/');
-            String address = slash < 0 ? text : text.substring(0, slash);
-            Optional<byte[]> parsed = address.contains("%") ? Optional.empty() : parseCidrAddress(address);
-            if (parsed.isEmpty()) {
+        int bits = parsed.get().getAddress().length * 8;
+        int prefix = bits;
+        if (slash >= 0) {
+            String length = text.substring(slash + 1);
+            if (!PREFIX_LENGTH.matcher(length).matches()) {
                 throw new IllegalArgumentException("Not a CIDR: " + text);
             }
-            byte[] bytes = parsed.get();
-            int bits = bytes.length * 8;
-            int prefix = bits;
-            if (slash >= 0) {
-                String length = text.substring(slash + 1);
-                if (length.isEmpty() || length.length() > 3 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    throw new IllegalArgumentException("Not a CIDR: " + text);
-                }
-                prefix = Integer.parseInt(length);
-                // ::ffff:10.0.0.0/104 was unmapped to 10.0.0.0: its prefix counts IPv6 bits.
-                if (bytes.length == 4 && address.contains(":")) {
-                    prefix -= 96;
-                }
-                if (prefix < 0 || prefix > bits) {
-                    throw new IllegalArgumentException("Not a CIDR: " + text);
-                }
+            prefix = Integer.parseInt(length);
+            // ::ffff:10.0.0.0/104 was unmapped to 10.0.0.0: its prefix counts IPv6 bits.
+            if (bits == 32 && address.contains(":")) {
+                prefix -= 96;
             }
-            return new Cidr(bytes, prefix);
+            if (prefix < 0 || prefix > bits) {
+                throw new IllegalArgumentException("Not a CIDR: " + text);
+            }
         }
-
-        private static Optional<byte[]> parseCidrAddress(String address) {
-            // No ports and no brackets in configuration: a bare IPv4 or IPv6 address.
-            if (address.contains("[") || (address.indexOf(':') >= 0 && address.indexOf(':') == address.lastIndexOf(':'))) {
-                return Optional.empty();
-            }
-            return address.indexOf(':') >= 0 ? parseIpv6(address).map(ClientAddress::unmapIpv4) : parseIpv4(address);
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int fullBytes = prefix / 8;
-            for (int i = 0; i < fullBytes; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (address[fullBytes] & mask) == (network[fullBytes] & mask);
-        }
+        return new IpSubnetFilterRule(parsed.get(), prefix, IpFilterRuleType.ACCEPT);
     }
 }

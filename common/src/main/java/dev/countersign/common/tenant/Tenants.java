@@ -1,8 +1,6 @@
 package dev.countersign.common.tenant;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -14,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.countersign.common.config.CountersignConfig;
+import dev.countersign.common.crypto.Sha256;
 
 /**
  * The tenants of this deployment, from configuration. Secrets are never held, only their SHA-256:
@@ -66,11 +65,8 @@ public class Tenants {
         return byId.values();
     }
 
+    /** The stored form of a secret: its SHA-256 (see {@link Sha256#digest(String)}). */
     public static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest(secret);
     }
 }

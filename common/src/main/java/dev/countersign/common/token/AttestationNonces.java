@@ -1,7 +1,6 @@
 package dev.countersign.common.token;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -22,8 +21,8 @@ import jakarta.inject.Singleton;
 
 import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.crypto.EcdsaP256;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.crypto.Sha256;
+import dev.countersign.common.error.Require;
 
 /**
  * The attestation nonce (§3.4, DESIGN's Contracts): challenge-service issues it for a track token,
@@ -95,12 +94,7 @@ public class AttestationNonces {
     }
 
     public static byte[] binding(String tenantId, String idempotencyKey) {
-        try {
-            return MessageDigest.getInstance("SHA-256")
-                    .digest((tenantId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest(tenantId + "\n" + idempotencyKey);
     }
 
     /**
@@ -113,15 +107,15 @@ public class AttestationNonces {
         try {
             bytes = Base64.getUrlDecoder().decode(nonce == null ? "" : nonce);
         } catch (IllegalArgumentException e) {
-            throw invalid("The attestation nonce is malformed");
+            throw Require.invalid("The attestation nonce is malformed");
         }
         if (bytes.length <= BODY_LENGTH || bytes[0] != VERSION) {
-            throw invalid("The attestation nonce is malformed");
+            throw Require.invalid("The attestation nonce is malformed");
         }
         byte[] body = Arrays.copyOf(bytes, BODY_LENGTH);
         byte[] signature = Arrays.copyOfRange(bytes, BODY_LENGTH, bytes.length);
         if (publicKeys.stream().noneMatch(key -> EcdsaP256.verify(key, body, signature))) {
-            throw invalid("The attestation nonce is not valid");
+            throw Require.invalid("The attestation nonce is not valid");
         }
         ByteBuffer buffer = ByteBuffer.wrap(body, 1, BODY_LENGTH - 1);
         Instant expiresAt = Instant.ofEpochSecond(buffer.getLong());
@@ -129,16 +123,12 @@ public class AttestationNonces {
         byte[] bound = new byte[32];
         buffer.get(bound);
         if (!MessageDigest.isEqual(bound, binding(tenantId, idempotencyKey))) {
-            throw invalid("The attestation nonce was issued for another action");
+            throw Require.invalid("The attestation nonce was issued for another action");
         }
         if (!Instant.ofEpochMilli(clock.millis()).isBefore(expiresAt)) {
-            throw invalid("The attestation nonce has expired");
+            throw Require.invalid("The attestation nonce has expired");
         }
         return new Verified(id.toString(), expiresAt);
-    }
-
-    private static ApiException invalid(String description) {
-        return new ApiException(ErrorCode.INVALID_REQUEST, description);
     }
 
     /** A fresh nonce, its id (also the {@code challengeId} of the response) and its expiry. */

@@ -2,7 +2,6 @@ package dev.countersign.common.token;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -11,6 +10,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 import dev.countersign.common.crypto.EcdsaP256;
+import dev.countersign.common.crypto.Sha256;
 
 /** PEM parsing of the ES256 token keys, and the key id ({@code kid}) that names a public key. */
 public final class TokenKeys {
@@ -37,12 +37,7 @@ public final class TokenKeys {
 
     /** Base64url SHA-256 of the SPKI: stable, so a verifier picks the right key during rotation. */
     public static String keyId(PublicKey key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.base64Url(key.getEncoded()).substring(0, 22);
     }
 
     private static byte[] der(String pem, String type) {

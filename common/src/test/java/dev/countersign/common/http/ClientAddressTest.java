@@ -185,6 +185,54 @@ class ClientAddressTest {
         assertThat(ClientAddress.isBudgeted("not an address")).isTrue();
     }
 
+    @Test
+    void hostnamesAreNeverLookedUp() {
+        // "localhost" would resolve to the loopback if anything asked DNS or the hosts file.
+        assertThat(ClientAddress.canonical("localhost")).isEmpty();
+        assertThat(ClientAddress.canonical("[localhost]")).isEmpty();
+        assertThat(ClientAddress.canonical("localhost:80")).isEmpty();
+        assertThat(resolve("10.1.2.3", "localhost")).isEqualTo("10.1.2.3");
+        assertThat(ClientAddress.isBudgeted("localhost")).isTrue();
+        assertThatThrownBy(() -> ClientAddress.trusting(List.of("localhost/8")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void looseIpv4FormsThatSomeParsersAcceptAreNoAddress() {
+        for (String loose : List.of("1.2.3", "1.2.3.4.5", "4294967295", "0x1.2.3.4", "1.02.3.4", "::ffff:010.1.1.1",
+                "::ffff:1.2.3", "::ffff:1.2.3.04", "[1.2.3.4]")) {
+            assertThat(ClientAddress.canonical(loose)).as(loose).isEmpty();
+        }
+    }
+
+    @Test
+    void emptyPortsAndTrailingTextAreNoAddress() {
+        assertThat(ClientAddress.canonical("198.51.100.9:")).isEmpty();
+        assertThat(ClientAddress.canonical("[2001:db8::5]:")).isEmpty();
+        assertThat(ClientAddress.canonical("[2001:db8::5]x")).isEmpty();
+        assertThat(ClientAddress.canonical("[2001:db8::5]:65536")).isEmpty();
+        assertThat(ClientAddress.canonical("[2001:db8::5]:65535")).contains("2001:db8::5");
+        assertThat(ClientAddress.canonical("198.51.100.9:0")).contains("198.51.100.9");
+    }
+
+    @Test
+    void embeddedIpv4OtherThanMappedStaysIpv6() {
+        // IPv4-compatible (deprecated) and a full-length mixed form are IPv6 addresses, not their IPv4 tail.
+        assertThat(ClientAddress.canonical("::1.2.3.4")).contains("::102:304");
+        assertThat(ClientAddress.canonical("1:2:3:4:5:6:1.2.3.4")).contains("1:2:3:4:5:6:102:304");
+        assertThat(ClientAddress.canonical("0:0:0:0:0:ffff:1.2.3.4")).contains("1.2.3.4");
+        assertThat(ClientAddress.canonical("::ffff:c0a8:1")).contains("192.168.0.1");
+        assertThat(ClientAddress.network("::ffff:203.0.113.7")).contains("203.0.113.7");
+    }
+
+    @Test
+    void zoneIdsAreDroppedWhateverTheirForm() {
+        assertThat(ClientAddress.canonical("fe80::1%25")).contains("fe80::1");
+        assertThat(ClientAddress.canonical("[fe80::1%no-such-interface]:443")).contains("fe80::1");
+        assertThat(ClientAddress.canonical("fe80::1%")).contains("fe80::1");
+        assertThat(ClientAddress.canonical("%eth0")).isEmpty();
+    }
+
     private static boolean trusted(List<String> cidrs, String address) {
         return ClientAddress.trusting(cidrs).isTrusted(address);
     }

@@ -21,6 +21,7 @@ import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.credential.DeviceMetadata;
 import dev.countersign.credential.service.CredentialService;
@@ -55,7 +56,7 @@ public class ClientCredentialResource {
     public Uni<CredentialResponse> add(@PathParam("feature") String feature, AddCredentialRequest body,
             HttpHeaders headers) {
         TokenClaims token = caller.get().trackToken();
-        AddCredentialRequest request = Requests.body(body);
+        AddCredentialRequest request = Require.body(body);
         DeviceDetails device = new DeviceDetails(request.deviceName(), request.devicePlatform(), request.pushToken(),
                 attestation(request.performAttestation()), metadata(headers));
         return service.add(caller.get().tenantId(), token, Requests.kind(feature), Requests.bodyKey(request.publicKey()),
@@ -76,7 +77,7 @@ public class ClientCredentialResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresAuth(AuthScheme.TENANT)
     public Uni<RemovedResponse> remove(@PathParam("feature") String feature, RemoveCredentialRequest body) {
-        RemoveCredentialRequest request = Requests.body(body);
+        RemoveCredentialRequest request = Require.body(body);
         return service.removeSigned(caller.get().tenantId(), Requests.kind(feature), Requests.bodyKey(request.publicKey()),
                         request.signature())
                 .map(removed -> new RemovedResponse(removed.id.toString()));
@@ -100,12 +101,10 @@ public class ClientCredentialResource {
     public Uni<UpdatedPushCredentialResponse> update(@PathParam("feature") String feature,
             UpdatePushCredentialRequest body, HttpHeaders headers) {
         pushOnly(feature);
-        UpdatePushCredentialRequest request = Requests.body(body);
-        if (request.signature() == null || request.signature().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "signature is required");
-        }
+        UpdatePushCredentialRequest request = Require.body(body);
+        String signature = Require.text(request.signature(), "signature");
         PushUpdate update = new PushUpdate(challengeId(request.challengeId()), Requests.bodyKey(request.publicKey()),
-                request.signature(), blankToNull(request.pushToken()), Boolean.TRUE.equals(request.resetExpiry()),
+                signature, blankToNull(request.pushToken()), Boolean.TRUE.equals(request.resetExpiry()),
                 metadata(headers));
         return service.updatePush(caller.get().tenantId(), update).map(UpdatedPushCredentialResponse::of);
     }
@@ -117,9 +116,7 @@ public class ClientCredentialResource {
     }
 
     private static UUID challengeId(String value) {
-        if (value == null || value.isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "challengeId is required");
-        }
+        Require.text(value, "challengeId");
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
@@ -137,16 +134,11 @@ public class ClientCredentialResource {
         if (input == null) {
             return null;
         }
-        if (input.provider() == null || !ATTESTATION_PROVIDERS.contains(input.provider())) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST,
-                    "performAttestation.provider must be PLAY_INTEGRITY or APP_ATTEST");
-        }
-        if (input.token() == null || input.token().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "performAttestation.token is required");
-        }
-        if ("APP_ATTEST".equals(input.provider()) && (input.keyId() == null || input.keyId().isBlank())) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "performAttestation.keyId is required for APP_ATTEST");
-        }
+        Require.that(input.provider() != null && ATTESTATION_PROVIDERS.contains(input.provider()),
+                "performAttestation.provider must be PLAY_INTEGRITY or APP_ATTEST");
+        Require.text(input.token(), "performAttestation.token");
+        Require.that(!"APP_ATTEST".equals(input.provider()) || blankToNull(input.keyId()) != null,
+                "performAttestation.keyId is required for APP_ATTEST");
         return new AttestationClaim(input.provider(), input.token(), blankToNull(input.keyId()),
                 blankToNull(input.nonce()));
     }

@@ -10,8 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.json.WireTime;
 import dev.countersign.credential.Credential;
 import dev.countersign.credential.service.CredentialService;
@@ -34,14 +33,9 @@ public class InternalCredentialResource {
     @GET
     public Uni<InternalCredential> find(@QueryParam("tenantId") String tenantId,
             @QueryParam("publicKey") String publicKey, @QueryParam("kind") String kind) {
-        if (tenantId == null || tenantId.isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "tenantId is required");
-        }
-        if (kind == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "kind is required");
-        }
-        CredentialKind credentialKind = CredentialKind.fromWireName(kind)
-                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "kind must be push, qr-code or in-app"));
+        Require.text(tenantId, "tenantId");
+        CredentialKind credentialKind = Require.valid(CredentialKind.fromWireName(Require.present(kind, "kind")),
+                "kind must be push, qr-code or in-app");
         DevicePublicKey key = Requests.bodyKey(publicKey);
         // An expired credential is refused like a removed one: the verifier must not accept it.
         return service.findUsable(tenantId, credentialKind, key).map(InternalCredential::of);

@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
-import java.util.HexFormat;
+
+import dev.countersign.common.crypto.Sha256;
 
 /**
  * Secrets made fresh at every start of the run command, so nothing secret is ever committed:
@@ -35,12 +35,7 @@ public record DemoSecrets(String tenantId, String secretKey, String signingKeyPe
     }
 
     public String secretKeySha256() {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(secretKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(secretKey);
     }
 
     private static String pem(String type, byte[] der) {

@@ -1,0 +1,83 @@
+package dev.countersign.common.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class RequireTest {
+
+    private record Body(String token) {
+    }
+
+    @Test
+    void missingBodyIsRefusedAndAPresentOneAnswered() {
+        refused(() -> Require.body(null), "A JSON body is required");
+        Body body = new Body("t");
+        assertThat(Require.body(body)).isSameAs(body);
+    }
+
+    @Test
+    void missingEmptyOrBlankTextIsRefusedNamingTheField() {
+        refused(() -> Require.text(null, "publicKey"), "publicKey is required");
+        refused(() -> Require.text("", "publicKey"), "publicKey is required");
+        refused(() -> Require.text(" \t", "signature"), "signature is required");
+        assertThat(Require.text(" abc ", "signature")).isEqualTo(" abc ");
+    }
+
+    @Test
+    void textOfAMissingBodyIsRefusedAsTheMissingField() {
+        refused(() -> Require.text(null, Body::token, "token"), "token is required");
+        refused(() -> Require.text(new Body(" "), Body::token, "token"), "token is required");
+        assertThat(Require.text(new Body("jwt"), Body::token, "token")).isEqualTo("jwt");
+    }
+
+    @Test
+    void absentFieldIsRefusedAndFalseIsPresent() {
+        refused(() -> Require.present(null, "approved"), "approved is required");
+        assertThat(Require.present(Boolean.FALSE, "approved")).isFalse();
+    }
+
+    @Test
+    void unparsedValueIsRefusedWithItsDescription() {
+        refused(() -> Require.valid(Optional.empty(), "kind must be push, qr-code or in-app"),
+                "kind must be push, qr-code or in-app");
+        assertThat(Require.valid(Optional.of(7), "unused")).isEqualTo(7);
+    }
+
+    @Test
+    void failedConditionIsRefusedWithItsDescription() {
+        refused(() -> Require.that(false, "idempotencyKey must be 1 to 200 characters"),
+                "idempotencyKey must be 1 to 200 characters");
+        assertThatCode(() -> Require.that(true, "unused")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void nestedValuesInAFlatObjectAreRefusedNamingTheKey() {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("s", "x");
+        flat.put("n", 1.5);
+        flat.put("b", true);
+        flat.put("none", null);
+        assertThat(Require.scalarValues(flat, "custom")).isSameAs(flat);
+        assertThat(Require.scalarValues((Map<String, Object>) null, "custom")).isNull();
+        refused(() -> Require.scalarValues(Map.of("list", List.of(1)), "custom"),
+                "custom.list must be a string, number or boolean");
+        refused(() -> Require.scalarValues(Map.of("object", Map.of("a", 1)), "custom"),
+                "custom.object must be a string, number or boolean");
+    }
+
+    private static void refused(ThrowingCallable call, String description) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(e.getMessage()).isEqualTo(description);
+        });
+    }
+}
