@@ -2,11 +2,10 @@ package dev.countersign.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.countersign.common.tenant.Tenants;
+import dev.countersign.common.crypto.Sha256;
 
 /**
  * The tenants every service test runs with. Test-only secrets: their hashes go into the services'
@@ -36,6 +35,6 @@ public final class TestTenants {
     }
 
     static String sha256Hex(String text) {
-        return HexFormat.of().formatHex(Tenants.sha256(text));
+        return Sha256.hex(text);
     }
 }

@@ -51,7 +51,7 @@ public class Tenants {
      * the answer's timing says nothing about which bytes matched.
      */
     public Optional<Tenant> bySecret(String secret) {
-        byte[] hash = sha256(secret);
+        byte[] hash = Sha256.digest(secret);
         Tenant match = null;
         for (Tenant tenant : byId.values()) {
             if (MessageDigest.isEqual(hash, tenant.secretSha256())) {
@@ -63,10 +63,5 @@ public class Tenants {
 
     public Collection<Tenant> all() {
         return byId.values();
-    }
-
-    /** The stored form of a secret: its SHA-256 (see {@link Sha256#digest(String)}). */
-    public static byte[] sha256(String secret) {
-        return Sha256.digest(secret);
     }
 }

@@ -20,6 +20,7 @@ import dev.countersign.common.crypto.TestKeys;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.tenant.Tenant;
+import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.tenant.Tenants;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenIssuer;
@@ -36,7 +37,7 @@ class AuthenticationFilterTest {
     private final KeyPair keys = TestKeys.p256();
     private final TokenIssuer issuer = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(keys.getPrivate()), clock);
     private final AuthenticationFilter filter = new AuthenticationFilter(
-            new Tenants(List.of(new Tenant("tenant-123", Tenants.sha256("sk_secret"), List.of(), Map.of()))),
+            new Tenants(List.of(new Tenant("tenant-123", Sha256.digest("sk_secret"), List.of(), Map.of()))),
             new TokenVerifier("countersign", List.of(keys.getPublic()), clock), new CurrentCaller());
 
     @Test

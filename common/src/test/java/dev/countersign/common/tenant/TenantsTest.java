@@ -8,11 +8,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.countersign.common.crypto.Sha256;
+
 class TenantsTest {
 
     private final Tenants tenants = new Tenants(List.of(
-            new Tenant("acme", Tenants.sha256("sk_acme"), List.of(), Map.of()),
-            new Tenant("globex", Tenants.sha256("sk_globex"), List.of("https://globex.example"), Map.of())));
+            new Tenant("acme", Sha256.digest("sk_acme"), List.of(), Map.of()),
+            new Tenant("globex", Sha256.digest("sk_globex"), List.of("https://globex.example"), Map.of())));
 
     @Test
     void secretFindsItsTenant() {
