@@ -9,12 +9,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * One delivery attempt on {@code delivery-events} (Kafka key = challenge id, CloudEvents binary),
  * written by notifier-service for the delivery results of the Server API; read by challenge-service
  * (an action's delivery results) and credential-service (dead push tokens). Never carries the
- * webhook URL, its secret or a token. Readers ignore fields they do not know.
+ * webhook URL, its secret or a token. Readers ignore fields they do not know; numbers and flags are
+ * boxed, so a record without one still reads (as null) and each reader decides what that means.
  *
  * @param pushEventId the {@code push.requested} event this delivers
  * @param channel {@link #WEBHOOK}, {@code apns} or {@code fcm}
  * @param credentialIds the push credentials the challenge targets (webhook); the one device (APNs/FCM)
- * @param attempt 1-based; boxed, so a reader can tell a record without one
+ * @param attempt 1-based
  * @param status see {@link DeliveryStatus}; null when the value is unknown to this version
  * @param httpStatus the receiver's or provider's status, null when none came (network error, timeout)
  * @param reason why it failed, null when accepted or sent
@@ -37,7 +38,7 @@ public record DeliveryEvent(
         DeliveryStatus status,
         Integer httpStatus,
         String reason,
-        boolean finalAttempt,
+        Boolean finalAttempt,
         Instant occurredAt,
         String credentialId,
         String idempotencyKey,

@@ -49,12 +49,17 @@ public final class RetryAfter {
         return wait.compareTo(max) > 0 ? max : wait;
     }
 
-    /**
-     * A wait as the header's delay-seconds: whole seconds rounded up, at least 1, so a client that
-     * retries on time is let through and none is told to retry at once.
-     */
+    /** A wait as the header's value: {@link #seconds} of it. */
     public static String format(Duration wait) {
+        return Long.toString(seconds(wait));
+    }
+
+    /**
+     * A wait as delay-seconds: whole seconds rounded up, at least 1, so a client that retries on
+     * time is let through and none is told to retry at once.
+     */
+    public static long seconds(Duration wait) {
         long seconds = wait.getNano() == 0 ? wait.getSeconds() : wait.getSeconds() + 1;
-        return Long.toString(Math.max(1, seconds));
+        return Math.max(1, seconds);
     }
 }

@@ -16,10 +16,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /** The {@code delivery-events} record as the notifier writes it and challenge- and credential-service read it. */
 class DeliveryEventTest {
 
-    /** Configured as Quarkus configures the application's ObjectMapper. */
+    /** Configured as Quarkus configures the application's ObjectMapper, and strict about absent numbers and flags. */
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
     @Test
     void deviceAttemptThenWrittenWithEveryFieldInOrderAndTheStatusInLowerCase() throws Exception {
@@ -66,7 +67,7 @@ class DeliveryEventTest {
         assertThat(event.status()).isEqualTo(DeliveryStatus.SENT);
         assertThat(event.attempt()).isNull();
         assertThat(event.httpStatus()).isNull();
-        assertThat(event.finalAttempt()).isFalse();
+        assertThat(event.finalAttempt()).isNull();
         assertThat(event.occurredAt()).isNull();
     }
 

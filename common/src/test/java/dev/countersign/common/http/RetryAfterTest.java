@@ -38,5 +38,6 @@ class RetryAfterTest {
         assertThat(RetryAfter.format(Duration.ofMillis(300))).isEqualTo("1");
         assertThat(RetryAfter.format(Duration.ZERO)).isEqualTo("1");
         assertThat(RetryAfter.format(Duration.ofSeconds(-3))).isEqualTo("1");
+        assertThat(RetryAfter.seconds(Duration.ofMillis(499_500))).isEqualTo(500);
     }
 }
