@@ -7,9 +7,9 @@ import dev.countersign.common.http.RetryAfter;
 import io.smallrye.mutiny.Uni;
 
 /**
- * How often and how patiently a delivery (webhook or APNs/FCM) is retried: exponential back-off with full jitter (the
- * wait before try n+1 is uniform in [0, min(max, base × 2^(n-1))]), so receivers recovering from
- * an outage are not hit by every notifier in lockstep.
+ * How often and how patiently a delivery (webhook or APNs/FCM) is retried: exponential back-off
+ * with full jitter (the wait before try n+1 is uniform in [0, min(max, base × 2^(n-1))]), so
+ * receivers recovering from an outage are not hit by every notifier in lockstep.
  */
 public record RetryPolicy(int attempts, Duration base, Duration max) {
 
