@@ -4,6 +4,9 @@ import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.ChallengeEventDeserializer;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.common.event.CredentialEventDeserializer;
+import dev.countersign.common.event.DeliveryEvent;
+import dev.countersign.common.event.DeliveryEventDeserializer;
+import dev.countersign.common.event.DeliveryStatus;
 import dev.countersign.common.event.PushTarget;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -15,7 +18,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * signatures) is registered by the native profile (quarkus.security.security-providers=BC).
  */
 @RegisterForReflection(targets = {ChallengeEvent.class, CredentialEvent.class, PushTarget.class,
-        ChallengeEventDeserializer.class, CredentialEventDeserializer.class},
+        DeliveryEvent.class, DeliveryStatus.class, ChallengeEventDeserializer.class,
+        CredentialEventDeserializer.class, DeliveryEventDeserializer.class},
         // BouncyCastle's P-256 ECDSA services, which EcdsaP256 and the ES256 tokens ask BC for by
         // name: quarkus-security's BC support registers the provider and its key factories, not these.
         classNames = {

@@ -31,10 +31,11 @@ import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.countersign.common.event.DeliveryStatus;
 import dev.countersign.notifier.config.NotifierConfig;
-import dev.countersign.notifier.delivery.ApnsChannel;
-import dev.countersign.notifier.delivery.ChannelResult;
-import dev.countersign.notifier.delivery.PushNotification;
+import dev.countersign.notifier.delivery.push.ApnsChannel;
+import dev.countersign.notifier.delivery.push.ChannelResult;
+import dev.countersign.notifier.delivery.push.PushNotification;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
 
@@ -213,7 +214,7 @@ class ApnsChannelTest {
 
         ChannelResult result = channel.send(DEVICE, push()).await().atMost(Duration.ofSeconds(10));
 
-        assertThat(result.status()).isEqualTo(ChannelResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(DeliveryStatus.FAILED);
         assertThat(result.retryable()).isTrue();
         assertThat(result.reason()).doesNotContain(DEVICE);
     }

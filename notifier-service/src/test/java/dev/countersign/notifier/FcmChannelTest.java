@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,10 +28,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.countersign.common.event.DeliveryStatus;
 import dev.countersign.notifier.config.NotifierConfig;
-import dev.countersign.notifier.delivery.ChannelResult;
-import dev.countersign.notifier.delivery.FcmChannel;
-import dev.countersign.notifier.delivery.PushNotification;
+import dev.countersign.notifier.delivery.push.ChannelResult;
+import dev.countersign.notifier.delivery.push.FcmChannel;
+import dev.countersign.notifier.delivery.push.PushNotification;
+import dev.countersign.testkit.SettableClock;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.core.Vertx;
@@ -68,7 +67,8 @@ class FcmChannelTest {
     record Message(String path, String authorization, String contentType, JsonNode body) {
     }
 
-    private final MutableClock clock = new MutableClock(NOW);
+    /** Token expiry is tested by moving the clock, never by sleeping. */
+    private final SettableClock clock = new SettableClock();
     private FcmChannel channel;
 
     @BeforeAll
@@ -95,6 +95,7 @@ class FcmChannelTest {
 
     @BeforeEach
     void freshChannel() {
+        clock.freezeAt(NOW);
         exchanges.clear();
         messages.clear();
         channel = new FcmChannel(config(Optional.of(serviceAccountJson)), vertx, clock);
@@ -269,7 +270,7 @@ class FcmChannelTest {
 
         ChannelResult result = channel.send("good-device", push()).await().atMost(Duration.ofSeconds(10));
 
-        assertThat(result.status()).isEqualTo(ChannelResult.Status.FAILED);
+        assertThat(result.status()).isEqualTo(DeliveryStatus.FAILED);
         assertThat(exchanges).extracting(Exchange::valid).containsExactly(false);
         assertThat(messages).isEmpty();
     }
@@ -303,34 +304,5 @@ class FcmChannelTest {
     record FcmConfig(Optional<String> projectId, Optional<String> serviceAccount, Optional<Path> serviceAccountPath,
             URI baseUrl, Optional<URI> tokenUri, Duration connectTimeout, Duration readTimeout)
             implements NotifierConfig.Fcm {
-    }
-
-    /** Expiry is tested by moving the clock, never by sleeping. */
-    static final class MutableClock extends Clock {
-
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

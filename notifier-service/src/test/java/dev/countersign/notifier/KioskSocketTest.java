@@ -60,12 +60,12 @@ class KioskSocketTest {
     @Inject
     ObjectMapper json;
 
-    private FakeChallengeService challengeService;
+    private ChallengeServiceStub challengeService;
     private KafkaProducer<String, String> producer;
 
     @BeforeEach
     void start() {
-        challengeService = FakeChallengeService.at(challengeUrl);
+        challengeService = ChallengeServiceStub.at(challengeUrl);
         producer = EventTopics.producer(bootstrap);
         awaitReady();
     }
@@ -118,7 +118,7 @@ class KioskSocketTest {
             String challengeId = data.path("challengeId").asText();
             assertThat(created.toString()).doesNotContain(challengeService.deviceCode(challengeId));
 
-            FakeChallengeService.Call call = challengeService.creation(challengeId);
+            ChallengeServiceStub.Call call = challengeService.creation(challengeId);
             assertThat(call.header("Authorization")).isEqualTo(basic(TestTenants.TENANT_ID));
             assertThat(call.header("X-Forwarded-For")).isEqualTo("198.51.100.9, 127.0.0.1");
             assertThat(call.header("User-Agent")).isEqualTo("KioskBrowser/1.0");
@@ -189,7 +189,7 @@ class KioskSocketTest {
             assertThat(approved.toString()).isEqualTo("{\"type\":\"STATE_CHANGE\",\"data\":{\"challengeId\":\"" + challengeId
                     + "\",\"state\":\"approved\",\"accessToken\":\"access-token-" + challengeId + "\"}}");
 
-            FakeChallengeService.Call verify = challengeService.calls("/v1/client/verify/qr-code").stream()
+            ChallengeServiceStub.Call verify = challengeService.calls("/v1/client/verify/qr-code").stream()
                     .filter(c -> c.body().path("challengeId").asText().equals(challengeId)).findFirst().orElseThrow();
             assertThat(verify.header("Authorization")).isEqualTo(basic(TestTenants.TENANT_ID));
             assertThat(verify.body().path("deviceCode").asText()).isEqualTo(challengeService.deviceCode(challengeId));

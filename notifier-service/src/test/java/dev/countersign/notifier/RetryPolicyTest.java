@@ -35,20 +35,6 @@ class RetryPolicyTest {
     }
 
     @Test
-    void retryAfterInSecondsOrAsHttpDateThenThatWaitElseNothing() {
-        java.time.Instant now = java.time.Instant.parse("2026-11-30T06:00:00Z");
-        assertThat(RetryPolicy.retryAfter("1", now)).contains(Duration.ofSeconds(1));
-        assertThat(RetryPolicy.retryAfter(" 120 ", now)).contains(Duration.ofSeconds(120));
-        assertThat(RetryPolicy.retryAfter("Mon, 30 Nov 2026 06:00:30 GMT", now)).contains(Duration.ofSeconds(30));
-        assertThat(RetryPolicy.retryAfter("Mon, 30 Nov 2026 05:59:00 GMT", now)).contains(Duration.ZERO);
-        assertThat(RetryPolicy.retryAfter("99999999999999999999999", now)).contains(RetryPolicy.RETRY_AFTER_MAX);
-        assertThat(RetryPolicy.retryAfter(null, now)).isEmpty();
-        assertThat(RetryPolicy.retryAfter("", now)).isEmpty();
-        assertThat(RetryPolicy.retryAfter("-5", now)).isEmpty();
-        assertThat(RetryPolicy.retryAfter("soon", now)).isEmpty();
-    }
-
-    @Test
     void honouringRetryAfterThenAtLeastItCappedAndNeverBelowTheBackoff() {
         Duration backoff = Duration.ofMillis(300);
         assertThat(RetryPolicy.honouring(backoff, null)).isEqualTo(backoff);

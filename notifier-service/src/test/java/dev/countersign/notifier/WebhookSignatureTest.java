@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.countersign.notifier.delivery.WebhookSignature;
+import dev.countersign.notifier.delivery.webhook.WebhookSignature;
 import dev.countersign.testkit.TestTenants;
 
 class WebhookSignatureTest {

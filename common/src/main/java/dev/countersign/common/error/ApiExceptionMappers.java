@@ -12,6 +12,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.countersign.common.http.RetryAfter;
+
 /**
  * Turns every exception a REST endpoint can end with into the error model, so no service ever
  * answers with a framework page or a stack trace.
@@ -24,7 +26,7 @@ public class ApiExceptionMappers {
     public Response apiException(ApiException e) {
         Response.ResponseBuilder response = json(e.code().status(), e.body());
         if (e.retryAfter() != null) {
-            response.header(HttpHeaders.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
+            response.header(HttpHeaders.RETRY_AFTER, RetryAfter.format(e.retryAfter()));
         }
         return response.build();
     }

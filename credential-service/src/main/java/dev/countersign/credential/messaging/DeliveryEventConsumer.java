@@ -9,6 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import dev.countersign.common.event.DeliveryEvent;
+import dev.countersign.common.event.DeliveryStatus;
 import dev.countersign.credential.service.CredentialService;
 import io.smallrye.mutiny.Uni;
 
@@ -33,9 +35,9 @@ public class DeliveryEventConsumer {
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(ConsumerRecord<String, DeliveryResult> record) {
-        DeliveryResult result = record.value();
-        if (result == null || !DeliveryResult.UNREGISTERED.equals(result.status())) {
+    public Uni<Void> consume(ConsumerRecord<String, DeliveryEvent> record) {
+        DeliveryEvent result = record.value();
+        if (result == null || result.status() != DeliveryStatus.UNREGISTERED) {
             return Uni.createFrom().voidItem();
         }
         UUID credentialId;

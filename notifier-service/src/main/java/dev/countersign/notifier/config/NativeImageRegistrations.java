@@ -1,14 +1,14 @@
 package dev.countersign.notifier.config;
 
-import dev.countersign.notifier.delivery.DeadLetter;
-import dev.countersign.notifier.delivery.DeliveryEvent;
+import dev.countersign.notifier.outbound.DeadLetter;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The notifier's own records that a native image must keep for Jackson (delivery events and dead
- * letters it writes to Kafka); what every service needs is in common's NativeImageRegistrations.
+ * The notifier's own records that a native image must keep for Jackson (the dead letters it writes
+ * to Kafka); what every service needs, the delivery events included, is in common's
+ * NativeImageRegistrations.
  */
-@RegisterForReflection(targets = {DeliveryEvent.class, DeadLetter.class})
+@RegisterForReflection(targets = {DeadLetter.class})
 public final class NativeImageRegistrations {
 
     private NativeImageRegistrations() {

@@ -1,19 +1,15 @@
 package dev.countersign.notifier.delivery;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Optional;
 import java.util.random.RandomGenerator;
 
+import dev.countersign.common.http.RetryAfter;
 import io.smallrye.mutiny.Uni;
 
 /**
- * How often and how patiently a webhook is retried: exponential back-off with full jitter (the
- * wait before try n+1 is uniform in [0, min(max, base × 2^(n-1))]), so receivers recovering from
- * an outage are not hit by every notifier in lockstep.
+ * How often and how patiently a delivery (webhook or APNs/FCM) is retried: exponential back-off
+ * with full jitter (the wait before try n+1 is uniform in [0, min(max, base × 2^(n-1))]), so
+ * receivers recovering from an outage are not hit by every notifier in lockstep.
  */
 public record RetryPolicy(int attempts, Duration base, Duration max) {
 
@@ -49,34 +45,8 @@ public record RetryPolicy(int attempts, Duration base, Duration max) {
         if (retryAfter == null || retryAfter.isNegative()) {
             return backoff;
         }
-        Duration asked = retryAfter.compareTo(RETRY_AFTER_MAX) > 0 ? RETRY_AFTER_MAX : retryAfter;
+        Duration asked = RetryAfter.atMost(retryAfter, RETRY_AFTER_MAX);
         return asked.compareTo(backoff) > 0 ? asked : backoff;
-    }
-
-    /**
-     * A {@code Retry-After} header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, as a wait
-     * from {@code now}; empty when absent or unreadable (then the back-off alone decides).
-     */
-    public static Optional<Duration> retryAfter(String header, Instant now) {
-        if (header == null || header.isBlank()) {
-            return Optional.empty();
-        }
-        String value = header.strip();
-        if (value.chars().allMatch(Character::isDigit)) {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-            } catch (NumberFormatException e) {
-                // More digits than a long holds: as good as "very long"; the cap applies.
-                return Optional.of(RETRY_AFTER_MAX);
-            }
-        }
-        try {
-            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration wait = Duration.between(now, at);
-            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 
     /**

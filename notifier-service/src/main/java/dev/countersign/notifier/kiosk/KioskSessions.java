@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.json.WireTime;
 import dev.countersign.notifier.config.NotifierConfig;
+import dev.countersign.notifier.kiosk.client.ChallengeServiceClient;
+import dev.countersign.notifier.kiosk.client.ChallengeServiceException;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -52,14 +54,14 @@ public class KioskSessions {
 
     private final ConcurrentMap<String, Socket> sockets = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Challenge> challenges = new ConcurrentHashMap<>();
-    private final ChallengeService challengeService;
+    private final ChallengeServiceClient challengeService;
     private final NotifierConfig.Kiosk config;
     private final ObjectMapper json;
     private final Clock clock;
     private final Vertx vertx;
     private long sweepTimer = -1;
 
-    public KioskSessions(ChallengeService challengeService, NotifierConfig config, ObjectMapper json, Clock clock, Vertx vertx) {
+    public KioskSessions(ChallengeServiceClient challengeService, NotifierConfig config, ObjectMapper json, Clock clock, Vertx vertx) {
         this.challengeService = challengeService;
         this.config = config.kiosk();
         this.json = json;
@@ -145,7 +147,7 @@ public class KioskSessions {
     }
 
     /** Remembers a created challenge for its socket; false if the socket closed meanwhile. */
-    public boolean register(WebSocketConnection connection, ChallengeService.CreatedChallenge created) {
+    public boolean register(WebSocketConnection connection, ChallengeServiceClient.CreatedChallenge created) {
         Socket socket = sockets.get(connection.id());
         if (socket == null) {
             return false;
@@ -163,7 +165,7 @@ public class KioskSessions {
     }
 
     /** {@code CHALLENGE_CREATED} exactly as the browser SDK reads it (wire §4.2). */
-    public String challengeCreated(ChallengeService.CreatedChallenge created) {
+    public String challengeCreated(ChallengeServiceClient.CreatedChallenge created) {
         ObjectNode data = json.createObjectNode()
                 .put("challengeId", created.challengeId())
                 .put("challengeType", "QR_CODE")
