@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +43,7 @@ import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.PushTarget;
 import dev.countersign.testkit.EventTopics;
@@ -251,7 +251,7 @@ class ChannelDeliveryTest {
         assertThat(accepted.path("idempotencyKey").asText()).isEqualTo(event.idempotencyKey());
         assertThat(accepted.path("httpStatus").asInt()).isEqualTo(200);
         assertThat(accepted.path("finalAttempt").asBoolean()).isTrue();
-        assertThat(accepted.path("pushTokenSha256").asText()).isEqualTo(sha256(IOS_DEVICE));
+        assertThat(accepted.path("pushTokenSha256").asText()).isEqualTo(Sha256.hex(IOS_DEVICE));
         assertThat(attempts).allSatisfy(a -> assertThat(a.toString()).doesNotContain(IOS_DEVICE).doesNotContain(fcmToken));
 
         // The same push.requested again (a redelivery): nothing new reaches a device.
@@ -281,7 +281,7 @@ class ChannelDeliveryTest {
                 && a.path("status").asText().equals("unregistered")).findFirst().orElseThrow();
         assertThat(apnsResult.path("httpStatus").asInt()).isEqualTo(410);
         assertThat(apnsResult.path("reason").asText()).isEqualTo("Unregistered");
-        assertThat(apnsResult.path("pushTokenSha256").asText()).isEqualTo(sha256(UNINSTALLED_IOS_DEVICE));
+        assertThat(apnsResult.path("pushTokenSha256").asText()).isEqualTo(Sha256.hex(UNINSTALLED_IOS_DEVICE));
         JsonNode fcmResult = attempts.stream().filter(a -> a.path("channel").asText().equals("fcm")
                 && a.path("status").asText().equals("unregistered")).findFirst().orElseThrow();
         assertThat(fcmResult.path("reason").asText()).isEqualTo("UNREGISTERED");
@@ -382,15 +382,6 @@ class ChannelDeliveryTest {
     private static List<Fcm> fcmFor(ChallengeEvent event) {
         return fcm.stream().filter(f -> event.challengeId().equals(
                 f.body().path("message").path("data").path("challengeId").asText())).toList();
-    }
-
-    private static String sha256(String value) throws RuntimeException {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private ChallengeEvent push(List<PushTarget> targets) {
