@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;

@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.countersign.challenge.service.ChallengeSweeper;
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeSweeper;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
@@ -133,12 +133,12 @@ class PushChallengeTest {
 
     /**
      * Each initiation comes from its own browser address (the test's loopback peer is a trusted
-     * proxy, as the edge is), so the per-address budget, tested in PushLimitsTest, stays out of
+     * proxy, as the edge is), so the per-address budget, tested in InitiationBudgetsTest, stays out of
      * these tests.
      */
     static ValidatableResponse initiate(String token, Object body) {
         var request = given().header("Authorization", "Bearer " + token)
-                .header("X-Forwarded-For", PushLimitsTest.address()); // a random /64: never another test's budget
+                .header("X-Forwarded-For", InitiationBudgetsTest.address()); // a random /64: never another test's budget
         // No body at all, as a client that sends none: JSON by default, {} (decisions: empty body = {}).
         request = body == null ? request.noContentType() : request.contentType(ContentType.JSON).body(body);
         return request.post("/v1/client/challenge/push").then();
@@ -563,7 +563,7 @@ class PushChallengeTest {
                 .body("error", equalTo("too_many_requests")).extract().header("Retry-After");
         assertThat(Long.parseLong(retryAfter)).isBetween(295L, 300L);
 
-        // Approved (a rejection would also start the back-off of PushLimits).
+        // Approved (a rejection would also start the back-off of InitiationBudgets).
         assertThat(phone.updateChallenge(PUSH, first, true, null).status()).isEqualTo(200);
         initiate(other.token(), null).statusCode(200);
     }

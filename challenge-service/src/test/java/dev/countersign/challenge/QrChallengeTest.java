@@ -32,10 +32,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.countersign.challenge.service.GeoLocator;
-import dev.countersign.challenge.service.GeoLocator.Location;
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.qr.GeoLocator;
+import dev.countersign.challenge.qr.GeoLocator.Location;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
@@ -122,7 +122,7 @@ class QrChallengeTest {
     }
 
     static Kiosk create() {
-        return create(PushLimitsTest.address());
+        return create(InitiationBudgetsTest.address());
     }
 
     static ValidatableResponse poll(String authorization, String challengeId, String deviceCode) {
@@ -482,7 +482,7 @@ class QrChallengeTest {
 
     @Test
     void anonymousCreationIsLimitedPerClientAddress() {
-        String address = PushLimitsTest.address();
+        String address = InitiationBudgetsTest.address();
         for (int i = 0; i < 60; i++) {
             create(tenantBasic(TENANT), address, Map.of("action", "kioskLogin")).statusCode(200);
         }
@@ -490,7 +490,7 @@ class QrChallengeTest {
                 .body("error", equalTo("too_many_requests")).extract().header("Retry-After");
         assertThat(Long.parseLong(retryAfter)).isBetween(1L, 600L);
         // Another address is not held up.
-        create(tenantBasic(TENANT), PushLimitsTest.address(), Map.of("action", "kioskLogin")).statusCode(200);
+        create(tenantBasic(TENANT), InitiationBudgetsTest.address(), Map.of("action", "kioskLogin")).statusCode(200);
     }
 
     @Test

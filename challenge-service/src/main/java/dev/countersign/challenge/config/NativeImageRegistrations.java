@@ -1,7 +1,7 @@
 package dev.countersign.challenge.config;
 
-import dev.countersign.challenge.messaging.DeliveryRecord;
-import dev.countersign.challenge.messaging.DeliveryRecordDeserializer;
+import dev.countersign.challenge.delivery.DeliveryRecord;
+import dev.countersign.challenge.delivery.DeliveryRecordDeserializer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
