@@ -37,6 +37,7 @@ import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenIssuer;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import dev.countersign.testkit.device.DeviceProfile;
 import dev.countersign.testkit.device.DeviceResponse;
@@ -69,7 +70,7 @@ class InAppChallengeTest {
     AttestationNonces nonces;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @Inject
     io.quarkus.redis.datasource.RedisDataSource redis;

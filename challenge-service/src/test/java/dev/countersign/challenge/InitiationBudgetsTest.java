@@ -22,6 +22,7 @@ import dev.countersign.challenge.limits.InitiationBudgetStore;
 import dev.countersign.challenge.limits.InitiationBudgets;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,7 +38,7 @@ class InitiationBudgetsTest {
     InitiationBudgets limits;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @Inject
     RedisDataSource redis;

@@ -40,6 +40,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.lifecycle.ChallengeStore;
 import dev.countersign.challenge.lifecycle.ChallengeSweeper;
+import dev.countersign.challenge.lifecycle.PendingIndex;
+import dev.countersign.challenge.lifecycle.SweepStore;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
@@ -47,6 +49,7 @@ import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import dev.countersign.testkit.device.DeviceProfile;
 import dev.countersign.testkit.device.DeviceResponse;
@@ -75,7 +78,7 @@ class PushChallengeTest {
     TokenVerifier verifier;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @Inject
     ChallengeSweeper sweeper;
@@ -432,12 +435,12 @@ class PushChallengeTest {
         enrol(userId, phone);
         Tracked tracked = track(userId);
         String challengeId = initiate(tracked);
-        assertThat(redis.sortedSet(String.class).zscore(ChallengeStore.DEADLINES, challengeId)).isPresent();
+        assertThat(redis.sortedSet(String.class).zscore(SweepStore.DEADLINES, challengeId)).isPresent();
 
         clock.advance(Duration.ofMinutes(6));
         await().atMost(Duration.ofSeconds(15)).until(() -> "expired".equals(stored(challengeId).get("state")));
         assertThat(stored(challengeId)).containsEntry("version", "2");
-        assertThat(redis.sortedSet(String.class).zscore(ChallengeStore.DEADLINES, challengeId)).isEmpty();
+        assertThat(redis.sortedSet(String.class).zscore(SweepStore.DEADLINES, challengeId)).isEmpty();
         assertThat(sweeper.sweep().await().indefinitely()).isZero();
 
         List<ConsumerRecord<String, String>> events = awaitTypes(challengeId, "challenge.expired");
@@ -589,7 +592,7 @@ class PushChallengeTest {
                 .post("/v1/client/challenge/push").then().statusCode(400);
         Tracked allowed = track(userId, "allowedAction", Map.of());
         initiate(allowed.token(), null).statusCode(400).body("errorDescription", containsString("ALLOW"));
-        assertThat(redis.sortedSet(String.class).zcard(ChallengeStore.pendingIndex(TENANT, userId))).isZero();
+        assertThat(redis.sortedSet(String.class).zcard(PendingIndex.key(TENANT, userId))).isZero();
 
         // The one credential asked for is the only target.
         List<String> ids = enrol(userId + "-2", device(DeviceProfile.ANDROID_3_8), device(DeviceProfile.IOS_2_7));

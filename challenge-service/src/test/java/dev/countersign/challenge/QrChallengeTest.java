@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.countersign.challenge.config.ChallengeConfig;
 import dev.countersign.challenge.lifecycle.ChallengeStore;
 import dev.countersign.challenge.qr.GeoLocator;
 import dev.countersign.challenge.qr.GeoLocator.Location;
@@ -42,6 +43,7 @@ import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import dev.countersign.testkit.device.DeviceProfile;
 import dev.countersign.testkit.device.DeviceResponse;
@@ -74,10 +76,13 @@ class QrChallengeTest {
     TokenVerifier verifier;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @Inject
     GeoLocator geo;
+
+    @Inject
+    ChallengeConfig config;
 
     @AfterEach
     void resetClock() {
@@ -149,6 +154,23 @@ class QrChallengeTest {
     static void assertRefused(DeviceResponse response, int status, String error) {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
         assertThat(response.text("error")).isEqualTo(error);
+    }
+
+    // --- retention ---------------------------------------------------------------------------------
+
+    @Test
+    void publishedQrChallengeIsKeptForTheQrRetentionNotThePushOne() {
+        Duration retention = config.qrCode().retention();
+        assertThat(retention).as("the test profile sets them apart").isNotEqualTo(config.push().retention());
+        Kiosk kiosk = create();
+
+        // challenge.created acknowledged: the hash gets the TTL it has without the outbox.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored(kiosk.challengeId()).keySet().stream()
+                .noneMatch(field -> field.startsWith("evt:")));
+        long expiresAt = Long.parseLong(stored(kiosk.challengeId()).get("expiresAt"));
+        long expected = expiresAt + retention.toMillis() - System.currentTimeMillis();
+        assertThat(redis.key(String.class).pttl(ChallengeStore.key(kiosk.challengeId())))
+                .isBetween(expected - 5_000, expected + 1_000);
     }
 
     // --- polling mode: the whole flow ------------------------------------------------------------

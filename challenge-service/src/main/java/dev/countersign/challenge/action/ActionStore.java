@@ -10,6 +10,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.countersign.challenge.redis.RedisReplies;
+import dev.countersign.challenge.redis.RedisScript;
+import dev.countersign.challenge.redis.RedisScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -23,40 +25,18 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class ActionStore {
 
-    /** Creates the hash unless it exists; either way answers {created 1|0, the hash's fields}. */
-    private static final String CREATE = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              return {0, redis.call('HGETALL', KEYS[1])}
-            end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return {1, redis.call('HGETALL', KEYS[1])}
-            """;
-
-    /**
-     * Moves a CHALLENGE_REQUIRED action to its result (and, for a success, records the verifying
-     * credential when one is named); HSET keeps the key's TTL. Answers
-     * {@code updated}, {@code missing}, or the state that was found instead.
-     */
-    private static final String COMPLETE = """
-            local state = redis.call('HGET', KEYS[1], 'state')
-            if not state then
-              return 'missing'
-            end
-            if state ~= 'CHALLENGE_REQUIRED' then
-              return state
-            end
-            redis.call('HSET', KEYS[1], 'state', ARGV[1], 'stateUpdatedAt', ARGV[2], 'verificationMethod', ARGV[3])
-            if ARGV[4] ~= '' and ARGV[1] == 'CHALLENGE_SUCCEEDED' then
-              redis.call('HSET', KEYS[1], 'verifiedByAuthenticatorId', ARGV[4])
-            end
-            return 'updated'
-            """;
+    private static final RedisScript CREATE = RedisScript.load("action/create");
+    private static final RedisScript COMPLETE = RedisScript.load("action/complete");
+    private static final RedisScript BIND = RedisScript.load("action/bind");
+    private static final RedisScript INDEX = RedisScript.load("action/index");
+    private static final RedisScript REVIEW = RedisScript.load("action/review");
 
     private final ReactiveRedisDataSource redis;
+    private final RedisScripts scripts;
 
-    public ActionStore(ReactiveRedisDataSource redis) {
+    public ActionStore(ReactiveRedisDataSource redis, RedisScripts scripts) {
         this.redis = redis;
+        this.scripts = scripts;
     }
 
     public static String key(String tenantId, String idempotencyKey) {
@@ -69,9 +49,6 @@ public class ActionStore {
      */
     public Uni<Created> create(Action action, Map<String, String> attributes, Duration ttl) {
         List<String> args = new ArrayList<>();
-        args.add(CREATE);
-        args.add("1");
-        args.add(key(action.tenantId(), action.idempotencyKey()));
         args.add(Long.toString(ttl.toMillis()));
         attributes.forEach((field, value) -> {
             if (value != null) {
@@ -83,7 +60,7 @@ public class ActionStore {
             args.add(field);
             args.add(value);
         });
-        return redis.execute("EVAL", args.toArray(String[]::new))
+        return scripts.run(CREATE, List.of(key(action.tenantId(), action.idempotencyKey())), args)
                 .map(reply -> {
                     Map<String, String> stored = RedisReplies.fields(reply.get(1));
                     return new Created(reply.get(0).toInteger() == 1,
@@ -110,7 +87,7 @@ public class ActionStore {
     /** Records a challenge's result, once, on an action still waiting for one. */
     public Uni<Completion> complete(String tenantId, String idempotencyKey, ActionState result,
             String verificationMethod, String verifiedBy, Instant at) {
-        return redis.execute("EVAL", COMPLETE, "1", key(tenantId, idempotencyKey), result.name(),
+        return scripts.run(COMPLETE, key(tenantId, idempotencyKey), result.name(),
                         Long.toString(at.toEpochMilli()), verificationMethod, verifiedBy == null ? "" : verifiedBy)
                 .map(Response::toString)
                 .map(reply -> switch (reply) {
@@ -166,25 +143,9 @@ public class ActionStore {
     /** The attribute marking an action made by an in-app verification that named no action. */
     public static final String UNBOUND = "inAppUnbound";
 
-    /**
-     * Binds an unbound in-app action to the first action code a validate names (ARGV[1]): answers
-     * the action code the action has after the call, {@code false} when there is no action.
-     */
-    private static final String BIND = """
-            local code = redis.call('HGET', KEYS[1], 'actionCode')
-            if not code then
-              return false
-            end
-            if code == '' then
-              redis.call('HSET', KEYS[1], 'actionCode', ARGV[1])
-              return ARGV[1]
-            end
-            return code
-            """;
-
-    /** The action code of the action after binding an empty one to {@code actionCode} (see {@link #BIND}). */
+    /** The action code of the action after binding an empty one to {@code actionCode} ({@code redis/action/bind.lua}). */
     public Uni<Optional<String>> bindActionCode(String tenantId, String idempotencyKey, String actionCode) {
-        return redis.execute("EVAL", BIND, "1", key(tenantId, idempotencyKey), actionCode)
+        return scripts.run(BIND, key(tenantId, idempotencyKey), actionCode)
                 .map(reply -> reply == null ? Optional.<String>empty() : Optional.of(reply.toString()));
     }
 
@@ -199,16 +160,9 @@ public class ActionStore {
     private Uni<Void> index(Action action, Duration ttl) {
         String index = userIndex(action.tenantId(), action.userId());
         long created = action.createdAt().toEpochMilli();
-        return redis.execute("EVAL", INDEX, "1", index, Long.toString(created), action.idempotencyKey(),
+        return scripts.run(INDEX, index, Long.toString(created), action.idempotencyKey(),
                 Long.toString(created - ttl.toMillis()), Long.toString(ttl.toMillis())).replaceWithVoid();
     }
-
-    private static final String INDEX = """
-            redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-            redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            return 1
-            """;
 
     public static String userIndex(String tenantId, String userId) {
         return "cs:{ua:" + tenantId + ":" + userId + "}:actions";
@@ -233,33 +187,9 @@ public class ActionStore {
                 });
     }
 
-    /**
-     * A review decision (§5.4 PATCH): ARGV target state, now. REVIEW_SUCCEEDED / REVIEW_FAILED only
-     * from REVIEW_REQUIRED; REVIEW_REQUIRED from any state but a review result. The same state again
-     * changes nothing. Answers {@code updated}, {@code missing}, or the state that refused the change.
-     */
-    private static final String REVIEW = """
-            local state = redis.call('HGET', KEYS[1], 'state')
-            if not state then
-              return 'missing'
-            end
-            if state == ARGV[1] then
-              return 'updated'
-            end
-            if ARGV[1] == 'REVIEW_REQUIRED' then
-              if state == 'REVIEW_SUCCEEDED' or state == 'REVIEW_FAILED' then
-                return state
-              end
-            elseif state ~= 'REVIEW_REQUIRED' then
-              return state
-            end
-            redis.call('HSET', KEYS[1], 'state', ARGV[1], 'stateUpdatedAt', ARGV[2])
-            return 'updated'
-            """;
-
-    /** Applies a review state (see {@link #REVIEW}): empty when done, else the state that refused it. */
+    /** Applies a review state ({@code redis/action/review.lua}): empty when done, else the state that refused it. */
     public Uni<Optional<String>> review(String tenantId, String idempotencyKey, ActionState target, Instant at) {
-        return redis.execute("EVAL", REVIEW, "1", key(tenantId, idempotencyKey), target.name(),
+        return scripts.run(REVIEW, key(tenantId, idempotencyKey), target.name(),
                         Long.toString(at.toEpochMilli()))
                 .map(Response::toString)
                 .map(reply -> reply.equals("updated") ? Optional.<String>empty() : Optional.of(reply));

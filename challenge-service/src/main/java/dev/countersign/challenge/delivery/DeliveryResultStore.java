@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.action.ActionStore;
+import dev.countersign.challenge.redis.RedisScript;
+import dev.countersign.challenge.redis.RedisScripts;
 import dev.countersign.common.json.WireTime;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -31,35 +33,15 @@ public class DeliveryResultStore {
     /** When the action's own TTL cannot be read (gone already, or none). */
     static final Duration FALLBACK_TTL = Duration.ofDays(1);
 
-    /** ARGV: field, attempt, rank, value JSON, fallback TTL ms. KEYS: results hash, action hash. */
-    private static final String RECORD = """
-            local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current then
-              local ok, entry = pcall(cjson.decode, current)
-              if ok and type(entry) == 'table' then
-                local attempts = tonumber(entry.attempts) or 0
-                local rank = tonumber(entry.rank) or 0
-                if attempts > tonumber(ARGV[2]) or (attempts == tonumber(ARGV[2]) and rank >= tonumber(ARGV[3])) then
-                  return 0
-                end
-              end
-            end
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
-            local ttl = redis.call('PTTL', KEYS[2])
-            if ttl and ttl > 0 then
-              redis.call('PEXPIRE', KEYS[1], ttl)
-            else
-              redis.call('PEXPIRE', KEYS[1], ARGV[5])
-            end
-            return 1
-            """;
-
+    private static final RedisScript RECORD = RedisScript.load("delivery/record");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ReactiveRedisDataSource redis;
+    private final RedisScripts scripts;
 
-    public DeliveryResultStore(ReactiveRedisDataSource redis) {
+    public DeliveryResultStore(ReactiveRedisDataSource redis, RedisScripts scripts) {
         this.redis = redis;
+        this.scripts = scripts;
     }
 
     public static String key(String tenantId, String idempotencyKey) {
@@ -94,10 +76,10 @@ public class DeliveryResultStore {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return redis.execute("EVAL", RECORD, "2", key(delivery.tenantId(), delivery.idempotencyKey()),
-                        ActionStore.key(delivery.tenantId(), delivery.idempotencyKey()), field,
+        return scripts.run(RECORD, List.of(key(delivery.tenantId(), delivery.idempotencyKey()),
+                        ActionStore.key(delivery.tenantId(), delivery.idempotencyKey())), List.of(field,
                         Integer.toString(delivery.attempt()), Integer.toString(rank), json,
-                        Long.toString(FALLBACK_TTL.toMillis()))
+                        Long.toString(FALLBACK_TTL.toMillis())))
                 .map(reply -> reply.toInteger() == 1);
     }
 

@@ -16,13 +16,12 @@ import dev.countersign.challenge.action.ActionService;
 import dev.countersign.challenge.action.ActionState;
 import dev.countersign.challenge.action.ActionStore;
 import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.lifecycle.Answer;
 import dev.countersign.challenge.lifecycle.Challenge;
 import dev.countersign.challenge.lifecycle.ChallengeOutbox;
-import dev.countersign.challenge.lifecycle.ChallengeState;
 import dev.countersign.challenge.lifecycle.ChallengeStore;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Answer;
-import dev.countersign.challenge.lifecycle.ChallengeStore.PendingEvent;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Snapshot;
+import dev.countersign.challenge.lifecycle.PendingEvent;
+import dev.countersign.challenge.lifecycle.Snapshot;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.challenge.replica.ReplicaCredential;
 import dev.countersign.common.credential.CredentialKind;
@@ -54,10 +53,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class InAppChallengeService {
 
-    static final String KIND = CredentialKind.IN_APP.wireName();
-    static final String VERIFICATION_METHOD = CredentialKind.IN_APP.verificationMethod();
-
     private final ChallengeStore challenges;
+    private final InAppTransitions transitions;
+    private final InAppMethod method;
     private final ActionStore actionStore;
     private final ActionService actions;
     private final KeyReplica replica;
@@ -67,10 +65,12 @@ public class InAppChallengeService {
     private final Clock clock;
     private final ChallengeConfig config;
 
-    public InAppChallengeService(ChallengeStore challenges, ActionStore actionStore, ActionService actions,
-            KeyReplica replica, ChallengeOutbox outbox, TokenIssuer issuer, AttestationNonces nonces, Clock clock,
-            ChallengeConfig config) {
+    public InAppChallengeService(ChallengeStore challenges, InAppTransitions transitions, InAppMethod method,
+            ActionStore actionStore, ActionService actions, KeyReplica replica, ChallengeOutbox outbox,
+            TokenIssuer issuer, AttestationNonces nonces, Clock clock, ChallengeConfig config) {
         this.challenges = challenges;
+        this.transitions = transitions;
+        this.method = method;
         this.actionStore = actionStore;
         this.actions = actions;
         this.replica = replica;
@@ -98,15 +98,14 @@ public class InAppChallengeService {
     public Uni<Challenge> create(String tenantId, Optional<String> action) {
         action.ifPresent(ActionService::requireActionCode);
         Instant now = now();
-        Duration ttl = config.ttl().inApp();
         // No user (null, as for an anonymous QR challenge), no targets yet: the verifying credential
         // supplies them. The idempotency key is the one of the action the verification leaves behind.
-        Challenge challenge = new Challenge(UUID.randomUUID().toString(), tenantId, null, KIND, ChallengeState.PENDING,
-                List.of(), Optional.empty(), action.orElse(""), UUID.randomUUID().toString(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), now, now.plus(ttl), Optional.empty(), List.of(),
-                0, 1);
+        Challenge challenge = Challenge.newPending(method, tenantId, now)
+                .actionCode(action.orElse(""))
+                .idempotencyKey(UUID.randomUUID().toString())
+                .build();
         List<PendingEvent> announced = List.of(new PendingEvent(ChallengeEvent.CREATED, 1, now));
-        Duration kept = ttl.plus(config.push().retention());
+        Duration kept = method.ttl().plus(method.retention());
         return outbox.remember(challenge.challengeId())
                 .flatMap(entry -> challenges.create(challenge, announced, kept, outbox.retention()).replaceWith(entry))
                 .onFailure(failure -> !(failure instanceof ApiException))
@@ -131,7 +130,7 @@ public class InAppChallengeService {
             }
             return challenges.find(challengeId).flatMap(found -> {
                 Challenge challenge = found
-                        .filter(c -> KIND.equals(c.kind()) && c.tenantId().equals(tenantId))
+                        .filter(c -> method.kind().equals(c.kind()) && c.tenantId().equals(tenantId))
                         .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such challenge"));
                 if (track.isPresent()) {
                     return trackedAction(track.get(), credential, challenge)
@@ -168,7 +167,7 @@ public class InAppChallengeService {
         Instant now = now();
         Optional<String> actionCode = track.map(TokenClaims::actionCode);
         String idempotencyKey = track.map(TokenClaims::idempotencyKey).orElse(challenge.idempotencyKey());
-        return challenges.answerInApp(challenge.challengeId(), challenge.tenantId(), credential.userId(),
+        return transitions.verify(challenge.challengeId(), challenge.tenantId(), credential.userId(),
                         credential.credentialId(), actionCode, idempotencyKey, now, outbox.retention())
                 .flatMap(answer -> settle(answer, credential, track, now));
     }
@@ -197,13 +196,14 @@ public class InAppChallengeService {
     private Uni<Void> record(Challenge challenge, ReplicaCredential credential, Optional<TokenClaims> track,
             Instant now) {
         if (track.isPresent()) {
-            return actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true, VERIFICATION_METHOD,
-                            Optional.of(credential.credentialId()))
+            return actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true,
+                            method.actionVerificationMethod(), Optional.of(credential.credentialId()))
                     .replaceWithVoid();
         }
         Action action = new Action(challenge.tenantId(), challenge.idempotencyKey(), credential.userId(),
-                challenge.actionCode(), ActionState.CHALLENGE_SUCCEEDED, now, now, Optional.of(VERIFICATION_METHOD),
-                Optional.empty(), Optional.empty(), Optional.of(credential.credentialId()));
+                challenge.actionCode(), ActionState.CHALLENGE_SUCCEEDED, now, now,
+                Optional.of(method.actionVerificationMethod()), Optional.empty(), Optional.empty(),
+                Optional.of(credential.credentialId()));
         Map<String, String> attributes = challenge.actionCode().isEmpty() ? Map.of(ActionStore.UNBOUND, "1") : Map.of();
         return actionStore.create(action, attributes, config.actionTtl()).replaceWithVoid();
     }

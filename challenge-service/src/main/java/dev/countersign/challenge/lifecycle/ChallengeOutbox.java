@@ -4,15 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import dev.countersign.challenge.config.ChallengeConfig;
-import dev.countersign.challenge.lifecycle.ChallengeStore.PendingEvent;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Snapshot;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.ChallengeEvent;
@@ -36,18 +33,20 @@ public class ChallengeOutbox {
     private static final int BATCH = 100;
 
     private final ChallengeStore challenges;
+    private final OutboxStore store;
+    private final VerificationMethods methods;
     private final ChallengeEventPublisher events;
     private final Clock clock;
     private final ChallengeConfig.Outbox config;
-    private final Duration retention;
 
-    public ChallengeOutbox(ChallengeStore challenges, ChallengeEventPublisher events, Clock clock,
-            ChallengeConfig config) {
+    public ChallengeOutbox(ChallengeStore challenges, OutboxStore store, VerificationMethods methods,
+            ChallengeEventPublisher events, Clock clock, ChallengeConfig config) {
         this.challenges = challenges;
+        this.store = store;
+        this.methods = methods;
         this.events = events;
         this.clock = clock;
         this.config = config.outbox();
-        this.retention = config.push().retention();
     }
 
     private Instant now() {
@@ -65,7 +64,7 @@ public class ChallengeOutbox {
      * caller can, right after it otherwise).
      */
     public Uni<String> remember(String challengeId) {
-        return challenges.markUnpublished(challengeId, now().plus(config.repairAfter()));
+        return store.markUnpublished(challengeId, now().plus(config.repairAfter()));
     }
 
     /**
@@ -118,16 +117,20 @@ public class ChallengeOutbox {
         Challenge challenge = snapshot.challenge();
         List<PendingEvent> pending = snapshot.pending();
         if (pending.isEmpty()) {
-            return challenges.forgetUnpublished(challenge.challengeId(), entry).replaceWith(0);
+            return store.forgetUnpublished(challenge.challengeId(), entry).replaceWith(0);
         }
+        // Once published, the hash lives its own method's retention after the deadline.
+        Duration retention = methods.of(challenge.kind()).map(VerificationMethod::retention)
+                .orElseThrow(() -> new IllegalStateException("Challenge " + challenge.challengeId()
+                        + " is of no known verification method: " + challenge.kind()));
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUniAndConcatenate(event -> events
                         .publish(event.type(), asOf(challenge, event), event.occurredAt())
-                        .flatMap(sent -> challenges.acknowledge(challenge.challengeId(), event, now(), retention)))
+                        .flatMap(sent -> store.acknowledge(challenge.challengeId(), event, now(), retention)))
                 .collect().last()
                 .flatMap(left -> left != null && left > 0
                         ? Uni.createFrom().item(pending.size())
-                        : challenges.forgetUnpublished(challenge.challengeId(), entry).replaceWith(pending.size()));
+                        : store.forgetUnpublished(challenge.challengeId(), entry).replaceWith(pending.size()));
     }
 
     /**
@@ -138,10 +141,10 @@ public class ChallengeOutbox {
         // A QR claim's event names the claiming credential too (it is the one that may answer).
         boolean answer = ChallengeEvent.APPROVED.equals(event.type()) || ChallengeEvent.REJECTED.equals(event.type())
                 || ChallengeEvent.CLAIMED.equals(event.type());
-        return new Challenge(c.challengeId(), c.tenantId(), c.userId(), c.kind(), c.state(), c.targetCredentialIds(),
-                answer ? c.credentialId() : Optional.empty(), c.actionCode(), c.idempotencyKey(), c.ipAddress(),
-                c.userAgent(), c.deviceId(), c.custom(), c.createdAt(), c.expiresAt(), c.verificationCode(),
-                c.codeChoices(), c.wrongCodes(), event.version());
+        return c.toBuilder()
+                .credentialId(answer ? c.credentialId().orElse(null) : null)
+                .version(event.version())
+                .build();
     }
 
     // Delayed: nothing is due for the repair in the first seconds, and the Kafka channel is wired by then.
@@ -158,7 +161,7 @@ public class ChallengeOutbox {
      */
     public Uni<Integer> repair() {
         Instant now = now();
-        return challenges.dueUnpublished(now, BATCH)
+        return store.dueUnpublished(now, BATCH)
                 .flatMap(ids -> Multi.createFrom().iterable(ids)
                         .onItem().transformToUniAndConcatenate(id -> repairOne(id, now))
                         .collect().asList())
@@ -166,14 +169,14 @@ public class ChallengeOutbox {
     }
 
     private Uni<Integer> repairOne(String challengeId, Instant now) {
-        return challenges.claimUnpublished(challengeId, now, now.plus(config.lease())).flatMap(claim -> {
+        return store.claimUnpublished(challengeId, now, now.plus(config.lease())).flatMap(claim -> {
             if (claim.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
             return challenges.snapshot(challengeId)
                     .flatMap(found -> found.isEmpty()
                             // Expired from Redis (or never stored): nothing left to publish.
-                            ? challenges.forgetUnpublished(challengeId, claim.get()).replaceWith(0)
+                            ? store.forgetUnpublished(challengeId, claim.get()).replaceWith(0)
                             : publish(found.get(), claim.get()))
                     .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s still unpublished: %s",
                             challengeId, failure.getMessage()))

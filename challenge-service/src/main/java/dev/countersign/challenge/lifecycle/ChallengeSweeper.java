@@ -8,8 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.countersign.challenge.lifecycle.ChallengeStore.ExpiryOutcome;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Snapshot;
+import dev.countersign.challenge.lifecycle.SweepStore.ExpiryOutcome;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -28,12 +27,17 @@ public class ChallengeSweeper {
     private static final Logger LOG = Logger.getLogger(ChallengeSweeper.class);
     private static final int BATCH = 100;
 
-    private final ChallengeStore challenges;
+    private final SweepStore sweep;
+    private final PendingIndex pending;
+    private final OutboxStore outboxStore;
     private final ChallengeOutbox outbox;
     private final Clock clock;
 
-    public ChallengeSweeper(ChallengeStore challenges, ChallengeOutbox outbox, Clock clock) {
-        this.challenges = challenges;
+    public ChallengeSweeper(SweepStore sweep, PendingIndex pending, OutboxStore outboxStore, ChallengeOutbox outbox,
+            Clock clock) {
+        this.sweep = sweep;
+        this.pending = pending;
+        this.outboxStore = outboxStore;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -47,7 +51,7 @@ public class ChallengeSweeper {
     /** One sweep over the due challenges; answers how many expiries were published. */
     public Uni<Integer> sweep() {
         Instant now = Instant.ofEpochMilli(clock.millis());
-        return challenges.dueForSweep(now, BATCH)
+        return sweep.due(now, BATCH)
                 .flatMap(ids -> Multi.createFrom().iterable(ids)
                         .onItem().transformToUniAndConcatenate(id -> sweepOne(id, now))
                         .collect().asList())
@@ -57,14 +61,14 @@ public class ChallengeSweeper {
     private Uni<Boolean> sweepOne(String challengeId, Instant now) {
         // Listed as unpublished before the claim: a sweeper that dies after its ZREM leaves the
         // repair something to find.
-        return outbox.remember(challengeId).flatMap(entry -> challenges.claimForSweep(challengeId).flatMap(claimed -> {
+        return outbox.remember(challengeId).flatMap(entry -> sweep.claim(challengeId).flatMap(claimed -> {
             if (!claimed) {
                 return Uni.createFrom().item(false);
             }
-            return challenges.expire(challengeId, now, outbox.retention()).flatMap(expiry -> {
+            return sweep.expire(challengeId, now, outbox.retention()).flatMap(expiry -> {
                 if (expiry.outcome() == ExpiryOutcome.OPEN) {
                     // Another replica's clock ran ahead of this one; look again at its deadline.
-                    return challenges.rescheduleSweep(challengeId, now.plusSeconds(1))
+                    return sweep.schedule(challengeId, now.plusSeconds(1))
                             .flatMap(rescheduled -> publishLeftovers(expiry.challenge(), entry, challengeId))
                             .replaceWith(false);
                 }
@@ -73,7 +77,7 @@ public class ChallengeSweeper {
                 }
                 Snapshot expired = expiry.challenge().orElseThrow();
                 Challenge challenge = expired.challenge();
-                return challenges.release(challenge.tenantId(), challenge.userId(), challengeId)
+                return pending.release(challenge.tenantId(), challenge.userId(), challengeId)
                         .flatMap(released -> outbox.publish(expired, entry))
                         .replaceWith(true)
                         .onFailure().invoke(failure -> LOG.warnf(
@@ -86,7 +90,7 @@ public class ChallengeSweeper {
 
     private Uni<Integer> publishLeftovers(Optional<Snapshot> snapshot, String entry, String challengeId) {
         if (snapshot.isEmpty()) {
-            return challenges.forgetUnpublished(challengeId, entry).replaceWith(0);
+            return outboxStore.forgetUnpublished(challengeId, entry).replaceWith(0);
         }
         return outbox.publish(snapshot.get(), entry)
                 .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s left for the repair: %s",

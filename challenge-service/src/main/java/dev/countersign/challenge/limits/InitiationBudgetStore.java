@@ -2,9 +2,12 @@ package dev.countersign.challenge.limits;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.countersign.challenge.redis.RedisScript;
+import dev.countersign.challenge.redis.RedisScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -20,64 +23,16 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class InitiationBudgetStore {
 
-    /** Sliding log: drop entries older than the window; admit and record, or say when a slot frees up. */
-    private static final String BUDGET_FUNCTION = """
-            local function budget(key, now, window, limit, member)
-              redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-              local count = redis.call('ZCARD', key)
-              if count >= limit then
-                -- The request fits once the (count - limit + 1) oldest entries have left the window.
-                local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-                return {0, tonumber(freeing[2]) + window - now}
-              end
-              redis.call('ZADD', key, now, member)
-              redis.call('PEXPIRE', key, window)
-              return {1, 0}
-            end
-            """;
-
-    /** KEYS: the user's back-off hash, the user's budget; ARGV: now, window, limit, member. */
-    private static final String USER_GATE = BUDGET_FUNCTION + """
-            local now = tonumber(ARGV[1])
-            local untilMs = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
-            if untilMs > now then
-              return {0, untilMs - now, 'backoff'}
-            end
-            local result = budget(KEYS[2], now, tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
-            if result[1] == 0 then
-              return {0, result[2], 'budget'}
-            end
-            return {1, 0, 'admitted'}
-            """;
-
-    /** KEYS: a budget; ARGV: now, window, limit, member. */
-    private static final String BUDGET = BUDGET_FUNCTION + """
-            return budget(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
-            """;
-
-    /**
-     * One more consecutive rejection: the wait is base * 2^(n-1), capped; the hash lives for the
-     * memory, and at least as long as the wait. ARGV: now, base, max, memory. Answers {n, wait}.
-     */
-    private static final String REJECTED = """
-            local now = tonumber(ARGV[1])
-            local base = tonumber(ARGV[2])
-            local max = tonumber(ARGV[3])
-            local memory = tonumber(ARGV[4])
-            local n = redis.call('HINCRBY', KEYS[1], 'rejections', 1)
-            local wait = max
-            if n <= 40 then
-              wait = math.min(base * 2 ^ (n - 1), max)
-            end
-            redis.call('HSET', KEYS[1], 'until', string.format('%.0f', now + wait))
-            redis.call('PEXPIRE', KEYS[1], math.max(memory, wait))
-            return {n, wait}
-            """;
+    private static final RedisScript USER_GATE = RedisScript.load("limits/user-gate");
+    private static final RedisScript BUDGET = RedisScript.load("limits/budget");
+    private static final RedisScript REJECTED = RedisScript.load("limits/rejected");
 
     private final ReactiveRedisDataSource redis;
+    private final RedisScripts scripts;
 
-    public InitiationBudgetStore(ReactiveRedisDataSource redis) {
+    public InitiationBudgetStore(ReactiveRedisDataSource redis, RedisScripts scripts) {
         this.redis = redis;
+        this.scripts = scripts;
     }
 
     public static String userBudgetKey(String tenantId, String userId) {
@@ -106,15 +61,15 @@ public class InitiationBudgetStore {
      * there — atomically, so concurrent initiations never exceed the budget.
      */
     public Uni<Gate> admitUser(String tenantId, String userId, Instant now, Duration window, int limit, String member) {
-        return redis.execute("EVAL", USER_GATE, "2", backoffKey(tenantId, userId), userBudgetKey(tenantId, userId),
-                        millis(now), Long.toString(window.toMillis()), Integer.toString(limit), member)
+        return scripts.run(USER_GATE, List.of(backoffKey(tenantId, userId), userBudgetKey(tenantId, userId)),
+                        List.of(millis(now), Long.toString(window.toMillis()), Integer.toString(limit), member))
                 .map(reply -> new Gate(Outcome.valueOf(reply.get(2).toString().toUpperCase()), retryIn(reply)));
     }
 
     /** Admits into a client address' budget and records {@code member}, atomically. */
     public Uni<Gate> admitAddress(String tenantId, String address, Instant now, Duration window, int limit,
             String member) {
-        return redis.execute("EVAL", BUDGET, "1", addressBudgetKey(tenantId, address),
+        return scripts.run(BUDGET, addressBudgetKey(tenantId, address),
                         millis(now), Long.toString(window.toMillis()), Integer.toString(limit), member)
                 .map(reply -> reply.get(0).toInteger() == 1
                         ? new Gate(Outcome.ADMITTED, Duration.ZERO)
@@ -123,7 +78,7 @@ public class InitiationBudgetStore {
 
     /** Admits into any sliding-window budget (e.g. {@link #qrAddressBudgetKey}) and records {@code member}. */
     public Uni<Gate> admit(String key, Instant now, Duration window, int limit, String member) {
-        return redis.execute("EVAL", BUDGET, "1", key, millis(now), Long.toString(window.toMillis()),
+        return scripts.run(BUDGET, key, millis(now), Long.toString(window.toMillis()),
                         Integer.toString(limit), member)
                 .map(reply -> reply.get(0).toInteger() == 1
                         ? new Gate(Outcome.ADMITTED, Duration.ZERO)
@@ -138,7 +93,7 @@ public class InitiationBudgetStore {
     /** Records one more consecutive rejection; answers the back-off now in force. */
     public Uni<Duration> rejected(String tenantId, String userId, Instant now, Duration base, Duration max,
             Duration memory) {
-        return redis.execute("EVAL", REJECTED, "1", backoffKey(tenantId, userId), millis(now),
+        return scripts.run(REJECTED, backoffKey(tenantId, userId), millis(now),
                         Long.toString(base.toMillis()), Long.toString(max.toMillis()), Long.toString(memory.toMillis()))
                 .map(reply -> Duration.ofMillis(reply.get(1).toLong()));
     }

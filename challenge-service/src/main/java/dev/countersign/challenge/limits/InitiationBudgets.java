@@ -3,6 +3,7 @@ package dev.countersign.challenge.limits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,18 +23,22 @@ import io.smallrye.mutiny.Uni;
  * client address' budget (an IPv6 address counts as its /64). Budgets are sliding windows, so
  * there is no burst at a window boundary and {@code Retry-After} is exactly when the oldest
  * counted initiation leaves the window. Only an initiation let through counts: a user admission
- * refused by the address budget is given back.
+ * refused by the address budget is given back. Anonymous QR challenges have an address budget of
+ * their own ({@link #beforeAnonymousQr}); the settings keep their names ({@code
+ * countersign.challenge.limits.*}, {@code countersign.challenge.qr-code.ip-*}).
  */
 @ApplicationScoped
 public class InitiationBudgets {
 
     private final InitiationBudgetStore store;
     private final ChallengeConfig.Limits limits;
+    private final ChallengeConfig.QrCode qrCode;
     private final Clock clock;
 
     public InitiationBudgets(InitiationBudgetStore store, ChallengeConfig config, Clock clock) {
         this.store = store;
         this.limits = config.limits();
+        this.qrCode = config.qrCode();
         this.clock = clock;
         requireValid(limits);
     }
@@ -79,6 +84,26 @@ public class InitiationBudgets {
                                     ? Uni.createFrom().voidItem()
                                     : store.refundUser(tenantId, userId, member)
                                             .chain(() -> Uni.createFrom().failure(addressRefusal(ip))));
+                });
+    }
+
+    /**
+     * Anyone who knows a tenant id may create anonymous QR challenges: a budget per client address
+     * (an IPv6 address counts as its /64), else 429 {@code too_many_requests}. No address, no budget.
+     */
+    public Uni<Void> beforeAnonymousQr(String tenantId, Optional<String> clientIp) {
+        if (clientIp.isEmpty() || clientIp.get().isBlank() || !ClientAddress.isBudgeted(clientIp.get())) {
+            return Uni.createFrom().voidItem();
+        }
+        String address = ClientAddress.network(clientIp.get()).orElse(clientIp.get().strip());
+        Instant now = clock.instant();
+        return store.admit(InitiationBudgetStore.qrAddressBudgetKey(tenantId, address), now, qrCode.ipWindow(),
+                        qrCode.ipChallenges(), now.toEpochMilli() + ":" + UUID.randomUUID())
+                .map(gate -> {
+                    if (!gate.admitted()) {
+                        throw tooMany("Too many QR challenges from this address", gate.retryIn());
+                    }
+                    return (Void) null;
                 });
     }
 

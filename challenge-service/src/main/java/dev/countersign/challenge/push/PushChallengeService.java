@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,13 +16,14 @@ import org.jboss.logging.Logger;
 import dev.countersign.challenge.action.ActionService;
 import dev.countersign.challenge.action.VerificationCodes;
 import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.lifecycle.Answer;
 import dev.countersign.challenge.lifecycle.Challenge;
+import dev.countersign.challenge.lifecycle.ChallengeAnswers;
 import dev.countersign.challenge.lifecycle.ChallengeOutbox;
-import dev.countersign.challenge.lifecycle.ChallengeState;
 import dev.countersign.challenge.lifecycle.ChallengeStore;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Answer;
-import dev.countersign.challenge.lifecycle.ChallengeStore.PendingEvent;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Snapshot;
+import dev.countersign.challenge.lifecycle.PendingEvent;
+import dev.countersign.challenge.lifecycle.PendingIndex;
+import dev.countersign.challenge.lifecycle.Snapshot;
 import dev.countersign.challenge.limits.InitiationBudgets;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.challenge.replica.ReplicaCredential;
@@ -48,11 +48,13 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class PushChallengeService {
 
-    static final String KIND = CredentialKind.PUSH.wireName();
     private static final Logger LOG = Logger.getLogger(PushChallengeService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ChallengeStore challenges;
+    private final PendingIndex pending;
+    private final ChallengeAnswers answers;
+    private final PushMethod method;
     private final ActionService actions;
     private final KeyReplica replica;
     private final FetchNonceStore nonces;
@@ -61,12 +63,15 @@ public class PushChallengeService {
     private final TokenIssuer issuer;
     private final Clock clock;
     private final ChallengeConfig.Push config;
-    private final Duration ttl;
 
-    public PushChallengeService(ChallengeStore challenges, ActionService actions,
-            KeyReplica replica, FetchNonceStore nonces, InitiationBudgets limits, ChallengeOutbox outbox,
-            TokenIssuer issuer, Clock clock, ChallengeConfig config) {
+    public PushChallengeService(ChallengeStore challenges, PendingIndex pending, ChallengeAnswers answers,
+            PushMethod method, ActionService actions, KeyReplica replica, FetchNonceStore nonces,
+            InitiationBudgets limits, ChallengeOutbox outbox, TokenIssuer issuer, Clock clock,
+            ChallengeConfig config) {
         this.challenges = challenges;
+        this.pending = pending;
+        this.answers = answers;
+        this.method = method;
         this.actions = actions;
         this.replica = replica;
         this.nonces = nonces;
@@ -75,7 +80,6 @@ public class PushChallengeService {
         this.issuer = issuer;
         this.clock = clock;
         this.config = config.push();
-        this.ttl = config.ttl().push();
     }
 
     private Instant now() {
@@ -124,13 +128,19 @@ public class PushChallengeService {
     private Uni<Challenge> create(TokenClaims token, Map<String, String> attributes, List<String> targets) {
         Instant now = now();
         Optional<String> code = Optional.ofNullable(attributes.get(ActionService.VERIFICATION_CODE));
-        Challenge challenge = new Challenge(UUID.randomUUID().toString(), token.tenantId(), token.userId(), KIND,
-                ChallengeState.PENDING, targets, Optional.empty(), token.actionCode(), token.idempotencyKey(),
-                Optional.ofNullable(attributes.get("ipAddress")), Optional.ofNullable(attributes.get("userAgent")),
-                Optional.ofNullable(attributes.get("deviceId")), Optional.ofNullable(attributes.get("custom")),
-                now, now.plus(ttl), code, code.map(VerificationCodes::choices).orElse(List.of()), 0, 1);
-        Duration kept = ttl.plus(config.retention());
-        return challenges.reserve(challenge.tenantId(), challenge.userId(), challenge.challengeId(),
+        Challenge challenge = Challenge.newPending(method, token.tenantId(), now)
+                .userId(token.userId())
+                .targetCredentialIds(targets)
+                .actionCode(token.actionCode())
+                .idempotencyKey(token.idempotencyKey())
+                .ipAddress(attributes.get("ipAddress"))
+                .userAgent(attributes.get("userAgent"))
+                .deviceId(attributes.get("deviceId"))
+                .custom(attributes.get("custom"))
+                .verificationCode(code.orElse(null), code.map(VerificationCodes::choices).orElse(List.of()))
+                .build();
+        Duration kept = method.ttl().plus(method.retention());
+        return pending.reserve(challenge.tenantId(), challenge.userId(), challenge.challengeId(),
                         challenge.expiresAt(), config.maxPending(), now, kept)
                 .flatMap(oldest -> {
                     if (oldest.isPresent()) {
@@ -149,7 +159,7 @@ public class PushChallengeService {
                                     .onFailure().call(failure -> {
                                         // Not stored: give the user's place back.
                                         LOG.errorf(failure, "Push challenge %s not stored", challenge.challengeId());
-                                        return challenges.release(challenge.tenantId(), challenge.userId(),
+                                        return pending.release(challenge.tenantId(), challenge.userId(),
                                                 challenge.challengeId()).onFailure().recoverWithNull();
                                     })
                                     .replaceWith(entry))
@@ -168,7 +178,7 @@ public class PushChallengeService {
     public Uni<Verification> verify(TokenClaims token, String challengeId) {
         return challenges.find(challengeId).flatMap(found -> {
             Challenge challenge = found
-                    .filter(c -> KIND.equals(c.kind()) && c.tenantId().equals(token.tenantId())
+                    .filter(c -> method.kind().equals(c.kind()) && c.tenantId().equals(token.tenantId())
                             && c.userId().equals(token.userId()) && c.actionCode().equals(token.actionCode())
                             && c.idempotencyKey().equals(token.idempotencyKey()))
                     .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such challenge"));
@@ -181,12 +191,13 @@ public class PushChallengeService {
                 }
                 // The action is completed again (a no-op normally): should the answer have stored the
                 // challenge's result but failed before the action's, this poll repairs it.
-                case APPROVED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true, "PUSH",
-                                challenge.credentialId())
+                case APPROVED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), true,
+                                method.actionVerificationMethod(), challenge.credentialId())
                         .map(done -> new Verification(true, true, Optional.of(issuer.issue(TokenType.ACCESS,
                                 token.tenantId(), token.userId(), token.actionCode(), token.idempotencyKey(),
                                 token.scopes(), token.username()).token())));
-                case REJECTED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), false, "PUSH")
+                case REJECTED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), false,
+                                method.actionVerificationMethod())
                         .map(done -> new Verification(true, false, Optional.empty()));
                 case EXPIRED, BURNED -> throw expired();
             };
@@ -229,10 +240,10 @@ public class PushChallengeService {
                         return (Void) null;
                     });
             Instant now = now();
-            return proof.flatMap(verified -> challenges.pendingIds(tenantId, credential.userId(), now))
+            return proof.flatMap(verified -> pending.pendingIds(tenantId, credential.userId(), now))
                     .flatMap(ids -> Multi.createFrom().iterable(ids)
                             .onItem().transformToUniAndConcatenate(challenges::find)
-                            .map(found -> found.filter(c -> c.tenantId().equals(tenantId) && KIND.equals(c.kind())
+                            .map(found -> found.filter(c -> c.tenantId().equals(tenantId) && method.kind().equals(c.kind())
                                     && c.isOpen(now) && c.targets(credential.credentialId())))
                             .filter(Optional::isPresent)
                             .map(Optional::get)
@@ -253,7 +264,7 @@ public class PushChallengeService {
                 throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
             }
             Instant now = now();
-            return challenges.answer(challengeId, tenantId, credential.userId(), credential.credentialId(), approved,
+            return answers.answer(challengeId, tenantId, credential.userId(), credential.credentialId(), approved,
                             verificationCode, now, config.maxWrongCodes(), outbox.retention())
                     .flatMap(answer -> settle(answer, approved));
         });
@@ -273,11 +284,11 @@ public class PushChallengeService {
                 Challenge challenge = snapshot.challenge();
                 // The answer stands once the script ran (a retry gets 409); the rest is its aftermath.
                 yield outbox.publishAfter(snapshot,
-                                actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved, "PUSH",
-                                                challenge.credentialId())
+                                actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved,
+                                                method.actionVerificationMethod(), challenge.credentialId())
                                         .flatMap(done -> limits.onAnswered(challenge.tenantId(), challenge.userId(),
                                                 approved))
-                                        .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
+                                        .flatMap(done -> pending.release(challenge.tenantId(), challenge.userId(),
                                                 challenge.challengeId()))
                                         .replaceWithVoid())
                         .replaceWith(approved);
@@ -290,7 +301,7 @@ public class PushChallengeService {
                         .flatMap(entry -> {
                             Uni<Void> published = outbox.publishForRequest(snapshot, entry);
                             return limits.onAnswered(challenge.tenantId(), challenge.userId(), false)
-                                    .flatMap(done -> challenges.release(challenge.tenantId(), challenge.userId(),
+                                    .flatMap(done -> pending.release(challenge.tenantId(), challenge.userId(),
                                             challenge.challengeId()))
                                     .flatMap(done -> published);
                         })

@@ -24,14 +24,14 @@ import dev.countersign.challenge.action.ActionService;
 import dev.countersign.challenge.action.ActionState;
 import dev.countersign.challenge.action.ActionStore;
 import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.lifecycle.Answer;
 import dev.countersign.challenge.lifecycle.Challenge;
+import dev.countersign.challenge.lifecycle.ChallengeAnswers;
 import dev.countersign.challenge.lifecycle.ChallengeOutbox;
-import dev.countersign.challenge.lifecycle.ChallengeState;
 import dev.countersign.challenge.lifecycle.ChallengeStore;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Answer;
-import dev.countersign.challenge.lifecycle.ChallengeStore.PendingEvent;
-import dev.countersign.challenge.lifecycle.ChallengeStore.Snapshot;
-import dev.countersign.challenge.limits.InitiationBudgetStore;
+import dev.countersign.challenge.lifecycle.PendingEvent;
+import dev.countersign.challenge.lifecycle.Snapshot;
+import dev.countersign.challenge.limits.InitiationBudgets;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.challenge.replica.ReplicaCredential;
 import dev.countersign.common.credential.CredentialKind;
@@ -39,7 +39,6 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.ChallengeEvent;
-import dev.countersign.common.http.ClientAddress;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenIssuer;
@@ -58,28 +57,31 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class QrChallengeService {
 
-    static final String KIND = CredentialKind.QR_CODE.wireName();
-    static final String VERIFICATION_METHOD = CredentialKind.QR_CODE.verificationMethod();
     /** The hash field of the device code's SHA-256 (base64url); never in an event or a log. */
     public static final String DEVICE_CODE_HASH = "deviceCodeHash";
     private static final Logger LOG = Logger.getLogger(QrChallengeService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ChallengeStore challenges;
+    private final QrTransitions transitions;
+    private final ChallengeAnswers answers;
+    private final QrMethod method;
     private final ActionStore actionStore;
     private final ActionService actions;
     private final KeyReplica replica;
-    private final InitiationBudgetStore limits;
+    private final InitiationBudgets limits;
     private final ChallengeOutbox outbox;
     private final TokenIssuer issuer;
     private final Clock clock;
     private final ChallengeConfig config;
-    private final Duration ttl;
 
-    public QrChallengeService(ChallengeStore challenges, ActionStore actionStore, ActionService actions,
-            KeyReplica replica, InitiationBudgetStore limits, ChallengeOutbox outbox, TokenIssuer issuer, Clock clock,
-            ChallengeConfig config) {
+    public QrChallengeService(ChallengeStore challenges, QrTransitions transitions, ChallengeAnswers answers,
+            QrMethod method, ActionStore actionStore, ActionService actions, KeyReplica replica,
+            InitiationBudgets limits, ChallengeOutbox outbox, TokenIssuer issuer, Clock clock, ChallengeConfig config) {
         this.challenges = challenges;
+        this.transitions = transitions;
+        this.answers = answers;
+        this.method = method;
         this.actionStore = actionStore;
         this.actions = actions;
         this.replica = replica;
@@ -88,12 +90,11 @@ public class QrChallengeService {
         this.issuer = issuer;
         this.clock = clock;
         this.config = config;
-        this.ttl = config.ttl().qrCode();
     }
 
     /** A nonsensical QR setting stops the service at start, not a kiosk later. */
     void validateAtStartup(@Observes StartupEvent event) {
-        requireValid(config.qrCode(), ttl);
+        requireValid(config.qrCode(), method.ttl());
     }
 
     static void requireValid(ChallengeConfig.QrCode qrCode, Duration ttl) {
@@ -137,41 +138,26 @@ public class QrChallengeService {
         String actionCode = action.orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST,
                 "action is required without a track token"));
         ActionService.requireActionCode(actionCode);
-        return admitAnonymous(tenantId, clientIp).flatMap(admitted -> store(tenantId, null, actionCode,
+        return limits.beforeAnonymousQr(tenantId, clientIp).flatMap(admitted -> store(tenantId, null, actionCode,
                 UUID.randomUUID().toString(), custom, clientIp, userAgent));
-    }
-
-    /** Anyone who knows a tenant id may create anonymous challenges: a budget per client address. */
-    private Uni<Void> admitAnonymous(String tenantId, Optional<String> clientIp) {
-        if (clientIp.isEmpty() || clientIp.get().isBlank() || !ClientAddress.isBudgeted(clientIp.get())) {
-            return Uni.createFrom().voidItem();
-        }
-        String address = ClientAddress.network(clientIp.get()).orElse(clientIp.get().strip());
-        Instant now = now();
-        return limits.admit(InitiationBudgetStore.qrAddressBudgetKey(tenantId, address), now, config.qrCode().ipWindow(),
-                        config.qrCode().ipChallenges(), now.toEpochMilli() + ":" + UUID.randomUUID())
-                .map(gate -> {
-                    if (!gate.admitted()) {
-                        long seconds = Math.max(1, (gate.retryIn().toMillis() + 999) / 1000);
-                        throw new ApiException(ErrorCode.TOO_MANY_REQUESTS,
-                                "Too many QR challenges from this address", Duration.ofSeconds(seconds));
-                    }
-                    return (Void) null;
-                });
     }
 
     private Uni<Created> store(String tenantId, String userId, String actionCode, String idempotencyKey,
             Optional<String> custom, Optional<String> clientIp, Optional<String> userAgent) {
         Instant now = now();
-        Challenge challenge = new Challenge(UUID.randomUUID().toString(), tenantId, userId, KIND,
-                ChallengeState.PENDING, List.of(), Optional.empty(), actionCode, idempotencyKey,
-                clientIp.filter(ip -> !ip.isBlank()), userAgent.filter(agent -> !agent.isBlank()), Optional.empty(),
-                custom, now, now.plus(ttl), Optional.empty(), List.of(), 0, 1);
+        Challenge challenge = Challenge.newPending(method, tenantId, now)
+                .userId(userId)
+                .actionCode(actionCode)
+                .idempotencyKey(idempotencyKey)
+                .ipAddress(clientIp.filter(ip -> !ip.isBlank()).orElse(null))
+                .userAgent(userAgent.filter(agent -> !agent.isBlank()).orElse(null))
+                .custom(custom.orElse(null))
+                .build();
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String deviceCode = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         List<PendingEvent> announced = List.of(new PendingEvent(ChallengeEvent.CREATED, 1, now));
-        Duration kept = ttl.plus(config.qrCode().retention());
+        Duration kept = method.ttl().plus(method.retention());
         // Listed as unpublished before the script that records the event (as for push).
         return outbox.remember(challenge.challengeId())
                 .flatMap(entry -> challenges.create(challenge, Map.of(DEVICE_CODE_HASH, hash(deviceCode)), announced,
@@ -193,7 +179,7 @@ public class QrChallengeService {
      */
     public Uni<Verification> verify(String tenantId, String challengeId, String deviceCode) {
         return challenges.fields(challengeId).flatMap(fields -> {
-            if (fields.isEmpty() || !tenantId.equals(fields.get("tenantId")) || !KIND.equals(fields.get("kind"))
+            if (fields.isEmpty() || !tenantId.equals(fields.get("tenantId")) || !method.kind().equals(fields.get("kind"))
                     || !matches(fields.get(DEVICE_CODE_HASH), deviceCode)) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
             }
@@ -209,13 +195,13 @@ public class QrChallengeService {
                 // Completed again (a no-op normally): repairs an action whose update failed after the answer.
                 case APPROVED -> ensureAction(challenge)
                         .flatMap(action -> actions.complete(tenantId, challenge.idempotencyKey(), true,
-                                VERIFICATION_METHOD, challenge.credentialId()).replaceWith(action))
+                                method.actionVerificationMethod(), challenge.credentialId()).replaceWith(action))
                         .map(action -> new Verification(true, true, true, Optional.of(issuer.issue(TokenType.ACCESS,
                                 tenantId, challenge.userId(), challenge.actionCode(), challenge.idempotencyKey(),
                                 Scopes.parse(action.scope().orElse(null)), action.username().orElse(null)).token())));
                 case REJECTED -> ensureAction(challenge)
                         .flatMap(action -> actions.complete(tenantId, challenge.idempotencyKey(), false,
-                                VERIFICATION_METHOD))
+                                method.actionVerificationMethod()))
                         .map(done -> new Verification(true, true, false, Optional.empty()));
                 case EXPIRED, BURNED -> throw expired();
             };
@@ -263,7 +249,7 @@ public class QrChallengeService {
             if (!key.verifies(challengeId, signature)) {
                 throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
             }
-            return challenges.claim(challengeId, tenantId, credential.userId(), credential.credentialId(), now(),
+            return transitions.claim(challengeId, tenantId, credential.userId(), credential.credentialId(), now(),
                     outbox.retention()).flatMap(claim -> switch (claim.outcome()) {
                         case ACCEPTED -> {
                             Snapshot snapshot = claim.challenge().orElseThrow();
@@ -293,11 +279,11 @@ public class QrChallengeService {
             }
             return challenges.fields(challengeId)
                     .flatMap(fields -> {
-                        if (!KIND.equals(fields.get("kind"))) {
+                        if (!method.kind().equals(fields.get("kind"))) {
                             // A push challenge is answered at …/push/challenge, not here.
                             throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
                         }
-                        return challenges.answer(challengeId, tenantId, credential.userId(),
+                        return answers.answer(challengeId, tenantId, credential.userId(),
                                 credential.credentialId(), approved, Optional.empty(), now(), Integer.MAX_VALUE,
                                 outbox.retention());
                     })
@@ -312,7 +298,7 @@ public class QrChallengeService {
                 Challenge challenge = snapshot.challenge();
                 yield outbox.publishAfter(snapshot, ensureAction(challenge)
                         .flatMap(action -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(),
-                                approved, VERIFICATION_METHOD, challenge.credentialId()))
+                                approved, method.actionVerificationMethod(), challenge.credentialId()))
                         .replaceWithVoid())
                         .replaceWith(approved);
             }

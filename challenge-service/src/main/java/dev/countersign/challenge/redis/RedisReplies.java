@@ -1,11 +1,13 @@
 package dev.countersign.challenge.redis;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.vertx.mutiny.redis.client.Response;
 
-/** Reading script replies: a Lua table of alternating field names and values becomes a map. */
+/** Reading Redis replies: a Lua table of alternating field names and values becomes a map. */
 public final class RedisReplies {
 
     private RedisReplies() {
@@ -20,5 +22,14 @@ public final class RedisReplies {
             fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
         }
         return fields;
+    }
+
+    /** A multi-bulk reply of strings (the members a {@code ZRANGEBYSCORE} answered), in order. */
+    public static List<String> strings(Response reply) {
+        List<String> values = new ArrayList<>();
+        for (Response value : reply) {
+            values.add(value.toString());
+        }
+        return values;
     }
 }

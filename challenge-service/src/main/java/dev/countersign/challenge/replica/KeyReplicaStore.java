@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.countersign.challenge.redis.RedisScript;
+import dev.countersign.challenge.redis.RedisScripts;
 import dev.countersign.common.credential.CredentialKind;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -30,6 +32,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class KeyReplicaStore {
 
+    private static final RedisScript APPLY_KEY = RedisScript.load("replica/apply-key");
+    private static final RedisScript APPLY_USER = RedisScript.load("replica/apply-user");
+    private static final RedisScript APPLY_PUSH_TARGET = RedisScript.load("replica/apply-push-target");
+
     /**
      * How long a removed key is remembered. It must outlast any replay of an older event for that
      * credential: the compacted topic keeps only the latest event per credential once compaction
@@ -37,87 +43,14 @@ public class KeyReplicaStore {
      */
     public static final Duration TOMBSTONE_TTL = Duration.ofDays(30);
 
-    /**
-     * ARGV: credentialId, version, removed (0|1), userId, kind, publicKey, tenantId, occurredAt
-     * (epoch ms, '' for a read-through answer), tombstone TTL ms, expiresAt (epoch ms, '' = never). For the same credential the
-     * greater version wins. When another credential holds the key (removed and enrolled again
-     * under a new id), their versions are unrelated, so the later event wins, and a read-through
-     * answer never displaces what an event wrote. Answers 1 when written, 0 when ignored.
-     */
-    private static final String APPLY_KEY = """
-            local current = redis.call('HMGET', KEYS[1], 'credentialId', 'version', 'occurredAt')
-            local occurred = ARGV[8]
-            if current[1] then
-              if current[1] == ARGV[1] then
-                if tonumber(current[2]) >= tonumber(ARGV[2]) then
-                  return 0
-                end
-                if occurred == '' and current[3] then
-                  occurred = current[3]
-                end
-              else
-                if occurred == '' then
-                  return 0
-                end
-                if current[3] and current[3] ~= '' and tonumber(current[3]) >= tonumber(occurred) then
-                  return 0
-                end
-              end
-            end
-            redis.call('HSET', KEYS[1], 'credentialId', ARGV[1], 'version', ARGV[2], 'removed', ARGV[3],
-              'userId', ARGV[4], 'kind', ARGV[5], 'publicKey', ARGV[6], 'tenantId', ARGV[7], 'occurredAt', occurred,
-              'expiresAt', ARGV[10])
-            if ARGV[3] == '1' then
-              redis.call('PEXPIRE', KEYS[1], ARGV[9])
-            else
-              redis.call('PERSIST', KEYS[1])
-            end
-            return 1
-            """;
-
-    /** ARGV: credentialId, version, removed (0|1), kind, expiresAt (epoch ms, '' = never). Answers 1 when written, 0 when older. */
-    private static final String APPLY_USER = """
-            local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current then
-              local version = tonumber(string.match(current, '^(%d+):'))
-              if version and version >= tonumber(ARGV[2]) then
-                return 0
-              end
-            end
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. ARGV[5])
-            return 1
-            """;
-
-    /**
-     * ARGV: credentialId, version, pushToken ('' for none: removed, cleared, never had one),
-     * platform. The user's push delivery data, credentialId → JSON {version, platform?,
-     * pushToken?}; the greater or equal version wins (equal: the same change again). A credential
-     * without a token keeps a version-only entry, so an older event replayed later cannot bring a
-     * dead token back. Answers 1 when written, 0 when older.
-     */
-    private static final String APPLY_PUSH_TARGET = """
-            local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current then
-              local ok, entry = pcall(cjson.decode, current)
-              if ok and type(entry) == 'table' and tonumber(entry.version) and tonumber(entry.version) > tonumber(ARGV[2]) then
-                return 0
-              end
-            end
-            local entry = {version = tonumber(ARGV[2])}
-            if ARGV[3] ~= '' then
-              entry.pushToken = ARGV[3]
-              entry.platform = ARGV[4]
-            end
-            redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
-            return 1
-            """;
-
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final ReactiveRedisDataSource redis;
+    private final RedisScripts scripts;
 
-    public KeyReplicaStore(ReactiveRedisDataSource redis) {
+    public KeyReplicaStore(ReactiveRedisDataSource redis, RedisScripts scripts) {
         this.redis = redis;
+        this.scripts = scripts;
     }
 
     public static String keyEntry(String tenantId, CredentialKind kind, String fingerprint) {
@@ -140,7 +73,7 @@ public class KeyReplicaStore {
     public Uni<Boolean> applyPushTarget(String tenantId, String userId, String credentialId, long version,
             String platform, String pushToken) {
         boolean reachable = pushToken != null && !pushToken.isBlank() && platform != null && !platform.isBlank();
-        return redis.execute("EVAL", APPLY_PUSH_TARGET, "1", pushTargets(tenantId, userId), credentialId,
+        return scripts.run(APPLY_PUSH_TARGET, pushTargets(tenantId, userId), credentialId,
                         Long.toString(version), reachable ? pushToken : "",
                         reachable ? platform.strip().toLowerCase(java.util.Locale.ROOT) : "")
                 .map(reply -> reply.toInteger() == 1);
@@ -176,7 +109,7 @@ public class KeyReplicaStore {
 
     /** Applies one change to the key entry; true when it was newer than what the replica held. */
     public Uni<Boolean> applyToKey(String fingerprint, Change change, Optional<Long> occurredAtMillis) {
-        return redis.execute("EVAL", APPLY_KEY, "1", keyEntry(change.tenantId(), change.kind(), fingerprint),
+        return scripts.run(APPLY_KEY, keyEntry(change.tenantId(), change.kind(), fingerprint),
                         change.credentialId(), Long.toString(change.version()), change.removed() ? "1" : "0",
                         change.userId(), change.kind().wireName(), change.publicKey(), change.tenantId(),
                         occurredAtMillis.map(String::valueOf).orElse(""), Long.toString(TOMBSTONE_TTL.toMillis()),
@@ -186,7 +119,7 @@ public class KeyReplicaStore {
 
     /** Applies one change to the user's credential index; true when it was newer. */
     public Uni<Boolean> applyToUser(Change change) {
-        return redis.execute("EVAL", APPLY_USER, "1", userIndex(change.tenantId(), change.userId()),
+        return scripts.run(APPLY_USER, userIndex(change.tenantId(), change.userId()),
                         change.credentialId(), Long.toString(change.version()), change.removed() ? "1" : "0",
                         change.kind().wireName(),
                         change.expiresAtMillis() == null ? "" : Long.toString(change.expiresAtMillis()))
@@ -243,7 +176,7 @@ public class KeyReplicaStore {
                     return Optional.empty();
                 }
             } catch (NumberFormatException e) {
-                return Optional.empty(); // written only by APPLY_USER; unreadable is not trusted
+                return Optional.empty(); // written only by replica/apply-user.lua; unreadable is not trusted
             }
         }
         return CredentialKind.fromWireName(parts[2]);
