@@ -21,7 +21,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.countersign.challenge.store.ActionStore;
+import dev.countersign.challenge.action.ActionStore;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenType;

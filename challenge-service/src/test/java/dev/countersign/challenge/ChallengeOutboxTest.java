@@ -4,8 +4,8 @@ import static dev.countersign.challenge.ActionResourceTest.user;
 import static dev.countersign.challenge.ChallengeEventsTopic.allEvents;
 import static dev.countersign.challenge.ChallengeEventsTopic.header;
 import static dev.countersign.challenge.ChallengeEventsTopic.type;
-import static io.restassured.RestAssured.given;
 import static dev.countersign.challenge.PushChallengeTest.poll;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,14 +29,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.countersign.challenge.PushChallengeTest.Tracked;
-import dev.countersign.challenge.service.ChallengeOutbox;
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeOutbox;
+import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.lifecycle.OutboxStore;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
+import dev.countersign.testkit.SettableClock;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -67,7 +69,7 @@ class ChallengeOutboxTest {
     RedisDataSource redis;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @AfterEach
     void reset() {
@@ -117,7 +119,7 @@ class ChallengeOutboxTest {
     }
 
     boolean listedUnpublished(String challengeId) {
-        return redis.sortedSet(String.class).zscore(ChallengeStore.UNPUBLISHED, challengeId).isPresent();
+        return redis.sortedSet(String.class).zscore(OutboxStore.UNPUBLISHED, challengeId).isPresent();
     }
 
     long ttlMillis(String challengeId) {
@@ -276,7 +278,7 @@ class ChallengeOutboxTest {
         publisher.failNext(1_000);
         assertThat(phone.updateChallenge(PUSH, challengeId, true, null).status()).isEqualTo(200);
         // As if the process died between the answer script and listing the challenge as unpublished.
-        redis.sortedSet(String.class).zrem(ChallengeStore.UNPUBLISHED, challengeId);
+        redis.sortedSet(String.class).zrem(OutboxStore.UNPUBLISHED, challengeId);
         publisher.failNext(0);
 
         clock.advance(REPAIR_DUE);

@@ -11,7 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.countersign.challenge.service.PushLimits;
+import dev.countersign.challenge.limits.InitiationBudgets;
 import dev.countersign.common.http.ClientAddresses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,7 +28,7 @@ public class ClientAddressEchoResource {
     ClientAddresses clientAddresses;
 
     @Inject
-    PushLimits pushLimits;
+    InitiationBudgets pushLimits;
 
     @GET
     @Path("/client-address")

@@ -11,8 +11,9 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.countersign.challenge.messaging.ChallengeEventPublisher;
-import dev.countersign.challenge.service.KeyReplica;
+import dev.countersign.challenge.lifecycle.Challenge;
+import dev.countersign.challenge.lifecycle.ChallengeEventPublisher;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.event.ChallengeEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -46,7 +47,7 @@ public class FailingChallengeEventPublisher extends ChallengeEventPublisher {
     }
 
     @Override
-    public Uni<Void> publish(String type, dev.countersign.challenge.Challenge challenge, Instant occurredAt) {
+    public Uni<Void> publish(String type, dev.countersign.challenge.lifecycle.Challenge challenge, Instant occurredAt) {
         if (failures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             return Uni.createFrom().failure(new IllegalStateException("Kafka unavailable (test)"));
         }

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
@@ -37,6 +37,7 @@ import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenIssuer;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
@@ -69,7 +70,7 @@ class InAppChallengeTest {
     AttestationNonces nonces;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @Inject
     io.quarkus.redis.datasource.RedisDataSource redis;

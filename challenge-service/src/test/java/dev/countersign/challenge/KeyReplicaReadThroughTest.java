@@ -17,9 +17,10 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.KeyReplicaStore;
-import dev.countersign.challenge.store.KeyReplicaStore.Change;
+import dev.countersign.challenge.replica.KeyReplica;
+import dev.countersign.challenge.replica.KeyReplicaStore;
+import dev.countersign.challenge.replica.KeyReplicaStore.Change;
+import dev.countersign.challenge.replica.ReplicaCredential;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;

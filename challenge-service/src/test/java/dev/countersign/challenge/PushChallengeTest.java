@@ -38,15 +38,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.countersign.challenge.service.ChallengeSweeper;
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeSweeper;
+import dev.countersign.challenge.lifecycle.PendingIndex;
+import dev.countersign.challenge.lifecycle.SweepStore;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
@@ -75,7 +78,7 @@ class PushChallengeTest {
     TokenVerifier verifier;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @Inject
     ChallengeSweeper sweeper;
@@ -133,12 +136,12 @@ class PushChallengeTest {
 
     /**
      * Each initiation comes from its own browser address (the test's loopback peer is a trusted
-     * proxy, as the edge is), so the per-address budget, tested in PushLimitsTest, stays out of
+     * proxy, as the edge is), so the per-address budget, tested in InitiationBudgetsTest, stays out of
      * these tests.
      */
     static ValidatableResponse initiate(String token, Object body) {
         var request = given().header("Authorization", "Bearer " + token)
-                .header("X-Forwarded-For", PushLimitsTest.address()); // a random /64: never another test's budget
+                .header("X-Forwarded-For", InitiationBudgetsTest.address()); // a random /64: never another test's budget
         // No body at all, as a client that sends none: JSON by default, {} (decisions: empty body = {}).
         request = body == null ? request.noContentType() : request.contentType(ContentType.JSON).body(body);
         return request.post("/v1/client/challenge/push").then();
@@ -432,12 +435,12 @@ class PushChallengeTest {
         enrol(userId, phone);
         Tracked tracked = track(userId);
         String challengeId = initiate(tracked);
-        assertThat(redis.sortedSet(String.class).zscore(ChallengeStore.DEADLINES, challengeId)).isPresent();
+        assertThat(redis.sortedSet(String.class).zscore(SweepStore.DEADLINES, challengeId)).isPresent();
 
         clock.advance(Duration.ofMinutes(6));
         await().atMost(Duration.ofSeconds(15)).until(() -> "expired".equals(stored(challengeId).get("state")));
         assertThat(stored(challengeId)).containsEntry("version", "2");
-        assertThat(redis.sortedSet(String.class).zscore(ChallengeStore.DEADLINES, challengeId)).isEmpty();
+        assertThat(redis.sortedSet(String.class).zscore(SweepStore.DEADLINES, challengeId)).isEmpty();
         assertThat(sweeper.sweep().await().indefinitely()).isZero();
 
         List<ConsumerRecord<String, String>> events = awaitTypes(challengeId, "challenge.expired");
@@ -563,7 +566,7 @@ class PushChallengeTest {
                 .body("error", equalTo("too_many_requests")).extract().header("Retry-After");
         assertThat(Long.parseLong(retryAfter)).isBetween(295L, 300L);
 
-        // Approved (a rejection would also start the back-off of PushLimits).
+        // Approved (a rejection would also start the back-off of InitiationBudgets).
         assertThat(phone.updateChallenge(PUSH, first, true, null).status()).isEqualTo(200);
         initiate(other.token(), null).statusCode(200);
     }
@@ -589,7 +592,7 @@ class PushChallengeTest {
                 .post("/v1/client/challenge/push").then().statusCode(400);
         Tracked allowed = track(userId, "allowedAction", Map.of());
         initiate(allowed.token(), null).statusCode(400).body("errorDescription", containsString("ALLOW"));
-        assertThat(redis.sortedSet(String.class).zcard(ChallengeStore.pendingIndex(TENANT, userId))).isZero();
+        assertThat(redis.sortedSet(String.class).zcard(PendingIndex.key(TENANT, userId))).isZero();
 
         // The one credential asked for is the only target.
         List<String> ids = enrol(userId + "-2", device(DeviceProfile.ANDROID_3_8), device(DeviceProfile.IOS_2_7));

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.countersign.challenge.PushChallengeTest.Tracked;
-import dev.countersign.challenge.service.KeyReplica;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.common.event.PushTarget;

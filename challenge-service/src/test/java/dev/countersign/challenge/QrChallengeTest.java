@@ -32,16 +32,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.countersign.challenge.service.GeoLocator;
-import dev.countersign.challenge.service.GeoLocator.Location;
-import dev.countersign.challenge.service.KeyReplica;
-import dev.countersign.challenge.store.ChallengeStore;
+import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.qr.GeoLocator;
+import dev.countersign.challenge.qr.GeoLocator.Location;
+import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenType;
 import dev.countersign.common.token.TokenVerifier;
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
@@ -74,10 +76,13 @@ class QrChallengeTest {
     TokenVerifier verifier;
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @Inject
     GeoLocator geo;
+
+    @Inject
+    ChallengeConfig config;
 
     @AfterEach
     void resetClock() {
@@ -122,7 +127,7 @@ class QrChallengeTest {
     }
 
     static Kiosk create() {
-        return create(PushLimitsTest.address());
+        return create(InitiationBudgetsTest.address());
     }
 
     static ValidatableResponse poll(String authorization, String challengeId, String deviceCode) {
@@ -149,6 +154,23 @@ class QrChallengeTest {
     static void assertRefused(DeviceResponse response, int status, String error) {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
         assertThat(response.text("error")).isEqualTo(error);
+    }
+
+    // --- retention ---------------------------------------------------------------------------------
+
+    @Test
+    void publishedQrChallengeIsKeptForTheQrRetentionNotThePushOne() {
+        Duration retention = config.qrCode().retention();
+        assertThat(retention).as("the test profile sets them apart").isNotEqualTo(config.push().retention());
+        Kiosk kiosk = create();
+
+        // challenge.created acknowledged: the hash gets the TTL it has without the outbox.
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored(kiosk.challengeId()).keySet().stream()
+                .noneMatch(field -> field.startsWith("evt:")));
+        long expiresAt = Long.parseLong(stored(kiosk.challengeId()).get("expiresAt"));
+        long expected = expiresAt + retention.toMillis() - System.currentTimeMillis();
+        assertThat(redis.key(String.class).pttl(ChallengeStore.key(kiosk.challengeId())))
+                .isBetween(expected - 5_000, expected + 1_000);
     }
 
     // --- polling mode: the whole flow ------------------------------------------------------------
@@ -482,7 +504,7 @@ class QrChallengeTest {
 
     @Test
     void anonymousCreationIsLimitedPerClientAddress() {
-        String address = PushLimitsTest.address();
+        String address = InitiationBudgetsTest.address();
         for (int i = 0; i < 60; i++) {
             create(tenantBasic(TENANT), address, Map.of("action", "kioskLogin")).statusCode(200);
         }
@@ -490,7 +512,7 @@ class QrChallengeTest {
                 .body("error", equalTo("too_many_requests")).extract().header("Retry-After");
         assertThat(Long.parseLong(retryAfter)).isBetween(1L, 600L);
         // Another address is not held up.
-        create(tenantBasic(TENANT), PushLimitsTest.address(), Map.of("action", "kioskLogin")).statusCode(200);
+        create(tenantBasic(TENANT), InitiationBudgetsTest.address(), Map.of("action", "kioskLogin")).statusCode(200);
     }
 
     @Test

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.countersign.testkit.SettableClock;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -26,7 +27,7 @@ import io.restassured.path.json.JsonPath;
 class UserActionsTest {
 
     @Inject
-    MutableClock clock;
+    SettableClock clock;
 
     @AfterEach
     void resetClock() {

@@ -19,9 +19,9 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.countersign.challenge.service.ActionService;
-import dev.countersign.challenge.store.ActionStore;
-import dev.countersign.challenge.store.ActionStore.Completion;
+import dev.countersign.challenge.action.ActionService;
+import dev.countersign.challenge.action.ActionStore;
+import dev.countersign.challenge.action.ActionStore.Completion;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenIssuer;

@@ -2,6 +2,7 @@ package dev.countersign.challenge.config;
 
 import java.time.Duration;
 
+import dev.countersign.challenge.replica.KeyReplica;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,7 +24,7 @@ public interface ChallengeConfig {
 
     Push push();
 
-    /** Push-bombing limits on push challenge initiation ({@code PushLimits}). */
+    /** Push-bombing limits on push challenge initiation ({@code InitiationBudgets}). */
     Limits limits();
 
     /** The challenge-event outbox ({@code ChallengeOutbox}). */

@@ -1,0 +1,29 @@
+package dev.countersign.challenge.action;
+
+import java.util.Optional;
+
+/** {@code UserActionState} of the wire protocol (§5.2). */
+public enum ActionState {
+    ALLOW,
+    BLOCK,
+    CHALLENGE_REQUIRED,
+    CHALLENGE_SUCCEEDED,
+    CHALLENGE_FAILED,
+    REVIEW_REQUIRED,
+    REVIEW_SUCCEEDED,
+    REVIEW_FAILED;
+
+    /** The states a tenant may configure as an action's track outcome (decisions §2). */
+    public boolean isTrackOutcome() {
+        return this == ALLOW || this == BLOCK || this == CHALLENGE_REQUIRED;
+    }
+
+    public static Optional<ActionState> parse(String name) {
+        for (ActionState state : values()) {
+            if (state.name().equals(name)) {
+                return Optional.of(state);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.countersign.challenge.action;
+
+import java.util.Optional;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.countersign.challenge.action.ActionService.Validation;
+import dev.countersign.common.auth.AuthScheme;
+import dev.countersign.common.auth.CurrentCaller;
+import dev.countersign.common.auth.RequiresAuth;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.json.WireTime;
+import io.smallrye.mutiny.Uni;
+
+/** Server API: validate a challenge's token (§5.3, decisions §4). */
+@Path("/v1/validate")
+@Produces(MediaType.APPLICATION_JSON)
+@RequiresAuth(AuthScheme.SERVER_SECRET)
+public class ValidateResource {
+
+    private final ActionService actions;
+    private final CurrentCaller caller;
+
+    public ValidateResource(ActionService actions, CurrentCaller caller) {
+        this.actions = actions;
+        this.caller = caller;
+    }
+
+    @POST
+    public Uni<ValidateResponse> validate(ValidateRequest body) {
+        if (body == null || body.token() == null || body.token().isBlank()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "token is required");
+        }
+        return actions.validate(caller.get().tenant(), body.token().strip(), Optional.ofNullable(body.action()),
+                Optional.ofNullable(body.userId())).map(ValidateResource::response);
+    }
+
+    private static ValidateResponse response(Validation validation) {
+        if (validation.action().isEmpty()) {
+            return new ValidateResponse(false, null, null, null, null, null, null, validation.error().orElse(null));
+        }
+        Action action = validation.action().get();
+        return new ValidateResponse(validation.valid(), action.state().name(),
+                WireTime.format(action.stateUpdatedAt()), action.userId(),
+                // An in-app verification's action not bound to a code yet has none to show.
+                action.actionCode().isEmpty() ? null : action.actionCode(),
+                action.idempotencyKey(), action.verificationMethod().orElse(null), null);
+    }
+}

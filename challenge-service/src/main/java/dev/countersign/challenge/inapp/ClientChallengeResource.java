@@ -1,0 +1,59 @@
+package dev.countersign.challenge.inapp;
+
+import java.util.Optional;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.countersign.common.auth.AuthScheme;
+import dev.countersign.common.auth.Caller;
+import dev.countersign.common.auth.CurrentCaller;
+import dev.countersign.common.auth.RequiresAuth;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.token.AttestationNonces;
+import dev.countersign.common.token.TokenClaims;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The generic challenge (§3.4). With a Bearer track token and no action it is the attestation
+ * nonce the SDK asks for before an attested add; otherwise (tenant Basic, as the SDKs send it for
+ * in-app, or a track token with an action) it starts an in-app verification.
+ */
+// At /v1/client like the push and QR resources: classes at a longer prefix would hide their
+// /v1/client/challenge/{push,qr-code} methods (JAX-RS picks the class first).
+@Path("/v1/client")
+@Produces(MediaType.APPLICATION_JSON)
+@RequiresAuth({AuthScheme.TENANT, AuthScheme.BEARER})
+public class ClientChallengeResource {
+
+    private final InAppChallengeService inApp;
+    private final CurrentCaller caller;
+
+    public ClientChallengeResource(InAppChallengeService inApp, CurrentCaller caller) {
+        this.inApp = inApp;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("challenge")
+    public Uni<ClientChallengeResponse> create(ClientChallengeRequest body) {
+        Caller current = caller.get();
+        // An empty body is the SDK's {} for "no action".
+        Optional<String> action = Optional.ofNullable(body).map(ClientChallengeRequest::action);
+        if (current.scheme() == AuthScheme.BEARER) {
+            TokenClaims track = current.trackToken();
+            if (action.isEmpty()) {
+                AttestationNonces.Issued nonce = inApp.attestationNonce(track);
+                return Uni.createFrom().item(new ClientChallengeResponse(nonce.id(), nonce.nonce()));
+            }
+            if (!action.get().equals(track.actionCode())) {
+                throw new ApiException(ErrorCode.INVALID_REQUEST, "action does not match the token's action");
+            }
+        }
+        return inApp.create(current.tenantId(), action)
+                .map(challenge -> new ClientChallengeResponse(challenge.challengeId(), null));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.countersign.challenge.lifecycle;
+
+import java.util.Optional;
+
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * What a transition script answered: the outcome; the challenge after the change when there was
+ * one; tries left after a wrong code.
+ */
+public record Answer(Outcome outcome, Optional<Snapshot> challenge, int triesLeft) {
+
+    public enum Outcome {
+        ACCEPTED,
+        /** Another user's challenge, one not targeting the credential, or none at all. */
+        NOT_FOUND,
+        ALREADY_ANSWERED,
+        /** Past its deadline, expired or burned. */
+        EXPIRED,
+        CODE_REQUIRED,
+        WRONG_CODE,
+        /** This wrong code was the last one allowed: the challenge is burned now. */
+        BURNED
+    }
+
+    /**
+     * The reply of a script that binds or decides a challenge ({@code lifecycle/answer.lua},
+     * {@code qr/claim.lua}, {@code inapp/verify.lua}): {@code {'ok', fields}} or a refusal.
+     */
+    public static Answer of(Response reply) {
+        return switch (reply.get(0).toString()) {
+            case "ok" -> new Answer(Outcome.ACCEPTED, Optional.of(ChallengeStore.snapshot(reply.get(1))), 0);
+            case "burned" -> new Answer(Outcome.BURNED, Optional.of(ChallengeStore.snapshot(reply.get(1))), 0);
+            case "wrong_code" -> new Answer(Outcome.WRONG_CODE, Optional.empty(),
+                    Integer.parseInt(reply.get(1).toString()));
+            case "code_required" -> new Answer(Outcome.CODE_REQUIRED, Optional.empty(), 0);
+            case "answered" -> new Answer(Outcome.ALREADY_ANSWERED, Optional.empty(), 0);
+            case "expired" -> new Answer(Outcome.EXPIRED, Optional.empty(), 0);
+            default -> new Answer(Outcome.NOT_FOUND, Optional.empty(), 0);
+        };
+    }
+}

@@ -1,0 +1,186 @@
+package dev.countersign.challenge.lifecycle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.event.ChallengeEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * At-least-once publishing of challenge events (DESIGN: producers never lose an event their change
+ * implies). Each transition script records its events in the challenge's hash; the unpublished index
+ * {@code cs:{outbox}:challenges} names the challenges to look at. This bean publishes the pending
+ * events of a challenge in order, removes each from the hash once Kafka acknowledged it, and forgets
+ * the index entry when none is left; the repair job does the same for entries whose own publisher
+ * failed or died. Event ids come from (challenge, type, version), so a republished event carries the
+ * same id and consumers deduplicate it.
+ */
+@ApplicationScoped
+public class ChallengeOutbox {
+
+    private static final Logger LOG = Logger.getLogger(ChallengeOutbox.class);
+    private static final int BATCH = 100;
+
+    private final ChallengeStore challenges;
+    private final OutboxStore store;
+    private final VerificationMethods methods;
+    private final ChallengeEventPublisher events;
+    private final Clock clock;
+    private final ChallengeConfig.Outbox config;
+
+    public ChallengeOutbox(ChallengeStore challenges, OutboxStore store, VerificationMethods methods,
+            ChallengeEventPublisher events, Clock clock, ChallengeConfig config) {
+        this.challenges = challenges;
+        this.store = store;
+        this.methods = methods;
+        this.events = events;
+        this.clock = clock;
+        this.config = config.outbox();
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    /** The least TTL of a hash with pending events (the transition scripts take it). */
+    public Duration retention() {
+        return config.retention();
+    }
+
+    /**
+     * Lists the challenge in the unpublished index, due for the repair a little later; answers the
+     * entry's token for {@link #publish}. Written next to each transition (before it where the
+     * caller can, right after it otherwise).
+     */
+    public Uni<String> remember(String challengeId) {
+        return store.markUnpublished(challengeId, now().plus(config.repairAfter()));
+    }
+
+    /**
+     * Publishes the pending events now, for a request: the answer waits for Kafka's acknowledgement
+     * up to {@code ack-wait}, then goes on anyway, and never fails for Kafka; the events are safe in
+     * Redis and the repair publishes whatever this attempt could not.
+     */
+    public Uni<Void> publishForRequest(Snapshot snapshot, String entry) {
+        Uni<Void> publishing = publish(snapshot, entry).replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s left for the repair: %s",
+                        snapshot.challenge().challengeId(), failure.getMessage()))
+                .onFailure().recoverWithNull()
+                .memoize().indefinitely();
+        // Started now and independent of the request: a timed-out wait does not cancel it.
+        publishing.subscribe().with(done -> {
+        }, failure -> {
+        });
+        return publishing.ifNoItem().after(config.ackWait()).recoverWithItem((Void) null);
+    }
+
+    /**
+     * The aftermath of a transition script, the same for every kind of challenge: the challenge is
+     * listed as unpublished (should this process die now, the repair or the deadline sweep publishes
+     * its event), its event is published at once while {@code sideEffects} run (the action's result,
+     * limits, the pending index), and the caller waits for both. A Kafka failure does not fail it
+     * (see {@link #publishForRequest}); any other failure is 503 — the transition itself stands, so a
+     * retry gets the script's answer (409).
+     */
+    public Uni<Void> publishAfter(Snapshot snapshot, Uni<Void> sideEffects) {
+        String challengeId = snapshot.challenge().challengeId();
+        return remember(challengeId)
+                .flatMap(entry -> {
+                    Uni<Void> published = publishForRequest(snapshot, entry);
+                    return sideEffects.flatMap(done -> published);
+                })
+                .onFailure(failure -> !(failure instanceof ApiException))
+                .transform(failure -> {
+                    LOG.errorf(failure, "Challenge %s changed, its aftermath failed", challengeId);
+                    return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+                            "The change was recorded but could not be fully processed");
+                });
+    }
+
+    /**
+     * Publishes the snapshot's pending events in order, each removed from the hash once acknowledged;
+     * with none left, forgets the index entry if its score is still {@code entry} (a later transition
+     * rewrote it otherwise). Fails on the first event Kafka refuses. Answers how many were published.
+     */
+    public Uni<Integer> publish(Snapshot snapshot, String entry) {
+        Challenge challenge = snapshot.challenge();
+        List<PendingEvent> pending = snapshot.pending();
+        if (pending.isEmpty()) {
+            return store.forgetUnpublished(challenge.challengeId(), entry).replaceWith(0);
+        }
+        // Once published, the hash lives its own method's retention after the deadline.
+        Duration retention = methods.of(challenge.kind()).map(VerificationMethod::retention)
+                .orElseThrow(() -> new IllegalStateException("Challenge " + challenge.challengeId()
+                        + " is of no known verification method: " + challenge.kind()));
+        return Multi.createFrom().iterable(pending)
+                .onItem().transformToUniAndConcatenate(event -> events
+                        .publish(event.type(), asOf(challenge, event), event.occurredAt())
+                        .flatMap(sent -> store.acknowledge(challenge.challengeId(), event, now(), retention)))
+                .collect().last()
+                .flatMap(left -> left != null && left > 0
+                        ? Uni.createFrom().item(pending.size())
+                        : store.forgetUnpublished(challenge.challengeId(), entry).replaceWith(pending.size()));
+    }
+
+    /**
+     * The challenge as the event saw it: the event's version, and the answering credential only on
+     * the answer's own event (a later republish of {@code challenge.created} must not carry it).
+     */
+    static Challenge asOf(Challenge c, PendingEvent event) {
+        // A QR claim's event names the claiming credential too (it is the one that may answer).
+        boolean answer = ChallengeEvent.APPROVED.equals(event.type()) || ChallengeEvent.REJECTED.equals(event.type())
+                || ChallengeEvent.CLAIMED.equals(event.type());
+        return c.toBuilder()
+                .credentialId(answer ? c.credentialId().orElse(null) : null)
+                .version(event.version())
+                .build();
+    }
+
+    // Delayed: nothing is due for the repair in the first seconds, and the Kafka channel is wired by then.
+    @Scheduled(every = "1s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> repairOnSchedule() {
+        return repair().onFailure().invoke(failure -> LOG.warnf("Outbox repair failed: %s", failure.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * One repair pass: claims each due entry of the unpublished index with a lease (so of several
+     * replicas one works on it) and publishes the challenge's pending events. An entry whose events
+     * cannot be published stays, due again when the lease ends. Answers how many events it published.
+     */
+    public Uni<Integer> repair() {
+        Instant now = now();
+        return store.dueUnpublished(now, BATCH)
+                .flatMap(ids -> Multi.createFrom().iterable(ids)
+                        .onItem().transformToUniAndConcatenate(id -> repairOne(id, now))
+                        .collect().asList())
+                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    private Uni<Integer> repairOne(String challengeId, Instant now) {
+        return store.claimUnpublished(challengeId, now, now.plus(config.lease())).flatMap(claim -> {
+            if (claim.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            return challenges.snapshot(challengeId)
+                    .flatMap(found -> found.isEmpty()
+                            // Expired from Redis (or never stored): nothing left to publish.
+                            ? store.forgetUnpublished(challengeId, claim.get()).replaceWith(0)
+                            : publish(found.get(), claim.get()))
+                    .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s still unpublished: %s",
+                            challengeId, failure.getMessage()))
+                    .onFailure().recoverWithItem(0);
+        });
+    }
+}

@@ -1,0 +1,20 @@
+package dev.countersign.challenge.lifecycle;
+
+/** Where a challenge is in its life; every state but {@code PENDING} is final. */
+public enum ChallengeState {
+    PENDING,
+    APPROVED,
+    REJECTED,
+    /** Its deadline passed while pending (marked by the sweeper). */
+    EXPIRED,
+    /** Too many wrong verification codes (decisions §12). */
+    BURNED;
+
+    public String stored() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static ChallengeState fromStored(String value) {
+        return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.countersign.challenge.replica;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.countersign.challenge.lifecycle.Answer;
+import dev.countersign.common.config.CountersignConfig;
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.http.HttpClient;
+
+/**
+ * credential-service's internal lookup, for a key the replica has not heard of yet:
+ * {@code GET /internal/v1/credentials?tenantId=&publicKey=&kind=} → the active credential, or 404.
+ * A short timeout: a device is waiting, and a slow answer is no better than none.
+ */
+@ApplicationScoped
+public class CredentialServiceClient {
+
+    private static final Logger LOG = Logger.getLogger(CredentialServiceClient.class);
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final HttpClient http;
+    private final String baseUrl;
+
+    public CredentialServiceClient(Vertx vertx, CountersignConfig config) {
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) TIMEOUT.toMillis())
+                .setKeepAlive(true));
+        String url = config.services().credentialUrl();
+        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    @PreDestroy
+    void close() {
+        http.closeAndForget();
+    }
+
+    /** The active credential with this key, as credential-service has it now; empty on 404. */
+    public Uni<Optional<Answer>> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
+        String uri = baseUrl + "/internal/v1/credentials?tenantId=" + encode(tenantId)
+                + "&publicKey=" + encode(key.spkiBase64()) + "&kind=" + encode(kind.wireName());
+        return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri)
+                        .putHeader("Accept", "application/json"))
+                .flatMap(request -> request.send())
+                .flatMap(response -> response.body().map(body -> {
+                    if (response.statusCode() == 404) {
+                        return Optional.<Answer>empty();
+                    }
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("credential-service answered " + response.statusCode());
+                    }
+                    return answer(body.toJsonObject(), tenantId, kind, key);
+                }))
+                .ifNoItem().after(TIMEOUT).fail()
+                .onFailure(failure -> !(failure instanceof ApiException)).transform(failure -> {
+                    LOG.warnf("Key lookup at credential-service failed: %s", failure.toString());
+                    return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "Credential lookup is unavailable");
+                });
+    }
+
+    private static Optional<Answer> answer(JsonObject json, String tenantId, CredentialKind kind, DevicePublicKey key) {
+        String credentialId = json.getString("credentialId");
+        String userId = json.getString("userId");
+        Long version = json.getLong("version");
+        if (credentialId == null || userId == null || version == null
+                || !tenantId.equals(json.getString("tenantId"))
+                || !kind.wireName().equals(json.getString("kind"))
+                || !DevicePublicKey.fromSpkiBase64(json.getString("publicKey"))
+                        .map(DevicePublicKey::spkiBase64).filter(key.spkiBase64()::equals).isPresent()) {
+            throw new IllegalStateException("credential-service answered for another credential");
+        }
+        return Optional.of(new Answer(credentialId, userId, version, expiresAtMillis(json.getString("expiresAt")),
+                json.getString("devicePlatform"), json.getString("pushToken")));
+    }
+
+    /** credential-service answers only unexpired credentials; the replica still needs the deadline. */
+    private static Long expiresAtMillis(String expiresAt) {
+        return expiresAt == null ? null : java.time.Instant.parse(expiresAt).toEpochMilli();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What credential-service says about the key; tenant, kind and key are the ones asked for.
+     * {@code devicePlatform} / {@code pushToken}: a push credential's delivery data (null = none).
+     */
+    public record Answer(String credentialId, String userId, long version, Long expiresAtMillis,
+            String devicePlatform, String pushToken) {
+    }
+}

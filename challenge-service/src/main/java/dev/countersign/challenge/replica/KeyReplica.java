@@ -1,0 +1,105 @@
+package dev.countersign.challenge.replica;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.replica.KeyReplicaStore.Change;
+import dev.countersign.challenge.replica.KeyReplicaStore.Entry;
+import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.event.PushTarget;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The public keys challenge-service checks device signatures against (DESIGN: a replica fed by
+ * {@code credential-events}). A key the replica has never heard of is looked up at
+ * credential-service, when read-through is on; a removed key is refused without asking, which is
+ * how a removal takes effect here within the time an event takes to arrive.
+ */
+@ApplicationScoped
+public class KeyReplica {
+
+    private final KeyReplicaStore store;
+    private final CredentialServiceClient credentialService;
+    private final boolean readThrough;
+    private final Clock clock;
+
+    public KeyReplica(KeyReplicaStore store, CredentialServiceClient credentialService, ChallengeConfig config,
+            Clock clock) {
+        this.store = store;
+        this.credentialService = credentialService;
+        this.readThrough = config.keyReplica().readThrough();
+        this.clock = clock;
+    }
+
+    /** The active credential with this key in the tenant, if any. */
+    public Uni<Optional<ReplicaCredential>> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
+        String fingerprint = key.fingerprint();
+        return store.find(tenantId, kind, fingerprint).flatMap(entry -> {
+            if (entry.isPresent() || !readThrough) {
+                return Uni.createFrom().item(entry.flatMap(this::active));
+            }
+            return credentialService.find(tenantId, kind, key).flatMap(answer -> {
+                if (answer.isEmpty()) {
+                    return Uni.createFrom().item(Optional.<ReplicaCredential>empty());
+                }
+                CredentialServiceClient.Answer found = answer.get();
+                Change change = new Change(tenantId, found.credentialId(), found.version(),
+                        found.userId(), kind, key.spkiBase64(), false, found.expiresAtMillis());
+                // Through the same versioned script as events: an event that landed meanwhile wins.
+                Uni<Void> applied = apply(change, fingerprint, Optional.empty());
+                if (kind == CredentialKind.PUSH) {
+                    // The push target as the event path records it (versioned too), so a device whose
+                    // event has not arrived yet still gets its APNs/FCM notification.
+                    applied = applied.flatMap(done -> applyPushTarget(tenantId, found.userId(),
+                            found.credentialId(), found.version(), found.devicePlatform(), found.pushToken()));
+                }
+                return applied
+                        .flatMap(written -> store.find(tenantId, kind, fingerprint))
+                        .map(stored -> stored.flatMap(this::active));
+            });
+        });
+    }
+
+    /** The kinds of the user's active (not removed, not expired) credentials, each once, in {@link CredentialKind} order. */
+    public Uni<List<CredentialKind>> kindsOf(String tenantId, String userId) {
+        return store.activeKinds(tenantId, userId, clock.millis())
+                .map(kinds -> kinds.stream().distinct().sorted().toList());
+    }
+
+    /** The ids of the user's active (not removed, not expired) credentials of one kind, as the events reported them. */
+    public Uni<List<String>> credentialIdsOf(String tenantId, String userId, CredentialKind kind) {
+        return store.activeCredentialIds(tenantId, userId, kind, clock.millis());
+    }
+
+    /** Applies one credential change to both the key entry and the user's index. */
+    public Uni<Void> apply(Change change, String fingerprint, Optional<Long> occurredAtMillis) {
+        return store.applyToKey(fingerprint, change, occurredAtMillis)
+                .flatMap(written -> store.applyToUser(change))
+                .replaceWithVoid();
+    }
+
+    /** Records a push credential's delivery data (platform, token) from a credential event. */
+    public Uni<Void> applyPushTarget(String tenantId, String userId, String credentialId, long version,
+            String platform, String pushToken) {
+        return store.applyPushTarget(tenantId, userId, credentialId, version, platform, pushToken).replaceWithVoid();
+    }
+
+    /** Where the notifier reaches each of {@code credentialIds} that has a push token. */
+    public Uni<List<PushTarget>> pushTargets(String tenantId, String userId, List<String> credentialIds) {
+        return store.pushTargets(tenantId, userId, credentialIds);
+    }
+
+    /** A removed or expired credential (until renewed with resetExpiry) answers nothing. */
+    private Optional<ReplicaCredential> active(Entry entry) {
+        if (entry.removed() || (entry.expiresAtMillis() != null && entry.expiresAtMillis() <= clock.millis())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReplicaCredential(entry.credentialId(), entry.tenantId(), entry.userId(), entry.kind(),
+                entry.publicKey(), entry.version()));
+    }
+}

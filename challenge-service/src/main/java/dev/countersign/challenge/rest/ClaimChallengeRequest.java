@@ -1,5 +1,0 @@
-package dev.countersign.challenge.rest;
-
-/** A device's claim of a QR challenge (§3.7), signed over the challenge id. */
-public record ClaimChallengeRequest(String publicKey, String challengeId, String signature) {
-}

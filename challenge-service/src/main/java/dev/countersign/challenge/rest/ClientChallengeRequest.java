@@ -1,5 +1,0 @@
-package dev.countersign.challenge.rest;
-
-/** {@code POST /v1/client/challenge} (§3.4): {@code {"action": "<code>"}} or {@code {}}. */
-public record ClientChallengeRequest(String action) {
-}

@@ -1,8 +1,0 @@
-package dev.countersign.challenge.rest;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
-
-/** {@code challengeId} always; {@code nonce} only for the attestation nonce (§3.4). */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClientChallengeResponse(String challengeId, String nonce) {
-}

@@ -1,9 +1,0 @@
-package dev.countersign.challenge.rest;
-
-import java.util.Map;
-
-/** A kiosk's new QR challenge (§4.3): the action (required without a track token) and its context. */
-public record QrChallengeRequest(String action, Map<String, Object> custom) {
-
-    static final QrChallengeRequest EMPTY = new QrChallengeRequest(null, null);
-}

@@ -1,5 +1,0 @@
-package dev.countersign.challenge.rest;
-
-/** {@code PATCH …/actions/{action}/{idempotencyKey}} (§5.4): the node SDK's {@code ActionAttributes}. */
-public record UpdateActionRequest(String state) {
-}

@@ -1,5 +1,0 @@
-package dev.countersign.challenge.rest;
-
-/** The action's attributes after the update ({@code ActionAttributes} of @authsignal/node), plus when. */
-public record UpdateActionResponse(String state, String stateUpdatedAt) {
-}

@@ -1,7 +1,0 @@
-package dev.countersign.challenge.rest;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-
-/** iOS requires {@code isVerified} (§3.6): true for an accepted approval, false for an accepted rejection (decisions §6). */
-public record UpdateChallengeResponse(@JsonProperty("isVerified") boolean isVerified) {
-}
