@@ -1,4 +1,4 @@
-// @authsignal/node 2.21.0, unmodified: queryUserActions and updateAction (wire §5.4).
+// @authsignal/node 2.21.0, unmodified: queryUserActions and updateAction (docs/protocol/wire.md#54-get-update-and-query-actions).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { AuthsignalError } from "@authsignal/node";

@@ -1,8 +1,8 @@
 // A minimal phone for the compat suite: a real P-256 key and the requests authsignal-android 3.8.0
-// sends (authsignal-wire.md §1.2, §1.6, §2, §3). The full simulator is Java (device-simulator SimulatedDevice);
+// sends (docs/protocol/wire.md#12-authorization-bearer-and-the-three-basic-encodings, docs/protocol/wire.md#16-the-publickey-query-parameter, docs/protocol/wire.md#2-keys-and-signatures, docs/protocol/wire.md#3-device-endpoints-mobile-sdks). The full simulator is Java (device-simulator SimulatedDevice);
 // this one enrols, looks up and removes (so the Server API tests have a real authenticator) and
-// fetches and answers push challenges (§3.5, §3.6) for the browser SDK's push flow, and claims
-// and answers QR challenges (§3.7) for its QR flow.
+// fetches and answers push challenges (docs/protocol/wire.md#35-push-fetch-the-pending-challenge, docs/protocol/wire.md#36-push-and-qr-answer-a-challenge) for the browser SDK's push flow, and claims
+// and answers QR challenges (docs/protocol/wire.md#37-qr-claim-a-challenge) for its QR flow.
 import { generateKeyPairSync, sign } from "node:crypto";
 
 const USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Google Pixel 8) AuthsignalAndroidSDK/3.8.0";
@@ -48,11 +48,11 @@ export function createDevice({ baseUrl, tenantId }) {
     getCredential(feature) {
       return call("GET", `/client/user-authenticators/${feature}?publicKey=${publicKeyQuery}`, basic);
     },
-    // §3.5: the pending push challenge, found by the push key (?publicKey= Android form, raw).
+    // docs/protocol/wire.md#35-push-fetch-the-pending-challenge: the pending push challenge, found by the push key (?publicKey= Android form, raw).
     getPushChallenge() {
       return call("GET", `/client/user-authenticators/push/challenge?publicKey=${publicKeyQuery}`, basic);
     },
-    // §3.6: approve or reject, signing the challengeId exactly as received. Android's model has no
+    // docs/protocol/wire.md#36-push-and-qr-answer-a-challenge: approve or reject, signing the challengeId exactly as received. Android's model has no
     // default for verificationCode, so it is always sent, as null when the app passes none.
     updatePushChallenge(challengeId, approved, verificationCode = null) {
       return call("POST", "/client/user-authenticators/push/challenge", basic, {
@@ -63,7 +63,7 @@ export function createDevice({ baseUrl, tenantId }) {
         verificationCode,
       });
     },
-    // §3.7: claim a kiosk's QR challenge with the qr-code key (this device enrols one key for every
+    // docs/protocol/wire.md#37-qr-claim-a-challenge: claim a kiosk's QR challenge with the qr-code key (this device enrols one key for every
     // feature), signing the challengeId; the answer describes the kiosk.
     claimQrChallenge(challengeId) {
       return call("POST", "/client/user-authenticators/qr-code/challenge/claim", basic, {
@@ -72,7 +72,7 @@ export function createDevice({ baseUrl, tenantId }) {
         signature: this.signMessage(challengeId),
       });
     },
-    // §3.6 for QR: approve or reject a claimed challenge.
+    // docs/protocol/wire.md#36-push-and-qr-answer-a-challenge for QR: approve or reject a claimed challenge.
     updateQrChallenge(challengeId, approved, verificationCode = null) {
       return call("POST", "/client/user-authenticators/qr-code/challenge", basic, {
         publicKey,
@@ -90,7 +90,7 @@ export function createDevice({ baseUrl, tenantId }) {
         signature: this.signMessage(message),
       });
     },
-    // §3.4 + §3.8: in-app verification with the in-app key (Basic, {"action"} or {}).
+    // docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce + docs/protocol/wire.md#38-in-app-verify: in-app verification with the in-app key (Basic, {"action"} or {}).
     async verifyInApp(action) {
       const challenge = await call("POST", "/client/challenge", basic, action ? { action } : {});
       if (challenge.status !== 200) return challenge;

@@ -1,8 +1,8 @@
-// Push verification with the real @authsignal/browser 1.16.0 running in Node (real-clients.md §2.2)
+// Push verification with the real @authsignal/browser 1.16.0 running in Node (docs/protocol/wire.md#b1-the-browser-sdk-in-node)
 // and the real @authsignal/node 2.21.0: node track → browser setToken + push.challenge → the JS
-// device fetches and answers → browser push.verify → node validateChallenge (authsignal-wire.md §4.5).
+// device fetches and answers → browser push.verify → node validateChallenge (docs/protocol/wire.md#45-end-to-end-sequences).
 //
-// Import order matters (real-clients.md §2.2): @authsignal/node (axios) must load before `window`
+// Import order matters (docs/protocol/wire.md#b1-the-browser-sdk-in-node): @authsignal/node (axios) must load before `window`
 // and `document` exist, and @authsignal/browser before `document` exists. Static imports are
 // evaluated in order and before this module's body, so the shims below come after both.
 import "@authsignal/node";
@@ -126,7 +126,7 @@ describe("push with @authsignal/browser", () => {
     assert.equal(event.data.idempotencyKey, tracked.idempotencyKey);
     assert.throws(() => serverClient("sk_wrong").webhook.constructEvent(webhooks[0].body, webhooks[0].signature));
 
-    // Countersign's delivery results (docs/protocol-decisions.md) come through the real getAction.
+    // Countersign's delivery results (docs/protocol/decisions.md#23-delivery-results) come through the real getAction.
     const delivered = await eventually(async () => {
       const action = await user.client.getAction({ userId: user.userId, action: "signIn", idempotencyKey: tracked.idempotencyKey });
       assert.equal(action.state, "CHALLENGE_REQUIRED");

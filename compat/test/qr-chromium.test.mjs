@@ -1,5 +1,5 @@
 // QR-code verification with the real @authsignal/browser 1.16.0 in real headless Chromium
-// (real-clients.md §2.3), its page served from ANOTHER origin than the API (http://localhost:<port>
+// (docs/protocol/wire.md#b2-the-browser-sdk-in-headless-chromium), its page served from ANOTHER origin than the API (http://localhost:<port>
 // against http://127.0.0.1:<edge>), so every fetch with Authorization goes through a CORS preflight
 // and the WebSocket handshake is the browser's own. The e2e run allows that origin for the tenant
 // and passes it as COUNTERSIGN_PAGE_ORIGIN; without it (by hand) the tests are skipped.

@@ -1,10 +1,10 @@
 // QR-code verification in polling mode with the real @authsignal/browser 1.16.0 running in Node
-// (authsignal-wire.md §4.3): qrCode.challenge({polling: true}) creates an anonymous challenge with
+// (docs/protocol/wire.md#43-qr-by-polling): qrCode.challenge({polling: true}) creates an anonymous challenge with
 // the tenant id and polls it with its device code; a phone claims and answers it (signed); the
 // SDK reports claimed, then approved with an access token (or rejected); @authsignal/node's
 // validateChallenge names the phone's user.
 //
-// Import order and shims as in push.test.mjs (real-clients.md §2.2).
+// Import order and shims as in push.test.mjs (docs/protocol/wire.md#b1-the-browser-sdk-in-node).
 import "@authsignal/node";
 import { Authsignal as BrowserAuthsignal } from "@authsignal/browser";
 import WebSocket from "ws";
@@ -19,7 +19,7 @@ globalThis.WebSocket = WebSocket;
 
 const TIMEOUT = { timeout: 60_000 };
 
-/** §3.7 claim and §3.6 answer as authsignal-android 3.8.0 sends them (Basic "tenant:", signed challengeId). */
+/** docs/protocol/wire.md#37-qr-claim-a-challenge claim and docs/protocol/wire.md#36-push-and-qr-answer-a-challenge answer as authsignal-android 3.8.0 sends them (Basic "tenant:", signed challengeId). */
 async function phoneCall(device, path, body) {
   const response = await fetch(`${baseUrl}${path}`, {
     method: "POST",

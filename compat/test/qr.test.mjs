@@ -1,7 +1,7 @@
-// QR-code verification with the real @authsignal/browser 1.16.0 in Node (real-clients.md §2.2):
+// QR-code verification with the real @authsignal/browser 1.16.0 in Node (docs/protocol/wire.md#b1-the-browser-sdk-in-node):
 // qrCode.challenge over the WebSocket (the default) and with polling: true; the JS device claims
 // and answers; the SDK's onStateChange reports claimed, then approved with the access token (or
-// rejected); @authsignal/node validates the token (authsignal-wire.md §4.2, §4.3, §4.5).
+// rejected); @authsignal/node validates the token (docs/protocol/wire.md#42-qr-over-the-kiosk-websocket, docs/protocol/wire.md#43-qr-by-polling, docs/protocol/wire.md#45-end-to-end-sequences).
 //
 // Import order and shims as in push.test.mjs: @authsignal/node, then @authsignal/browser, then
 // window/document/WebSocket.

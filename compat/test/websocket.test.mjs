@@ -1,4 +1,4 @@
-// The WebSocket handshake as @authsignal/browser makes it (authsignal-wire.md §4.2), with the ws client.
+// The WebSocket handshake as @authsignal/browser makes it (docs/protocol/wire.md#42-qr-over-the-kiosk-websocket), with the ws client.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";

@@ -10,7 +10,7 @@ CREATE TABLE credential (
     device_name      text,
     device_platform  text,
     push_token       text,
-    -- performAttestation as the device sent it; not verified yet (decisions §15).
+    -- performAttestation as the device sent it; not verified yet (docs/protocol/decisions.md#15-attestation).
     attestation      jsonb,
     created_at       timestamptz NOT NULL,
     last_verified_at timestamptz,

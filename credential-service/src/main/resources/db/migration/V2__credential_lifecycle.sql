@@ -1,9 +1,9 @@
--- Issue 7: the newer SDKs' credential lifecycle (wire §7.2) and attestation nonces.
+-- The newer SDKs' credential lifecycle (docs/protocol/wire.md#72-additions-of-the-newer-sdks) and attestation nonces.
 
 -- When the credential stops answering challenges unless renewed (PATCH …/push with resetExpiry);
 -- null = never (no countersign.credential.lifetime configured, or enrolled before this column).
 ALTER TABLE credential ADD COLUMN expires_at timestamptz;
--- The X-Authsignal-* headers of the newer SDKs (wire §1.7), as of enrolment or the last update.
+-- The X-Authsignal-* headers of the newer SDKs (docs/protocol/wire.md#17-other-headers), as of enrolment or the last update.
 ALTER TABLE credential ADD COLUMN device_metadata jsonb;
 
 -- The message a device signs to update its push credential (POST …/push/sign, then PATCH …/push).

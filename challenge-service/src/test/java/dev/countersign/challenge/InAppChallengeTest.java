@@ -47,7 +47,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * In-app verification (§3.4, §3.8) and its legacy twin {@code /v1/client/verify/device} (§7.1),
+ * In-app verification (docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce, docs/protocol/wire.md#38-in-app-verify) and its legacy twin {@code /v1/client/verify/device} (docs/protocol/wire.md#71-legacy-device-namespace),
  * the same cases against both routes, both SDK profiles; plus the attestation nonce. Real Redis,
  * real Kafka, real signatures.
  */

@@ -29,7 +29,7 @@ import dev.countersign.device.WireJson;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The legacy {@code device} challenge routes (§7.1) run the same QR flows as their modern
+ * The legacy {@code device} challenge routes (docs/protocol/wire.md#71-legacy-device-namespace) run the same QR flows as their modern
  * {@code qr-code} twins: every case here runs against both paths, both SDK profiles.
  */
 @QuarkusTest

@@ -695,7 +695,7 @@ class PushChallengeTest {
                 .get("/v1/client/user-authenticators/push/challenge" + query).then();
     }
 
-    // --- credential expiry (issue 7) ---------------------------------------------------------------
+    // --- credential expiry --------------------------------------------------------------------------
 
     /**
      * A push credential past its {@code expiresAt} cannot answer its pending challenge (404

@@ -31,7 +31,7 @@ import dev.countersign.device.SimulatedDevice;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Issue 5 in challenge-service over real Redis and Kafka: the replica keeps each push credential's
+ * Push targets in challenge-service over real Redis and Kafka: the replica keeps each push credential's
  * platform and token from {@code credential-events}, {@code push.requested} carries them per
  * target, a cleared token is no longer a target, and the notifier's {@code delivery-events} show
  * as the action's delivery results.

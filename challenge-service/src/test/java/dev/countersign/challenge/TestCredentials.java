@@ -52,7 +52,7 @@ final class TestCredentials {
                 key.spkiBase64(), occurredAt, null, null, null);
     }
 
-    /** With push delivery data (platform, token), as credential-service sends it since issue 5. */
+    /** With push delivery data (platform, token), as credential-service sends it. */
     static CredentialEvent event(String type, String tenantId, String credentialId, long version, String userId,
             DevicePublicKey key, Instant occurredAt, String platform, String pushToken) {
         return new CredentialEvent(UUID.randomUUID().toString(), type, tenantId, credentialId, version, userId, "push",

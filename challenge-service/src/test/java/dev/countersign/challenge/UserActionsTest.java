@@ -22,7 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
-/** Server API query and review of a user's actions (§5.4), as @authsignal/node calls them. */
+/** Server API query and review of a user's actions (docs/protocol/wire.md#54-get-update-and-query-actions), as @authsignal/node calls them. */
 @QuarkusTest
 class UserActionsTest {
 

@@ -3,7 +3,7 @@ package dev.countersign.credential;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The {@code X-Authsignal-*} headers of the newer SDKs (wire §1.7, §7.2), as of enrolment or the
+ * The {@code X-Authsignal-*} headers of the newer SDKs (docs/protocol/wire.md#17-other-headers, docs/protocol/wire.md#72-additions-of-the-newer-sdks), as of enrolment or the
  * last signed update: which SDK and version, and the wrapper's (React Native, Flutter) native SDK.
  * Informational only; {@code tenantId} is what the app claims and is never used for authorisation.
  */

@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
- * A message a push credential signs to prove possession for {@code PATCH …/push} (wire §7.2):
+ * A message a push credential signs to prove possession for {@code PATCH …/push} (docs/protocol/wire.md#72-additions-of-the-newer-sdks):
  * issued by {@code POST …/push/sign}, consumed (deleted) by the update that uses it.
  */
 @Entity

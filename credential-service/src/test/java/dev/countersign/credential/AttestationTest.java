@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
 /**
- * {@code performAttestation} on add (wire §3.2, decisions §15), bound to the signed, single-use
+ * {@code performAttestation} on add (docs/protocol/wire.md#32-add-a-credential, docs/protocol/decisions.md#15-attestation), bound to the signed, single-use
  * nonce challenge-service issues for the track token's action (common's AttestationNonces).
  * The vendors' statements themselves are not verified.
  */

@@ -22,7 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 /**
- * The legacy {@code device} credential calls (wire §7.1) run the same cases as their modern twin
+ * The legacy {@code device} credential calls (docs/protocol/wire.md#71-legacy-device-namespace) run the same cases as their modern twin
  * ({@code qr-code}), with both SDK profiles: one parameterised test per case, over both routes.
  */
 @QuarkusTest
@@ -41,7 +41,7 @@ class LegacyDeviceRoutesTest extends CredentialTestSupport {
         return "/client/user-authenticators/" + route;
     }
 
-    /** §3.2 / §7.1 add, exactly as the profile's SDK sends it, to the given route. */
+    /** docs/protocol/wire.md#32-add-a-credential / docs/protocol/wire.md#71-legacy-device-namespace add, exactly as the profile's SDK sends it, to the given route. */
     private static DeviceResponse add(SimulatedDevice device, String route, String trackToken) {
         return device.post(path(route), "Bearer " + trackToken, WireJson.object()
                 .put("publicKey", device.publicKey(CredentialKind.QR_CODE))

@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 /**
- * The newer SDKs' push credential lifecycle (wire §7.2): {@code expiresAt} from the configured
+ * The newer SDKs' push credential lifecycle (docs/protocol/wire.md#72-additions-of-the-newer-sdks): {@code expiresAt} from the configured
  * lifetime (P90D in tests), {@code POST …/push/sign} + signed {@code PATCH …/push} for the push token
  * and {@code resetExpiry}, and an expired credential refused until renewed — both SDK profiles.
  */

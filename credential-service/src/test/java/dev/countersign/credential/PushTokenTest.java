@@ -24,7 +24,7 @@ import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Push delivery data on {@code credential-events} (platform and token, issue 5) and the dead-token
+ * Push delivery data on {@code credential-events} (platform and token) and the dead-token
  * marking from {@code delivery-events}, over the real Kafka and PostgreSQL.
  */
 @QuarkusTest

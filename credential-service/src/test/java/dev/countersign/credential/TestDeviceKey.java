@@ -8,7 +8,7 @@ import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 
-/** A device's P-256 key pair, encoding and signing as the Android and iOS SDKs do (§1.6, §2). */
+/** A device's P-256 key pair, encoding and signing as the Android and iOS SDKs do (docs/protocol/wire.md#16-the-publickey-query-parameter, docs/protocol/wire.md#2-keys-and-signatures). */
 public final class TestDeviceKey {
 
     private final KeyPair pair;

@@ -17,8 +17,8 @@ import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
 import org.bouncycastle.jce.spec.ECPublicKeySpec;
 
 /**
- * One P-256 key pair of a device feature, signing as the SDKs do (§2.3): ECDSA SHA-256 over the
- * UTF-8 message, ASN.1 DER, standard padded base64. The public key is SPKI DER in standard base64 (§2.2).
+ * One P-256 key pair of a device feature, signing as the SDKs do (docs/protocol/wire.md#23-signature-algorithm-and-encoding): ECDSA SHA-256 over the
+ * UTF-8 message, ASN.1 DER, standard padded base64. The public key is SPKI DER in standard base64 (docs/protocol/wire.md#22-public-key-encoding).
  */
 public final class DeviceKey {
 

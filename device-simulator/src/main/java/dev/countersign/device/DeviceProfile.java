@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one native SDK version puts on the wire (authsignal-wire.md §1.2, §1.3, §1.6, §1.7, §3;
- * real-clients.md §3.2): the encodings of the tenant Basic header and the {@code ?publicKey=}
+ * What one native SDK version puts on the wire (docs/protocol/wire.md#12-authorization-bearer-and-the-three-basic-encodings, docs/protocol/wire.md#13-request-bodies, docs/protocol/wire.md#16-the-publickey-query-parameter, docs/protocol/wire.md#17-other-headers, docs/protocol/wire.md#3-device-endpoints-mobile-sdks;
+ * docs/protocol/wire.md#b3-the-native-sdks): the encodings of the tenant Basic header and the {@code ?publicKey=}
  * value, the JSON style of request bodies, the platform name and the default headers.
  */
 public enum DeviceProfile {

@@ -20,7 +20,7 @@ import dev.countersign.common.credential.CredentialKind;
 
 /**
  * A phone running the Authsignal SDK, for tests and the device CLI: real P-256 keys (one per feature)
- * and the exact requests of Android 3.8.0 or iOS 2.7.0 (authsignal-wire.md §3). Every call returns the
+ * and the exact requests of Android 3.8.0 or iOS 2.7.0 (docs/protocol/wire.md#3-device-endpoints-mobile-sdks). Every call returns the
  * server's answer together with the request as sent; nothing is checked here, the caller asserts.
  *
  * <p>Plain Java (JDK HTTP client, BouncyCastle, Jackson for reading answers): usable from a
@@ -126,7 +126,7 @@ public final class SimulatedDevice {
         return Math.floorDiv(now.getEpochSecond(), WINDOW_SECONDS);
     }
 
-    /** The signed remove message: the window printed as a floating-point number, e.g. {@code "2940774.0"} (§2.4). */
+    /** The signed remove message: the window printed as a floating-point number, e.g. {@code "2940774.0"} (docs/protocol/wire.md#24-what-is-signed). */
     public static String timeMessage(long window) {
         return Double.toString((double) window);
     }
@@ -135,9 +135,9 @@ public final class SimulatedDevice {
         return timeMessage(timeWindow(now));
     }
 
-    // --- §3.1–3.3: credentials ------------------------------------------------------------
+    // --- docs/protocol/wire.md#31-get-a-credential to docs/protocol/wire.md#33-remove-a-credential: credentials ------------------------------------------------------------
 
-    /** §3.2 add credential, with the track token as Bearer. */
+    /** docs/protocol/wire.md#32-add-a-credential add credential, with the track token as Bearer. */
     public DeviceResponse addCredential(CredentialKind kind, String trackToken) {
         WireJson body = WireJson.object()
                 .put("publicKey", publicKey(kind))
@@ -146,7 +146,7 @@ public final class SimulatedDevice {
         return post(credentialPath(kind), "Bearer " + trackToken, body);
     }
 
-    /** §3.2 add credential with the newer SDKs' {@code pushToken} (wire §7.2: Android 3.8.1, iOS 2.7.1). */
+    /** docs/protocol/wire.md#32-add-a-credential add credential with the newer SDKs' {@code pushToken} (docs/protocol/wire.md#72-additions-of-the-newer-sdks: Android 3.8.1, iOS 2.7.1). */
     public DeviceResponse addCredential(CredentialKind kind, String trackToken, String pushToken) {
         WireJson body = WireJson.object()
                 .put("publicKey", publicKey(kind))
@@ -156,12 +156,12 @@ public final class SimulatedDevice {
         return post(credentialPath(kind), "Bearer " + trackToken, body);
     }
 
-    /** §3.1 get credential by {@code ?publicKey=}. */
+    /** docs/protocol/wire.md#31-get-a-credential get credential by {@code ?publicKey=}. */
     public DeviceResponse getCredential(CredentialKind kind) {
         return get(credentialPath(kind) + "?publicKey=" + publicKeyQueryValue(kind), basicAuthorization());
     }
 
-    /** §3.3 remove credential, signing the time window of {@code now}. */
+    /** docs/protocol/wire.md#33-remove-a-credential remove credential, signing the time window of {@code now}. */
     public DeviceResponse removeCredential(CredentialKind kind, Instant now) {
         return removeCredentialSigning(kind, timeMessage(now));
     }
@@ -184,20 +184,20 @@ public final class SimulatedDevice {
         return post(credentialPath(kind) + "/remove", basicAuthorization(), body);
     }
 
-    // --- §3.4–3.8: challenges --------------------------------------------------------------
+    // --- docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce to docs/protocol/wire.md#38-in-app-verify: challenges --------------------------------------------------------------
 
-    /** §3.5 the pending push challenge for the push key. */
+    /** docs/protocol/wire.md#35-push-fetch-the-pending-challenge the pending push challenge for the push key. */
     public DeviceResponse getPushChallenge() {
         return get(credentialPath(CredentialKind.PUSH) + "/challenge?publicKey=" + publicKeyQueryValue(CredentialKind.PUSH),
                 basicAuthorization());
     }
 
-    /** §3.6 approve or reject a push or QR challenge, signing the challenge id with that feature's key. */
+    /** docs/protocol/wire.md#36-push-and-qr-answer-a-challenge approve or reject a push or QR challenge, signing the challenge id with that feature's key. */
     public DeviceResponse updateChallenge(CredentialKind kind, String challengeId, boolean approved, String verificationCode) {
         return updateChallengeWithSignature(kind, challengeId, approved, verificationCode, sign(kind, challengeId));
     }
 
-    /** §3.6 with a given signature (negative tests). */
+    /** docs/protocol/wire.md#36-push-and-qr-answer-a-challenge with a given signature (negative tests). */
     public DeviceResponse updateChallengeWithSignature(CredentialKind kind, String challengeId, boolean approved,
             String verificationCode, String signature) {
         if (kind == CredentialKind.IN_APP) {
@@ -221,7 +221,7 @@ public final class SimulatedDevice {
         return post(credentialPath(kind) + "/challenge", basicAuthorization(), body);
     }
 
-    /** §3.7 claim a scanned QR challenge with the QR key. */
+    /** docs/protocol/wire.md#37-qr-claim-a-challenge claim a scanned QR challenge with the QR key. */
     public DeviceResponse claimQrChallenge(String challengeId) {
         return claimQrChallengeWithSignature(challengeId, sign(CredentialKind.QR_CODE, challengeId));
     }
@@ -237,22 +237,22 @@ public final class SimulatedDevice {
         return post(credentialPath(CredentialKind.QR_CODE) + "/challenge/claim", basicAuthorization(), body);
     }
 
-    /** §3.4 in-app challenge with Basic auth: {@code {"action": a}}, or {@code {}} when {@code action} is null. */
+    /** docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce in-app challenge with Basic auth: {@code {"action": a}}, or {@code {}} when {@code action} is null. */
     public DeviceResponse createInAppChallenge(String action) {
         return post("/client/challenge", basicAuthorization(), WireJson.object().putOptional("action", action));
     }
 
-    /** §3.8 in-app verify with Basic auth (an action was given, or no token was set). */
+    /** docs/protocol/wire.md#38-in-app-verify in-app verify with Basic auth (an action was given, or no token was set). */
     public DeviceResponse verifyInApp(String challengeId) {
         return verifyInApp(challengeId, basicAuthorization(), sign(CredentialKind.IN_APP, challengeId));
     }
 
-    /** §3.8 in-app verify with {@code Bearer <token>} (no action given and a token set with setToken). */
+    /** docs/protocol/wire.md#38-in-app-verify in-app verify with {@code Bearer <token>} (no action given and a token set with setToken). */
     public DeviceResponse verifyInAppWithToken(String challengeId, String token) {
         return verifyInApp(challengeId, "Bearer " + token, sign(CredentialKind.IN_APP, challengeId));
     }
 
-    /** §3.8 with an explicit Authorization value and signature (negative tests). */
+    /** docs/protocol/wire.md#38-in-app-verify with an explicit Authorization value and signature (negative tests). */
     public DeviceResponse verifyInApp(String challengeId, String authorization, String signature) {
         WireJson body = WireJson.object()
                 .put("challengeId", challengeId)
@@ -261,16 +261,16 @@ public final class SimulatedDevice {
         return post("/client/verify/in-app", authorization, body);
     }
 
-    // --- §7.2: newer SDKs' push credential update ----------------------------------------------
+    // --- docs/protocol/wire.md#72-additions-of-the-newer-sdks: newer SDKs' push credential update ----------------------------------------------
 
-    /** §7.2 {@code POST …/push/sign?publicKey=}, no body: {@code {challengeId, message}}. */
+    /** docs/protocol/wire.md#72-additions-of-the-newer-sdks {@code POST …/push/sign?publicKey=}, no body: {@code {challengeId, message}}. */
     public DeviceResponse signPushUpdate() {
         return send("POST", credentialPath(CredentialKind.PUSH) + "/sign?publicKey="
                 + publicKeyQueryValue(CredentialKind.PUSH), basicAuthorization(), null);
     }
 
     /**
-     * §7.2 the whole update: fetch the message, sign it, {@code PATCH …/push}. As Android sends it,
+     * docs/protocol/wire.md#72-additions-of-the-newer-sdks the whole update: fetch the message, sign it, {@code PATCH …/push}. As Android sends it,
      * {@code pushToken} is omitted when null and {@code resetExpiry} when false.
      */
     public DeviceResponse updatePushCredential(String pushToken, boolean resetExpiry) {
@@ -282,7 +282,7 @@ public final class SimulatedDevice {
                 sign(CredentialKind.PUSH, sign.text("message")), pushToken, resetExpiry);
     }
 
-    /** §7.2 {@code PATCH …/push} with a given challenge id and signature (negative tests). */
+    /** docs/protocol/wire.md#72-additions-of-the-newer-sdks {@code PATCH …/push} with a given challenge id and signature (negative tests). */
     public DeviceResponse updatePushCredentialWithSignature(String challengeId, String signature, String pushToken,
             boolean resetExpiry) {
         WireJson body = WireJson.object()

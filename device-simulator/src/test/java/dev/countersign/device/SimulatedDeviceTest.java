@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The device against the protocol's golden data (authsignal-wire.md Appendix A) and, through a
+ * The device against the protocol's golden data (docs/protocol/wire.md#appendix-a-test-vector) and, through a
  * recording loopback server, the exact requests each SDK profile puts on the wire.
  */
 class SimulatedDeviceTest {

@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The two push calls of {@code @authsignal/browser} 1.16.0 ({@code PushApiClient}, authsignal-wire.md
- * §4.1) as a page on an allowed origin makes them: {@code fetch} POSTs with only {@code Content-Type}
+ * The two push calls of {@code @authsignal/browser} 1.16.0 ({@code PushApiClient},
+ * docs/protocol/wire.md#41-push-from-the-browser) as a page on an allowed origin makes them: {@code fetch} POSTs with only {@code Content-Type}
  * and {@code Authorization: Bearer <track token>} (plus the {@code Origin} the browser adds on a
  * cross-origin call). The real SDK runs in the compat suite; this one lets JUnit read statuses and
  * headers (Retry-After), which the SDK hides.

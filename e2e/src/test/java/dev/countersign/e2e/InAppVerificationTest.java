@@ -25,10 +25,10 @@ import dev.countersign.device.SimulatedDevice;
 import dev.countersign.device.WireJson;
 
 /**
- * In-app verification through the edge and the services (§3.4, §3.8): the app enrols its in-app
+ * In-app verification through the edge and the services (docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce, docs/protocol/wire.md#38-in-app-verify): the app enrols its in-app
  * key, asks for a challenge, signs it, hands the token to its backend, which validates it — with
  * and without an action, for both SDK profiles, on the modern route and on the legacy
- * {@code /client/verify/device} (§7.1) — there also as an older SDK runs it whole, with a credential
+ * {@code /client/verify/device} (docs/protocol/wire.md#71-legacy-device-namespace) — there also as an older SDK runs it whole, with a credential
  * enrolled through the legacy {@code /client/user-authenticators/device}. Also the attestation nonce, and how soon a credential
  * deleted through the Server API can no longer answer its pending push challenge.
  */
@@ -94,7 +94,7 @@ class InAppVerificationTest {
         return new Enrolled(user, device, added.text("userAuthenticatorId"));
     }
 
-    /** Enrols as {@code enrolment} says; the legacy route with the SDK's add body (§3.2) on its own path. */
+    /** Enrols as {@code enrolment} says; the legacy route with the SDK's add body (docs/protocol/wire.md#32-add-a-credential) on its own path. */
     private Enrolled enrol(DeviceProfile profile, Enrolment enrolment) {
         if (enrolment != Enrolment.LEGACY_DEVICE) {
             return enrol(profile, enrolment.keyKind);
@@ -289,7 +289,7 @@ class InAppVerificationTest {
         assertThat(polled.json().path("isVerified").asBoolean(true)).isFalse();
         assertThat(polled.json().has("accessToken")).isFalse();
 
-        // Removed by the device on the route it enrolled through (signed over the time window, §3.3).
+        // Removed by the device on the route it enrolled through (signed over the time window, docs/protocol/wire.md#33-remove-a-credential).
         DeviceResponse removed = device.post(route.enrolment.path + "/remove", device.basicAuthorization(),
                 WireJson.object().put("publicKey", device.publicKey(CredentialKind.QR_CODE))
                         .put("signature", device.sign(CredentialKind.QR_CODE, SimulatedDevice.timeMessage(Instant.now()))));
@@ -324,7 +324,7 @@ class InAppVerificationTest {
                 .put("challengeId", challengeId).put("signature", device.sign(CredentialKind.QR_CODE, challengeId));
     }
 
-    // --- revocation: DESIGN's bound of 2 s (p99) ---------------------------------------------------
+    // --- revocation: bound of 2 s (p99) -----------------------------------------------------------
 
     @Test
     void deletedCredentialCannotAnswerItsPendingPushChallenge() {
@@ -345,7 +345,7 @@ class InAppVerificationTest {
                 .until(() -> phone.device().getPushChallenge().status() == 404);
         long millis = (System.nanoTime() - deleted) / 1_000_000;
         System.out.printf("Revocation: challenge-service refused the deleted credential %d ms after the "
-                + "Server API delete answered (DESIGN bound: 2 s p99)%n", millis);
+                + "Server API delete answered (bound: 2 s p99, docs/architecture.md#revocation)%n", millis);
 
         DeviceResponse answer = phone.device().updateChallenge(CredentialKind.PUSH, challengeId, true, null);
         assertThat(answer.status()).as("%s", answer).isEqualTo(404);

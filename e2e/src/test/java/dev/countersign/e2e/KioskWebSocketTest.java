@@ -23,7 +23,7 @@ import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
 
 /**
- * QR-code verification through the kiosk WebSocket on the real services (wire §4.5, "QR
+ * QR-code verification through the kiosk WebSocket on the real services (docs/protocol/wire.md#45-end-to-end-sequences, "QR
  * anonymous"): a kiosk socket creates the challenge, a phone claims it (and sees the kiosk's
  * context), the kiosk sees {@code claimed}, the phone approves, the kiosk gets {@code approved}
  * with an access token the Server API validates as the phone's user. With two notifier replicas,
@@ -83,7 +83,7 @@ class KioskWebSocketTest {
             assertThat(validated.text("verificationMethod")).isEqualTo("DEVICE");
             assertThat(kiosk.messages).isEmpty();
 
-            // The socket stays open for the SDK's next challenge (decisions §14).
+            // The socket stays open for the SDK's next challenge (docs/protocol/decisions.md#14-kiosk-websocket).
             assertThat(kiosk.createChallenge("kioskLogin", null).path("type").asText()).isEqualTo("CHALLENGE_CREATED");
         }
     }

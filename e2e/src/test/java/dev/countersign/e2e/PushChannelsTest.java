@@ -20,7 +20,7 @@ import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
 
 /**
- * Push notifications through APNs and FCM on the real stack (issue 5): devices enrolled with the
+ * Push notifications through APNs and FCM on the real stack: devices enrolled with the
  * newer SDKs' push token get exactly one well-formed notification each from Pushy's MockApnsServer
  * and a local FCM server ({@link PushProviders}), the delivery results show on get action, the
  * device still fetches and approves, and a token APNs reports unregistered is not used again.

@@ -22,7 +22,7 @@ import dev.countersign.device.WireJson;
 
 /**
  * The newer SDKs' credential calls and the legacy device routes through the edge on the real
- * servers (issue 7): {@code POST …/push/sign} + signed {@code PATCH …/push} reach credential-service,
+ * servers: {@code POST …/push/sign} + signed {@code PATCH …/push} reach credential-service,
  * the resulting {@code credential.updated} reaches challenge-service's key replica without
  * disturbing it (the renewed credential still answers a push challenge), and the legacy
  * {@code /device} credential calls work as their {@code /qr-code} twins.

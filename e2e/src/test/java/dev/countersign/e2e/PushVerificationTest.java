@@ -39,9 +39,9 @@ import dev.countersign.device.SimulatedDevice;
 
 /**
  * Push verification through the edge and the three services, as the clients drive it
- * (authsignal-wire.md §4.5): the backend tracks, the browser starts the push challenge with the
+ * (docs/protocol/wire.md#45-end-to-end-sequences): the backend tracks, the browser starts the push challenge with the
  * track token and polls it, the phone fetches and answers it (signed), the backend validates the
- * access token. Then number matching (decisions §12), every refusal with the state left as it was,
+ * access token. Then number matching (docs/protocol/decisions.md#12-number-matching), every refusal with the state left as it was,
  * and fifty devices answering one challenge at once.
  */
 @ExtendWith(RunningStack.class)
@@ -91,7 +91,7 @@ class PushVerificationTest {
         assertThat(fetched.text("userAgent")).isEqualTo(USER_AGENT);
         assertThat(fetched.text("deviceId")).isEqualTo(deviceId);
         if (fetched.json().hasNonNull("expiresAt")) {
-            // Epoch seconds (decisions §7), a few minutes ahead.
+            // Epoch seconds (docs/protocol/decisions.md#7-timestamps), a few minutes ahead.
             long expiresAt = fetched.json().get("expiresAt").asLong();
             long now = System.currentTimeMillis() / 1000;
             assertThat(expiresAt).isBetween(now, now + 3600);
@@ -165,7 +165,7 @@ class PushVerificationTest {
         assertThat(phone.device().getPushChallenge().text("challengeId")).isNull();
     }
 
-    // --- number matching (decisions §12) ----------------------------------------------------------
+    // --- number matching (docs/protocol/decisions.md#12-number-matching) ----------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(DeviceProfile.class)
@@ -223,7 +223,7 @@ class PushVerificationTest {
         assertThat(phone.device().getPushChallenge().text("challengeId")).isNull();
     }
 
-    // --- signed fetch of newer SDKs (authsignal-wire.md §7.2) -----------------------------------------
+    // --- signed fetch of newer SDKs (docs/protocol/wire.md#72-additions-of-the-newer-sdks) -----------------------------------------
 
     @Test
     void signedFetchWithTheServersNonceShowsThePendingChallenge() throws Exception {

@@ -28,7 +28,7 @@ import dev.countersign.device.SimulatedDevice;
 
 /**
  * A push challenge started in the browser reaches the tenant's webhook endpoint exactly once, as
- * the signed {@code push.created} envelope of authsignal-wire.md §5.7, through the real services
+ * the signed {@code push.created} envelope of docs/protocol/wire.md#57-the-pushcreated-webhook, through the real services
  * and Kafka; the device can fetch and approve it as always. The compat suite checks the same
  * webhooks with the real {@code @authsignal/node} {@code webhook.constructEvent}.
  */
@@ -92,7 +92,7 @@ class PushWebhookTest {
         }).toList();
     }
 
-    /** §5.7: base64(HMAC-SHA256(secret, "t.body")) with its padding removed. */
+    /** docs/protocol/wire.md#57-the-pushcreated-webhook: base64(HMAC-SHA256(secret, "t.body")) with its padding removed. */
     private static String sign(String secret, String message) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

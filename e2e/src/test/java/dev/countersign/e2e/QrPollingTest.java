@@ -32,7 +32,7 @@ import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
 
 /**
- * QR-code verification in polling mode (authsignal-wire.md §4.3) through the edge and the services:
+ * QR-code verification in polling mode (docs/protocol/wire.md#43-qr-by-polling) through the edge and the services:
  * a kiosk creates an anonymous challenge with the tenant id and polls it with its device code, a
  * phone claims it (and is shown the kiosk's address, as the edge forwarded it) and answers it, and
  * the backend validates the kiosk's access token, which names the phone's user.
@@ -213,7 +213,7 @@ class QrPollingTest {
     }
 
     /**
-     * The browser SDK's polling kiosk (§4.3): tenant Basic, a JSON body, behind a load balancer that
+     * The browser SDK's polling kiosk (docs/protocol/wire.md#43-qr-by-polling): tenant Basic, a JSON body, behind a load balancer that
      * names its address in X-Forwarded-For (the edge is a trusted proxy, so the services believe it).
      */
     private final class Kiosk {
@@ -238,7 +238,7 @@ class QrPollingTest {
         }
 
         Answer poll(Created created) {
-            // Always tenant Basic, even when the challenge was made with a token (§4.3).
+            // Always tenant Basic, even when the challenge was made with a token (docs/protocol/wire.md#43-qr-by-polling).
             return post("/client/verify/qr-code", tenantBasic(), JSON.createObjectNode()
                     .put("challengeId", created.challengeId()).put("deviceCode", created.deviceCode()));
         }

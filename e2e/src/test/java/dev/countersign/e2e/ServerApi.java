@@ -35,12 +35,12 @@ final class ServerApi {
         return send("POST", "/users/" + userId + "/actions/" + action, attributesJson);
     }
 
-    /** §5.3 validate; {@code token} is a JWT (JSON-safe), so it is put in the body as is. */
+    /** docs/protocol/wire.md#53-validate validate; {@code token} is a JWT (JSON-safe), so it is put in the body as is. */
     Answer validate(String token) {
         return send("POST", "/validate", "{\"token\":\"" + token + "\"}");
     }
 
-    /** §5.4 get action. */
+    /** docs/protocol/wire.md#54-get-update-and-query-actions get action. */
     Answer action(String userId, String action, String idempotencyKey) {
         return send("GET", "/users/" + userId + "/actions/" + action + "/" + idempotencyKey, null);
     }

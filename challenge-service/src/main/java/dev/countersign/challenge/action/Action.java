@@ -8,8 +8,8 @@ import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.token.TokenClaims;
 
 /**
- * A tracked action (§5.1): one user's attempt at one action code, named by its idempotency key
- * within the tenant. Its state moves from the track outcome to a challenge's result (decisions §3).
+ * A tracked action (docs/protocol/wire.md#51-track-an-action): one user's attempt at one action code, named by its idempotency key
+ * within the tenant. Its state moves from the track outcome to a challenge's result (docs/protocol/decisions.md#3-action-lifecycle).
  */
 public record Action(
         String tenantId,

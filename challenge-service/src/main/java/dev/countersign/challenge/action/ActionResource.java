@@ -26,7 +26,7 @@ import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.json.WireTime;
 import io.smallrye.mutiny.Uni;
 
-/** Server API: track an action and look it up (§5.1, §5.4). */
+/** Server API: track an action and look it up (docs/protocol/wire.md#51-track-an-action, docs/protocol/wire.md#54-get-update-and-query-actions). */
 @Path("/v1/users/{userId}/actions/{action}")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth(AuthScheme.SERVER_SECRET)
@@ -65,7 +65,7 @@ public class ActionResource {
                         java.util.List.of(), java.util.List.of(), results.isEmpty() ? null : results)));
     }
 
-    /** A review decision (§5.4 {@code updateAction}); see {@link ActionService#review}. */
+    /** A review decision (docs/protocol/wire.md#54-get-update-and-query-actions {@code updateAction}); see {@link ActionService#review}. */
     @PATCH
     @Path("{idempotencyKey}")
     public Uni<UpdateActionResponse> update(@PathParam("userId") String userId, @PathParam("action") String action,
@@ -98,7 +98,7 @@ public class ActionResource {
                 Optional.ofNullable(request.username()), stored, Boolean.TRUE.equals(request.verificationCode()));
     }
 
-    /** {@code custom} is a flat map of strings, numbers and booleans (§5.1); kept as its JSON. */
+    /** {@code custom} is a flat map of strings, numbers and booleans (docs/protocol/wire.md#51-track-an-action); kept as its JSON. */
     private String custom(Map<String, Object> custom) {
         if (custom == null) {
             return null;

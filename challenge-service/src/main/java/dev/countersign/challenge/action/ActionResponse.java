@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.countersign.challenge.delivery.DeliveryResultStore;
 
 /**
- * Get action (§5.4). No rules engine yet, so {@code rules} and {@code ruleIds} are empty.
+ * Get action (docs/protocol/wire.md#54-get-update-and-query-actions). No rules engine yet, so {@code rules} and {@code ruleIds} are empty.
  * {@code deliveries} (Countersign's addition, omitted when none): the push notification's delivery
  * results, one per challenge, channel and device (docs/notifier-service.md).
  */

@@ -30,19 +30,19 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Tracked actions: track (§5.1), get (§5.4), validate (§5.3) and the one transition a challenge
- * makes when it is answered (decisions §2–§4).
+ * Tracked actions: track (docs/protocol/wire.md#51-track-an-action), get (docs/protocol/wire.md#54-get-update-and-query-actions), validate (docs/protocol/wire.md#53-validate) and the one transition a challenge
+ * makes when it is answered (docs/protocol/decisions.md#2-track-state to docs/protocol/decisions.md#4-validate).
  */
 @ApplicationScoped
 public class ActionService {
 
-    /** The action code rule of the docs (§5.1). */
+    /** The action code rule of the docs (docs/protocol/wire.md#51-track-an-action). */
     public static final Pattern ACTION_CODE = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     /** Idempotency keys are the client's (usually a UUID); bounded so a key name stays small. */
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-    /** The verification methods device credentials offer (decisions §2). */
+    /** The verification methods device credentials offer (docs/protocol/decisions.md#2-track-state). */
     public static final List<String> ALLOWED_VERIFICATION_METHODS = List.of("PUSH", "DEVICE");
-    /** The action attribute holding the number-matching code (decisions §12). */
+    /** The action attribute holding the number-matching code (docs/protocol/decisions.md#12-number-matching). */
     public static final String VERIFICATION_CODE = "verificationCode";
 
     private final ActionStore actions;
@@ -122,7 +122,7 @@ public class ActionService {
     }
 
     /**
-     * Validate (decisions §4): repeatable, the same answer for the same token. A token that does
+     * Validate (docs/protocol/decisions.md#4-validate): repeatable, the same answer for the same token. A token that does
      * not verify for this tenant, or whose action is gone, is answered {@code isValid: false} with
      * a reason instead of an HTTP error: the caller asked a question and this is the answer.
      */
@@ -169,7 +169,7 @@ public class ActionService {
     public static final int MAX_LISTED_ACTIONS = 1000;
 
     /**
-     * The user's actions (§5.4 query): created at or after {@code fromDate} (default: as far back
+     * The user's actions (docs/protocol/wire.md#54-get-update-and-query-actions query): created at or after {@code fromDate} (default: as far back
      * as actions are kept), of one of {@code codes} (none = all), in {@code state} (absent = any).
      */
     public Uni<List<Action>> list(String tenantId, String userId, Optional<Instant> fromDate, List<String> codes,
@@ -182,7 +182,7 @@ public class ActionService {
     }
 
     /**
-     * A review decision on an action (§5.4 PATCH): only the review states may be set, a result
+     * A review decision on an action (docs/protocol/wire.md#54-get-update-and-query-actions PATCH): only the review states may be set, a result
      * ({@code REVIEW_SUCCEEDED}/{@code REVIEW_FAILED}) only on an action whose review is required.
      * Challenge states stay the challenges' to set, so a PATCH never makes a token validate.
      */
@@ -233,7 +233,7 @@ public class ActionService {
     }
 
     /**
-     * Records a challenge's result on the action, atomically and once (decisions §3): only an
+     * Records a challenge's result on the action, atomically and once (docs/protocol/decisions.md#3-action-lifecycle): only an
      * action in {@code CHALLENGE_REQUIRED} moves. For push, QR and in-app challenges.
      */
     public Uni<Completion> complete(String tenantId, String idempotencyKey, boolean succeeded,

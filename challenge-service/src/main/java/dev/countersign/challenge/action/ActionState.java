@@ -2,7 +2,7 @@ package dev.countersign.challenge.action;
 
 import java.util.Optional;
 
-/** {@code UserActionState} of the wire protocol (§5.2). */
+/** {@code UserActionState} of the wire protocol (docs/protocol/wire.md#52-action-states). */
 public enum ActionState {
     ALLOW,
     BLOCK,
@@ -13,7 +13,7 @@ public enum ActionState {
     REVIEW_SUCCEEDED,
     REVIEW_FAILED;
 
-    /** The states a tenant may configure as an action's track outcome (decisions §2). */
+    /** The states a tenant may configure as an action's track outcome (docs/protocol/decisions.md#2-track-state). */
     public boolean isTrackOutcome() {
         return this == ALLOW || this == BLOCK || this == CHALLENGE_REQUIRED;
     }

@@ -18,7 +18,7 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Tracked actions in Redis: one hash per action at {@code cs:{a:<tenant>:<idempotencyKey>}}
- * (DESIGN's Redis keys), with the action TTL. Every write is one script on that one key, so two
+ * (docs/architecture.md#redis-keys), with the action TTL. Every write is one script on that one key, so two
  * concurrent tracks with the same idempotency key create one action and a challenge result is
  * recorded at most once.
  */
@@ -138,7 +138,7 @@ public class ActionStore {
         ALREADY_DECIDED
     }
 
-    // --- in-app verification without an action (issue 7) ------------------------------------------
+    // --- in-app verification without an action ----------------------------------------------------
 
     /** The attribute marking an action made by an in-app verification that named no action. */
     public static final String UNBOUND = "inAppUnbound";
@@ -149,7 +149,7 @@ public class ActionStore {
                 .map(reply -> reply == null ? Optional.<String>empty() : Optional.of(reply.toString()));
     }
 
-    // --- the user's actions (Server API query, §5.4) ----------------------------------------------
+    // --- the user's actions (Server API query, docs/protocol/wire.md#54-get-update-and-query-actions) ----------------------------------------------
 
     /**
      * Lists a new action in its user's index {@code cs:{ua:<tenant>:<userId>}:actions} (idempotency

@@ -3,9 +3,9 @@ package dev.countersign.challenge.action;
 import java.util.Map;
 
 /**
- * Track's attributes object, sent directly as the body (§5.1). Every field is optional; unknown
+ * Track's attributes object, sent directly as the body (docs/protocol/wire.md#51-track-an-action). Every field is optional; unknown
  * ones are ignored (newer SDKs add some), wrong types are refused. {@code verificationCode: true} is
- * Countersign's number matching (decisions §12).
+ * Countersign's number matching (docs/protocol/decisions.md#12-number-matching).
  */
 public record TrackRequest(
         String idempotencyKey,

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Track's answer (§5.1, decisions §2); {@code token} is absent when the action is blocked;
- * {@code verificationCode} only when number matching was asked for (decisions §12).
+ * Track's answer (docs/protocol/wire.md#51-track-an-action, docs/protocol/decisions.md#2-track-state); {@code token} is absent when the action is blocked;
+ * {@code verificationCode} only when number matching was asked for (docs/protocol/decisions.md#12-number-matching).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrackResponse(

@@ -3,7 +3,7 @@ package dev.countersign.challenge.action;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One item of the actions query (§5.4); {@code updatedAt} is the last state change,
+ * One item of the actions query (docs/protocol/wire.md#54-get-update-and-query-actions); {@code updatedAt} is the last state change,
  * {@code verifiedByAuthenticatorId} the credential whose verification succeeded the action.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -22,7 +22,7 @@ import dev.countersign.common.json.WireTime;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Server API: query a user's actions (§5.4, {@code queryUserActions} of @authsignal/node). The
+ * Server API: query a user's actions (docs/protocol/wire.md#54-get-update-and-query-actions, {@code queryUserActions} of @authsignal/node). The
  * answer is a JSON array, as the Node SDK's type says — the one Server API success that is not an
  * object (the device SDKs never call it).
  */

@@ -16,7 +16,7 @@ import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.json.WireTime;
 import io.smallrye.mutiny.Uni;
 
-/** Server API: validate a challenge's token (§5.3, decisions §4). */
+/** Server API: validate a challenge's token (docs/protocol/wire.md#53-validate, docs/protocol/decisions.md#4-validate). */
 @Path("/v1/validate")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth(AuthScheme.SERVER_SECRET)

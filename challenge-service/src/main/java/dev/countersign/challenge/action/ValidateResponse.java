@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Validate's answer (§5.3). {@code error} appears only with {@code isValid: false} for a token that
+ * Validate's answer (docs/protocol/wire.md#53-validate). {@code error} appears only with {@code isValid: false} for a token that
  * does not verify; the Node SDK's {@code ValidateChallengeResponse} declares it optional.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

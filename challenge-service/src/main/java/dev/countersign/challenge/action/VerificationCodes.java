@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Number matching's two-digit codes (decisions §12): 10 to 99, so none reads as a single digit. */
+/** Number matching's two-digit codes (docs/protocol/decisions.md#12-number-matching): 10 to 99, so none reads as a single digit. */
 public final class VerificationCodes {
 
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -6,7 +6,7 @@ import dev.countersign.challenge.replica.KeyReplica;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** challenge-service's own settings (DESIGN's Contracts); everything else is in {@code CountersignConfig}. */
+/** challenge-service's own settings (docs/architecture.md#configuration); everything else is in {@code CountersignConfig}. */
 @ConfigMapping(prefix = "countersign.challenge")
 public interface ChallengeConfig {
 
@@ -30,10 +30,10 @@ public interface ChallengeConfig {
     /** The challenge-event outbox ({@code ChallengeOutbox}). */
     Outbox outbox();
 
-    /** QR-code challenges (issue 6). */
+    /** QR-code challenges. */
     QrCode qrCode();
 
-    /** The GeoIP database for the QR claim's {@code location} (decisions §10). */
+    /** The GeoIP database for the QR claim's {@code location} (docs/protocol/decisions.md#10-claim-binds-the-challenge). */
     GeoIp geoip();
 
     interface QrCode {
@@ -98,14 +98,14 @@ public interface ChallengeConfig {
         Duration attestationNonce();
     }
 
-    /** Push challenges (issue 4). */
+    /** Push challenges. */
     interface Push {
 
         /** Pending push challenges one user may have at a time; one more is 429 until the oldest ends. */
         @WithDefault("1")
         int maxPending();
 
-        /** Wrong number-matching codes a challenge survives; the last one burns it (decisions §12). */
+        /** Wrong number-matching codes a challenge survives; the last one burns it (docs/protocol/decisions.md#12-number-matching). */
         @WithDefault("3")
         int maxWrongCodes();
 
@@ -116,7 +116,7 @@ public interface ChallengeConfig {
         @WithDefault("PT10M")
         Duration retention();
 
-        /** How long the nonce of a signed challenge fetch (§7.2) may be used. */
+        /** How long the nonce of a signed challenge fetch (docs/protocol/wire.md#72-additions-of-the-newer-sdks) may be used. */
         @WithDefault("PT2M")
         Duration fetchNonceTtl();
     }

@@ -18,7 +18,7 @@ import dev.countersign.common.token.TokenClaims;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The generic challenge (§3.4). With a Bearer track token and no action it is the attestation
+ * The generic challenge (docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce). With a Bearer track token and no action it is the attestation
  * nonce the SDK asks for before an attested add; otherwise (tenant Basic, as the SDKs send it for
  * in-app, or a track token with an action) it starts an in-app verification.
  */

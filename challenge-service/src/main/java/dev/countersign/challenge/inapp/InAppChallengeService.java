@@ -36,12 +36,12 @@ import dev.countersign.common.token.TokenType;
 import io.smallrye.mutiny.Uni;
 
 /**
- * In-app verification (§3.4, §3.8) and the attestation nonce. An in-app challenge is made without
+ * In-app verification (docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce, docs/protocol/wire.md#38-in-app-verify) and the attestation nonce. An in-app challenge is made without
  * a user (the app asks with the tenant's Basic header); the in-app credential that signs its id
  * binds it, once, in one script on the challenge's key — the push challenges' store, events and
  * outbox, not a second lifecycle. The verification then leaves a {@code CHALLENGE_SUCCEEDED}
  * action behind for the returned access token, so the relying party's backend validates it like
- * any other (§5.3):
+ * any other (docs/protocol/wire.md#53-validate):
  * <ul>
  * <li>with an action on the challenge: a new action of that code for the credential's user;</li>
  * <li>under a Bearer track token (the app set a token and named no action): the token's own action
@@ -86,7 +86,7 @@ public class InAppChallengeService {
     }
 
     /**
-     * The attestation nonce for the track token's action (DESIGN's Contracts): signed and bound to
+     * The attestation nonce for the track token's action (docs/architecture.md#service-to-service-calls): signed and bound to
      * its tenant and idempotency key, checked (and used up) by credential-service on add. Nothing is
      * stored here; the response's {@code challengeId} is the nonce's id.
      */
@@ -217,7 +217,7 @@ public class InAppChallengeService {
         return new Verified(token, credential.userId(), credential.credentialId(), Optional.ofNullable(username));
     }
 
-    /** The verify response's content (§3.8). */
+    /** The verify response's content (docs/protocol/wire.md#38-in-app-verify). */
     public record Verified(String token, String userId, String userAuthenticatorId, Optional<String> username) {
     }
 }

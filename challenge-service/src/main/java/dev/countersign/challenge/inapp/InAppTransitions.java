@@ -13,7 +13,7 @@ import dev.countersign.challenge.redis.RedisScripts;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The in-app challenge's own transition (§3.8), {@code redis/inapp/verify.lua}: the challenge was
+ * The in-app challenge's own transition (docs/protocol/wire.md#38-in-app-verify), {@code redis/inapp/verify.lua}: the challenge was
  * made without a user; the verifying credential's signature binds and approves it in one step.
  */
 @ApplicationScoped

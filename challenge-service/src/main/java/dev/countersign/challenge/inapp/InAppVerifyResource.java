@@ -19,8 +19,8 @@ import dev.countersign.common.error.ErrorCode;
 import io.smallrye.mutiny.Uni;
 
 /**
- * In-app verify (§3.8) under tenant Basic or the app's Bearer track token, and its legacy twin
- * {@code /v1/client/verify/device} (§7.1), whose {@code device} credential may be stored as either
+ * In-app verify (docs/protocol/wire.md#38-in-app-verify) under tenant Basic or the app's Bearer track token, and its legacy twin
+ * {@code /v1/client/verify/device} (docs/protocol/wire.md#71-legacy-device-namespace), whose {@code device} credential may be stored as either
  * device kind: the same service, only the kinds looked up differ.
  */
 @Path("/v1/client") // as ClientChallengeResource: beside verify/push and verify/qr-code

@@ -18,8 +18,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * At-least-once publishing of challenge events (DESIGN: producers never lose an event their change
- * implies). Each transition script records its events in the challenge's hash; the unpublished index
+ * At-least-once publishing of challenge events (producers never lose an event their change
+ * implies: docs/architecture.md#events). Each transition script records its events in the challenge's hash; the unpublished index
  * {@code cs:{outbox}:challenges} names the challenges to look at. This bean publishes the pending
  * events of a challenge in order, removes each from the hash once Kafka acknowledged it, and forgets
  * the index entry when none is left; the repair job does the same for entries whose own publisher

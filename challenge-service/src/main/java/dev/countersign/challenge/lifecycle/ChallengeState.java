@@ -7,7 +7,7 @@ public enum ChallengeState {
     REJECTED,
     /** Its deadline passed while pending (marked by the sweeper). */
     EXPIRED,
-    /** Too many wrong verification codes (decisions §12). */
+    /** Too many wrong verification codes (docs/protocol/decisions.md#12-number-matching). */
     BURNED;
 
     public String stored() {

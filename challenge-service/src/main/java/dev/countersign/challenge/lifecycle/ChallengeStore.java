@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * The challenge record in Redis (DESIGN's Redis keys): one hash per challenge at
+ * The challenge record in Redis (docs/architecture.md#redis-keys): one hash per challenge at
  * {@code cs:{ch:<challengeId>}}. Every transition is one script on this one key, which checks and
  * changes the state together, so two answers can never both win: the shared ones are in this
  * package ({@link ChallengeAnswers}, {@link SweepStore#expire}), a method's own in its package

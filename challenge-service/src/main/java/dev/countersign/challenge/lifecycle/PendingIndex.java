@@ -15,7 +15,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A user's pending challenges by deadline at {@code cs:{u:<tenant>:<userId>}:pending}, for the
- * device's fetch (decisions §9) and the per-user cap on pending push challenges.
+ * device's fetch (docs/protocol/decisions.md#9-push-challenge-selection) and the per-user cap on pending push challenges.
  */
 @ApplicationScoped
 public class PendingIndex {

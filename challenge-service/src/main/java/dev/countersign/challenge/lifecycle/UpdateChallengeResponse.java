@@ -2,6 +2,6 @@ package dev.countersign.challenge.lifecycle;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** iOS requires {@code isVerified} (§3.6): true for an accepted approval, false for an accepted rejection (decisions §6). */
+/** iOS requires {@code isVerified} (docs/protocol/wire.md#36-push-and-qr-answer-a-challenge): true for an accepted approval, false for an accepted rejection (docs/protocol/decisions.md#6-isverified). */
 public record UpdateChallengeResponse(@JsonProperty("isVerified") boolean isVerified) {
 }

@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Rate-limit state in Redis at {@code cs:{rl:<tenant>:<subject>}:<window>} (DESIGN's Redis keys):
+ * Rate-limit state in Redis at {@code cs:{rl:<tenant>:<subject>}:<window>} (docs/architecture.md#redis-keys):
  * subjects {@code u:<userId>} and {@code ip:<address>}; windows {@code push} (a sliding log of
  * push initiations: a sorted set of unique members scored by epoch millis) and {@code backoff}
  * (a hash {@code rejections}, {@code until}). A user's two keys share a hash tag, so the back-off

@@ -19,7 +19,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Push-bombing limits (DESIGN: "limits hit" → 429 with {@code Retry-After}). Before a push
+ * Push-bombing limits (a limit hit answers 429 with {@code Retry-After}: docs/errors.md#429-too-many-requests). Before a push
  * challenge is created: the user's back-off after rejections, then the user's budget, then the
  * client address' budget (an IPv6 address counts as its /64). Budgets are sliding windows, so
  * there is no burst at a window boundary and {@code Retry-After} is exactly when the oldest

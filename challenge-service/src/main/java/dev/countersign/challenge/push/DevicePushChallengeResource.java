@@ -27,7 +27,7 @@ import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import io.smallrye.mutiny.Uni;
 
-/** The device's side of push (§3.5, §3.6, §7.2): tenant Basic plus the key, and a signature to answer. */
+/** The device's side of push (docs/protocol/wire.md#35-push-fetch-the-pending-challenge, docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#72-additions-of-the-newer-sdks): tenant Basic plus the key, and a signature to answer. */
 @Path("/v1/client/user-authenticators/push/challenge")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth(AuthScheme.TENANT)

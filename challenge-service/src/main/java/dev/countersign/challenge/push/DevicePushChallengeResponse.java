@@ -6,10 +6,10 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * A device's pending push challenge (§3.5, §7.2): {@code userAuthenticatorId} always (Android
+ * A device's pending push challenge (docs/protocol/wire.md#35-push-fetch-the-pending-challenge, docs/protocol/wire.md#72-additions-of-the-newer-sdks): {@code userAuthenticatorId} always (Android
  * requires it), everything else only when a challenge is pending. {@code expiresAt} is epoch
- * seconds (decisions §7); {@code verificationCodeChoices} only when the approval needs a code
- * (decisions §12).
+ * seconds (docs/protocol/decisions.md#7-timestamps); {@code verificationCodeChoices} only when the approval needs a code
+ * (docs/protocol/decisions.md#12-number-matching).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DevicePushChallengeResponse(

@@ -10,7 +10,7 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Nonces for the signed push-challenge fetch (§7.2), at {@code cs:{n:<tenant>:<key fingerprint>}}:
+ * Nonces for the signed push-challenge fetch (docs/protocol/wire.md#72-additions-of-the-newer-sdks), at {@code cs:{n:<tenant>:<key fingerprint>}}:
  * the last one issued for a key replaces any earlier one, and a fetch takes it with {@code GETDEL},
  * so each nonce verifies at most one fetch.
  */

@@ -18,7 +18,7 @@ import dev.countersign.common.token.TokenClaims;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
-/** The browser's side of push (§4.1): initiate with the track token, then poll. */
+/** The browser's side of push (docs/protocol/wire.md#41-push-from-the-browser): initiate with the track token, then poll. */
 @Path("/v1/client")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth(AuthScheme.BEARER)

@@ -40,7 +40,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The push challenge's life (§3.5, §3.6, §4.1): the browser initiates it with its track token and
+ * The push challenge's life (docs/protocol/wire.md#35-push-fetch-the-pending-challenge, docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#41-push-from-the-browser): the browser initiates it with its track token and
  * polls it; the user's devices fetch it and approve or reject it with a signature. Every state
  * change is one script on the challenge's key (see {@link ChallengeStore}) that also records the
  * events it implies; the caller's answer waits (a bounded time) for Kafka to acknowledge them, and
@@ -87,7 +87,7 @@ public class PushChallengeService {
         return Instant.ofEpochMilli(clock.millis());
     }
 
-    // --- browser: initiate and poll (§4.1) ---------------------------------------------------------
+    // --- browser: initiate and poll (docs/protocol/wire.md#41-push-from-the-browser) ---------------------------------------------------------
 
     /**
      * Creates a push challenge for the token's action, targeting one of the user's push credentials
@@ -209,7 +209,7 @@ public class PushChallengeService {
         return new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
     }
 
-    // --- device: fetch and answer (§3.5, §3.6, §7.2) -----------------------------------------------
+    // --- device: fetch and answer (docs/protocol/wire.md#35-push-fetch-the-pending-challenge, docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#72-additions-of-the-newer-sdks) -----------------------------------------------
 
     /** The active push credential of this key, else 404 invalid_credential (unknown and removed alike). */
     public Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key) {
@@ -228,8 +228,7 @@ public class PushChallengeService {
     }
 
     /**
-     * The oldest open challenge of the credential's user that targets this credential (decisions
-     * §9), if any. With a signature (newer SDKs), it must be the key's signature of its last nonce.
+     * The oldest open challenge of the credential's user that targets this credential (docs/protocol/decisions.md#9-push-challenge-selection), if any. With a signature (newer SDKs), it must be the key's signature of its last nonce.
      */
     public Uni<Pending> pending(String tenantId, DevicePublicKey key, Optional<String> signature) {
         return credential(tenantId, key).flatMap(credential -> {
@@ -320,7 +319,7 @@ public class PushChallengeService {
         };
     }
 
-    /** The browser poll's answer (§4.1). */
+    /** The browser poll's answer (docs/protocol/wire.md#41-push-from-the-browser). */
     public record Verification(boolean isConsumed, boolean isVerified, Optional<String> accessToken) {
     }
 

@@ -22,7 +22,7 @@ import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import io.smallrye.mutiny.Uni;
 
-/** The device's side of QR (§3.6, §3.7): tenant Basic plus the key, each call signed over the challenge id. */
+/** The device's side of QR (docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#37-qr-claim-a-challenge): tenant Basic plus the key, each call signed over the challenge id. */
 @Path("/v1/client/user-authenticators/qr-code/challenge")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth(AuthScheme.TENANT)

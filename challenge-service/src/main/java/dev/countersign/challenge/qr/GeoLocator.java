@@ -19,7 +19,7 @@ import dev.countersign.challenge.config.ChallengeConfig;
 import dev.countersign.common.http.ClientAddress;
 
 /**
- * The kiosk's location for the QR claim (decisions §10), from an operator-provided MaxMind City
+ * The kiosk's location for the QR claim (docs/protocol/decisions.md#10-claim-binds-the-challenge), from an operator-provided MaxMind City
  * database ({@code countersign.challenge.geoip.database}, a {@code .mmdb} file). None configured:
  * no location. A configured file that cannot be read stops the service at start rather than
  * silently answering without locations. Lookups are local (memory-mapped), so they are cheap

@@ -24,9 +24,9 @@ import dev.countersign.common.error.ErrorCode;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The legacy {@code device} namespace's challenge calls (§7.1: iOS 1.1–1.6, Android 2.2.7–2.6,
+ * The legacy {@code device} namespace's challenge calls (docs/protocol/wire.md#71-legacy-device-namespace: iOS 1.1–1.6, Android 2.2.7–2.6,
  * RN 1.2.1–1.8.1), whose {@code device} credential did what QR-code and in-app credentials do now.
- * Claim and answer are the QR-code calls, the same resource methods; the fetch (§3.5 shape) finds
+ * Claim and answer are the QR-code calls, the same resource methods; the fetch (docs/protocol/wire.md#35-push-fetch-the-pending-challenge shape) finds
  * nothing pending, since no push is ever addressed to a device credential, but answers the
  * credential's id as the SDKs require. {@code /v1/client/verify/device} is in
  * {@link InAppVerifyResource}.

@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The kiosk's side of QR in polling mode (§4.3), also what the notifier calls for a kiosk socket:
+ * The kiosk's side of QR in polling mode (docs/protocol/wire.md#43-qr-by-polling), also what the notifier calls for a kiosk socket:
  * create (tenant Basic for an anonymous challenge, or the track token of the action it is for),
  * then poll with the device code (always tenant Basic).
  */
@@ -79,7 +79,7 @@ public class QrChallengeResource {
                         result.accessToken().orElse(null)));
     }
 
-    /** {@code custom} is a flat map of strings, numbers and booleans, as at track (§5.1); kept as its JSON. */
+    /** {@code custom} is a flat map of strings, numbers and booleans, as at track (docs/protocol/wire.md#51-track-an-action); kept as its JSON. */
     private Optional<String> custom(Map<String, Object> custom) {
         if (custom == null) {
             return Optional.empty();

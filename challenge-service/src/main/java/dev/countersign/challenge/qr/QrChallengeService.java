@@ -47,7 +47,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The QR-code challenge (§3.6, §3.7, §4.3, decisions §10) on the push challenge's lifecycle: the
+ * The QR-code challenge (docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#37-qr-claim-a-challenge, docs/protocol/wire.md#43-qr-by-polling, docs/protocol/decisions.md#10-claim-binds-the-challenge) on the push challenge's lifecycle: the
  * same hash per challenge, the same transition scripts (plus the claim), outbox, sweeper and events.
  * A kiosk creates it, anonymously (tenant) or bound to a tracked action (track token), and gets a
  * device code, a secret kept only as its SHA-256 in the hash: the challenge id travels in the QR
@@ -113,7 +113,7 @@ public class QrChallengeService {
         return Instant.ofEpochMilli(clock.millis());
     }
 
-    // --- kiosk: create and poll (§4.2, §4.3) -------------------------------------------------------
+    // --- kiosk: create and poll (docs/protocol/wire.md#42-qr-over-the-kiosk-websocket, docs/protocol/wire.md#43-qr-by-polling) -------------------------------------------------------
 
     /**
      * A new QR challenge. With a track token it is bound to the token's user and action (the action
@@ -231,7 +231,7 @@ public class QrChallengeService {
         });
     }
 
-    // --- device: claim and answer (§3.6, §3.7) -----------------------------------------------------
+    // --- device: claim and answer (docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#37-qr-claim-a-challenge) -----------------------------------------------------
 
     /** The active QR-code credential of this key, else 404 invalid_credential (unknown and removed alike). */
     public Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key) {
@@ -336,7 +336,7 @@ public class QrChallengeService {
     public record Created(Challenge challenge, String deviceCode) {
     }
 
-    /** The kiosk poll's answer (§4.3). */
+    /** The kiosk poll's answer (docs/protocol/wire.md#43-qr-by-polling). */
     public record Verification(boolean isClaimed, boolean isConsumed, boolean isVerified,
             Optional<String> accessToken) {
     }

@@ -12,7 +12,7 @@ import dev.countersign.challenge.redis.RedisScripts;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The QR challenge's own transition: the claim (decisions §10), {@code redis/qr/claim.lua}. The
+ * The QR challenge's own transition: the claim (docs/protocol/decisions.md#10-claim-binds-the-challenge), {@code redis/qr/claim.lua}. The
  * answer after it is the lifecycle's ({@code ChallengeAnswers}): the claim made the claiming
  * credential the challenge's only target.
  */

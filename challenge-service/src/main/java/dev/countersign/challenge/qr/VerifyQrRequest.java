@@ -1,5 +1,5 @@
 package dev.countersign.challenge.qr;
 
-/** The kiosk's poll (§4.3): which challenge, and the device code that proves it is the kiosk's. */
+/** The kiosk's poll (docs/protocol/wire.md#43-qr-by-polling): which challenge, and the device code that proves it is the kiosk's. */
 public record VerifyQrRequest(String challengeId, String deviceCode) {
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Not claimed {@code {false,false,false}}, claimed {@code {true,false,false}}, declined
- * {@code {true,true,false}}, verified {@code {true,true,true,accessToken}} (§4.3).
+ * {@code {true,true,false}}, verified {@code {true,true,true,accessToken}} (docs/protocol/wire.md#43-qr-by-polling).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VerifyQrResponse(

@@ -15,8 +15,8 @@ import dev.countersign.common.event.PushTarget;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The public keys challenge-service checks device signatures against (DESIGN: a replica fed by
- * {@code credential-events}). A key the replica has never heard of is looked up at
+ * The public keys challenge-service checks device signatures against (a replica fed by
+ * {@code credential-events}: docs/architecture.md#credentials-events-and-the-key-replica). A key the replica has never heard of is looked up at
  * credential-service, when read-through is on; a removed key is refused without asking, which is
  * how a removal takes effect here within the time an event takes to arrive.
  */

@@ -61,7 +61,7 @@ public class KeyReplicaStore {
         return "cs:{u:" + tenantId + ":" + userId + "}:credentials";
     }
 
-    /** The user's push delivery data (platform and token per push credential, issue 5). */
+    /** The user's push delivery data (platform and token per push credential). */
     public static String pushTargets(String tenantId, String userId) {
         return "cs:{u:" + tenantId + ":" + userId + "}:push-targets";
     }

@@ -1,6 +1,6 @@
 package dev.countersign.common.auth;
 
-/** How a caller may prove who it is (§1.2, §5). */
+/** How a caller may prove who it is (docs/protocol/wire.md#12-authorization-bearer-and-the-three-basic-encodings, docs/protocol/wire.md#5-server-api). */
 public enum AuthScheme {
     /** {@code Basic} with the tenant id (not a secret): device and anonymous browser calls. */
     TENANT,

@@ -17,7 +17,7 @@ public record Caller(Tenant tenant, AuthScheme scheme, Optional<TokenClaims> tok
 
     /**
      * The track token, for calls only a tracked action may make (enrolment, challenge initiation):
-     * an access token is the wrong kind (decisions §5), so 403 rather than 401.
+     * an access token is the wrong kind (docs/protocol/decisions.md#5-token-kinds), so 403 rather than 401.
      */
     public TokenClaims trackToken() {
         TokenClaims claims = token.orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED,

@@ -10,7 +10,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
- * The configuration every service shares (DESIGN's Contracts, prefix {@code countersign}). Each
+ * The configuration every service shares (docs/architecture.md#configuration, prefix {@code countersign}). Each
  * service adds its own keys in its own mapping under {@code countersign.<service>}.
  */
 @ConfigMapping(prefix = "countersign")
@@ -35,10 +35,10 @@ public interface CountersignConfig {
         /** Browser origins allowed to call the Client API for this tenant. */
         Optional<List<String>> allowedOrigins();
 
-        /** Track state per action code when not {@code CHALLENGE_REQUIRED} (decisions §2). */
+        /** Track state per action code when not {@code CHALLENGE_REQUIRED} (docs/protocol/decisions.md#2-track-state). */
         Map<String, String> actionStates();
 
-        /** Where the notifier POSTs the signed {@code push.created} webhook (wire §5.7); none: no webhook. */
+        /** Where the notifier POSTs the signed {@code push.created} webhook (docs/protocol/wire.md#57-the-pushcreated-webhook); none: no webhook. */
         Optional<String> webhookUrl();
 
         /** HMAC key of the webhook's {@code X-Signature-V2}; from the environment, never committed. */

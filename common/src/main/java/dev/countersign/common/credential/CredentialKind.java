@@ -3,8 +3,8 @@ package dev.countersign.common.credential;
 import java.util.Optional;
 
 /**
- * The three device credential features (§3), each with its own key on the device. The path
- * segment is the wire name; the verification method is what the Server API reports (decisions §2).
+ * The three device credential features (docs/protocol/wire.md#3-device-endpoints-mobile-sdks), each with its own key on the device. The path
+ * segment is the wire name; the verification method is what the Server API reports (docs/protocol/decisions.md#2-track-state).
  */
 public enum CredentialKind {
     PUSH("push", "PUSH"),

@@ -10,7 +10,7 @@ import dev.countersign.common.wire.LenientBase64;
 
 /**
  * A device's P-256 public key in its one canonical form: SPKI DER, written as standard padded
- * base64 (§2.2). Whatever encoding a client used, lookups and storage use {@link #spkiBase64()}.
+ * base64 (docs/protocol/wire.md#22-public-key-encoding). Whatever encoding a client used, lookups and storage use {@link #spkiBase64()}.
  */
 public record DevicePublicKey(PublicKey key, String spkiBase64) {
 
@@ -21,7 +21,7 @@ public record DevicePublicKey(PublicKey key, String spkiBase64) {
 
     /**
      * From the {@code ?publicKey=} query value: base64 (Android: standard, padded; iOS: URL-safe,
-     * unpadded) of the SPKI base64 text (§1.6).
+     * unpadded) of the SPKI base64 text (docs/protocol/wire.md#16-the-publickey-query-parameter).
      */
     public static Optional<DevicePublicKey> fromQueryParameter(String text) {
         return LenientBase64.decode(text)

@@ -12,7 +12,7 @@ import java.util.HexFormat;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * Device keys and signatures of the wire protocol (§2): P-256 public keys as SPKI DER, ECDSA
+ * Device keys and signatures of the wire protocol (docs/protocol/wire.md#2-keys-and-signatures): P-256 public keys as SPKI DER, ECDSA
  * with SHA-256 over the UTF-8 message, signatures in ASN.1 DER. BouncyCastle is named explicitly
  * on every call: appended as a fallback provider it would never be chosen over the far slower JDK one.
  */

@@ -1,7 +1,7 @@
 package dev.countersign.common.error;
 
 /**
- * Every error Countersign answers with, and the HTTP status it goes with (DESIGN's error table).
+ * Every error Countersign answers with, and the HTTP status it goes with (docs/errors.md).
  * The wire value is {@link #code()}; clients switch on it, so it never changes once published.
  */
 public enum ErrorCode {

@@ -17,7 +17,7 @@ import dev.countersign.common.tenant.Tenants;
 
 /**
  * CORS for the browser SDK, answered by the services themselves so it is the same in every
- * environment (DESIGN). A preflight carries no credentials, so it is allowed for the union of all
+ * environment (docs/protocol/decisions.md#20-cors). A preflight carries no credentials, so it is allowed for the union of all
  * tenants' {@code allowed-origins}; the real request is then checked against its own tenant's list
  * once the caller is known ({@link #allows}).
  */

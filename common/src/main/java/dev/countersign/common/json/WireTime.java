@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Timestamps on the wire: ISO-8601 UTC with exactly three fraction digits (decisions §7). */
+/** Timestamps on the wire: ISO-8601 UTC with exactly three fraction digits (docs/protocol/decisions.md#7-timestamps). */
 public final class WireTime {
 
     private static final DateTimeFormatter FORMAT =

@@ -25,7 +25,7 @@ import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.error.Require;
 
 /**
- * The attestation nonce (§3.4, DESIGN's Contracts): challenge-service issues it for a track token,
+ * The attestation nonce (docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce, docs/architecture.md#service-to-service-calls): challenge-service issues it for a track token,
  * credential-service checks it on add and records its id (single use there).
  * <p>
  * Not a JWT: Android hands the nonce to Play Integrity, which takes only URL-safe base64 of at most

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-/** The scopes a track token can carry (§5.1): a space-separated list, {@code read:authenticators} by default. */
+/** The scopes a track token can carry (docs/protocol/wire.md#51-track-an-action): a space-separated list, {@code read:authenticators} by default. */
 public final class Scopes {
 
     public static final String READ_AUTHENTICATORS = "read:authenticators";

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * What a client token says (§5.8): whose action it belongs to and what it allows. On the wire:
+ * What a client token says (docs/protocol/wire.md#58-tokens): whose action it belongs to and what it allows. On the wire:
  * {@code sub} = user, {@code aud} = tenant, {@code jti}, {@code iat}, {@code exp}, {@code scope},
  * {@code typ}, and the SDKs' {@code other} object with tenant, user, action and idempotency key.
  */

@@ -29,7 +29,7 @@ import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.crypto.EcdsaP256;
 
 /**
- * Signs client tokens: ES256 JWTs (§5.8), signed through BouncyCastle. Only challenge-service
+ * Signs client tokens: ES256 JWTs (docs/protocol/wire.md#58-tokens), signed through BouncyCastle. Only challenge-service
  * holds the signing key; calling {@link #issue} anywhere else is a programming error.
  */
 @Singleton

@@ -1,7 +1,7 @@
 package dev.countersign.common.token;
 
 /**
- * What a client token may be used for (decisions §5), carried in the {@code typ} claim. A track
+ * What a client token may be used for (docs/protocol/decisions.md#5-token-kinds), carried in the {@code typ} claim. A track
  * token enrols devices and starts challenges; an access token, earned by a verification, only
  * validates.
  */

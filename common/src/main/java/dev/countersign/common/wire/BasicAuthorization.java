@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * The user part of an {@code Authorization: Basic …} header, as every client encodes it (§1.2):
+ * The user part of an {@code Authorization: Basic …} header, as every client encodes it (docs/protocol/wire.md#12-authorization-bearer-and-the-three-basic-encodings):
  * Android {@code base64("id:")} padded, iOS base64url {@code "id:"} unpadded, the browser
  * {@code base64(encodeURIComponent(id))} without a colon, and the Server API SDKs
  * {@code base64("secret:")}. Decoded, percent-decoded, cut at the first colon.

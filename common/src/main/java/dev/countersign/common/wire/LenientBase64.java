@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Base64 as the clients send it: standard or URL-safe alphabet, with or without {@code =}
- * padding (§1.2, §1.6). A {@code +} that a proxy turned into a space is read back as {@code +}.
+ * padding (docs/protocol/wire.md#12-authorization-bearer-and-the-three-basic-encodings, docs/protocol/wire.md#16-the-publickey-query-parameter). A {@code +} that a proxy turned into a space is read back as {@code +}.
  */
 public final class LenientBase64 {
 

@@ -83,7 +83,7 @@ class DevicePublicKeyTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         byte[] javaSpki = generator.generateKeyPair().getPublic().getEncoded();
-        // iOS: fixed 26-byte header + the 65-byte uncompressed point (§2.2).
+        // iOS: fixed 26-byte header + the 65-byte uncompressed point (docs/protocol/wire.md#22-public-key-encoding).
         byte[] header = Base64.getDecoder().decode("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE");
         byte[] point = Arrays.copyOfRange(javaSpki, 26, 91);
         byte[] ios = new byte[91];

@@ -6,13 +6,13 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** credential-service's own settings (DESIGN's Contracts: one mapping per service). */
+/** credential-service's own settings (one mapping per service: docs/architecture.md#configuration). */
 @ConfigMapping(prefix = "countersign.credential")
 public interface CredentialConfig {
 
     /**
      * How many 10-minute windows either side of the current one a remove signature may be for
-     * (decisions §11: W-1, W, W+1), for devices whose clocks are a little off.
+     * (docs/protocol/decisions.md#11-remove-window: W-1, W, W+1), for devices whose clocks are a little off.
      */
     @WithDefault("1")
     int removeWindowTolerance();

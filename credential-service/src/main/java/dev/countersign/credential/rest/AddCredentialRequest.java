@@ -1,7 +1,7 @@
 package dev.countersign.credential.rest;
 
 /**
- * Body of {@code POST /client/user-authenticators/{feature}} (§3.2). Only {@code publicKey} is
+ * Body of {@code POST /client/user-authenticators/{feature}} (docs/protocol/wire.md#32-add-a-credential). Only {@code publicKey} is
  * required; missing and {@code null} mean the same (Android sends nulls, iOS omits).
  */
 public record AddCredentialRequest(

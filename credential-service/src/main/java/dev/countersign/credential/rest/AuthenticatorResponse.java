@@ -11,8 +11,8 @@ import dev.countersign.credential.Credential;
 import dev.countersign.credential.DeviceMetadata;
 
 /**
- * A credential in the Server API's {@code UserAuthenticator} shape (§5.5). {@code verificationMethod}
- * is PUSH or DEVICE (decisions §2); {@code credentialType} is our addition naming the feature
+ * A credential in the Server API's {@code UserAuthenticator} shape (docs/protocol/wire.md#55-authenticators-and-users). {@code verificationMethod}
+ * is PUSH or DEVICE (docs/protocol/decisions.md#2-track-state); {@code credentialType} is our addition naming the feature
  * ({@code push}, {@code qr-code}, {@code in-app}), since DEVICE alone cannot tell QR from in-app.
  * Also ours: {@code expiresAt}, {@code attestation} (as sent, with whether its nonce was checked) and
  * {@code deviceMetadata} (the newer SDKs' {@code X-Authsignal-*} headers).

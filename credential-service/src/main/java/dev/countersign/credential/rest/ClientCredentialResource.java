@@ -31,7 +31,7 @@ import dev.countersign.credential.service.PushUpdate;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The Client API credential calls of the mobile SDKs (§3.1-3.3, §7.2). The feature is restricted
+ * The Client API credential calls of the mobile SDKs (docs/protocol/wire.md#31-get-a-credential to docs/protocol/wire.md#33-remove-a-credential, docs/protocol/wire.md#72-additions-of-the-newer-sdks). The feature is restricted
  * in the route itself, so any other segment is a plain 404 before authentication. The legacy
  * {@code device} namespace ({@link LegacyDeviceCredentialResource}) calls these same methods.
  */
@@ -83,7 +83,7 @@ public class ClientCredentialResource {
                 .map(removed -> new RemovedResponse(removed.id.toString()));
     }
 
-    /** {@code POST …/push/sign?publicKey=} (§7.2): the message to sign for the update; push only. */
+    /** {@code POST …/push/sign?publicKey=} (docs/protocol/wire.md#72-additions-of-the-newer-sdks): the message to sign for the update; push only. */
     @POST
     @Path("sign")
     @RequiresAuth(AuthScheme.TENANT)
@@ -94,7 +94,7 @@ public class ClientCredentialResource {
                 .map(challenge -> new SigningMessageResponse(challenge.id.toString(), challenge.message));
     }
 
-    /** {@code PATCH …/push} (§7.2): push token and expiry renewal, signed over the sign message. */
+    /** {@code PATCH …/push} (docs/protocol/wire.md#72-additions-of-the-newer-sdks): push token and expiry renewal, signed over the sign message. */
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresAuth(AuthScheme.TENANT)
@@ -143,7 +143,7 @@ public class ClientCredentialResource {
                 blankToNull(input.nonce()));
     }
 
-    /** The newer SDKs' {@code X-Authsignal-*} headers (§1.7); null for older SDKs that send none. */
+    /** The newer SDKs' {@code X-Authsignal-*} headers (docs/protocol/wire.md#17-other-headers); null for older SDKs that send none. */
     private static DeviceMetadata metadata(HttpHeaders headers) {
         return DeviceMetadata.of(headers.getHeaderString("X-Authsignal-SDK"),
                 headers.getHeaderString("X-Authsignal-Version"), headers.getHeaderString("X-Authsignal-Tenant-ID"),

@@ -14,7 +14,7 @@ import dev.countersign.common.auth.RequiresAuth;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The legacy {@code device} credential calls of the older SDKs (wire §7.1: iOS 1.1–1.6, Android
+ * The legacy {@code device} credential calls of the older SDKs (docs/protocol/wire.md#71-legacy-device-namespace: iOS 1.1–1.6, Android
  * 2.2.7–2.6, same shapes). A {@code device} key served QR-code claims and trusted-device
  * verification; it is enrolled as a {@code qr-code} credential (verificationMethod DEVICE), so
  * {@code /device?publicKey=} and {@code /qr-code?publicKey=} find the same credential, and

@@ -1,5 +1,5 @@
 package dev.countersign.credential.rest;
 
-/** Body of {@code POST /client/user-authenticators/{feature}/remove} (§3.3). */
+/** Body of {@code POST /client/user-authenticators/{feature}/remove} (docs/protocol/wire.md#33-remove-a-credential). */
 public record RemoveCredentialRequest(String publicKey, String signature) {
 }

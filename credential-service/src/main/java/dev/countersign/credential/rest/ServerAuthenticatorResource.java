@@ -18,7 +18,7 @@ import dev.countersign.common.error.ErrorCode;
 import dev.countersign.credential.service.CredentialService;
 import io.smallrye.mutiny.Uni;
 
-/** Server API authenticator calls (§5.5), scoped to the tenant whose secret authorised them. */
+/** Server API authenticator calls (docs/protocol/wire.md#55-authenticators-and-users), scoped to the tenant whose secret authorised them. */
 @Path("/v1/users/{userId}/authenticators")
 @Produces(MediaType.APPLICATION_JSON)
 @RequiresAuth(AuthScheme.SERVER_SECRET)

@@ -1,5 +1,5 @@
 package dev.countersign.credential.rest;
 
-/** {@code POST …/push/sign}: both fields are required by the SDKs (§7.2). */
+/** {@code POST …/push/sign}: both fields are required by the SDKs (docs/protocol/wire.md#72-additions-of-the-newer-sdks). */
 public record SigningMessageResponse(String challengeId, String message) {
 }

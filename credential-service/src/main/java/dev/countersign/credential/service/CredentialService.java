@@ -72,7 +72,7 @@ public class CredentialService {
     }
 
     /**
-     * Enrols {@code key} for the token's user (§3.2). The same key again answers the credential
+     * Enrols {@code key} for the token's user (docs/protocol/wire.md#32-add-a-credential). The same key again answers the credential
      * already enrolled (the SDKs re-use their key); a key enrolled by another user is refused.
      */
     public Uni<Enrolment> add(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
@@ -116,7 +116,7 @@ public class CredentialService {
                 .chain(existing -> existing != null
                         ? refreshPushToken(ownedBy(existing, userId), device)
                         : credentials.countActiveOfUser(tenantId, userId).chain(active -> {
-                            // An enrolled user's token must say it may add another device (§5.1),
+                            // An enrolled user's token must say it may add another device (docs/protocol/wire.md#51-track-an-action),
                             // so a stolen track token cannot quietly add the thief's phone.
                             if (active > 0 && !token.hasScope(Scopes.ADD_AUTHENTICATORS)) {
                                 throw new ApiException(ErrorCode.INSUFFICIENT_SCOPE,
@@ -171,7 +171,7 @@ public class CredentialService {
     }
 
     /**
-     * {@code POST …/push/sign} (wire §7.2): a fresh random message for the push credential with this
+     * {@code POST …/push/sign} (docs/protocol/wire.md#72-additions-of-the-newer-sdks): a fresh random message for the push credential with this
      * key to sign for {@link #updatePush}. An expired credential gets one too — renewing is what it is for.
      */
     public Uni<SigningChallenge> issueSigningMessage(String tenantId, DevicePublicKey key) {
@@ -197,7 +197,7 @@ public class CredentialService {
     }
 
     /**
-     * {@code PATCH …/push} (wire §7.2), signed over a message from {@link #issueSigningMessage}, which
+     * {@code PATCH …/push} (docs/protocol/wire.md#72-additions-of-the-newer-sdks), signed over a message from {@link #issueSigningMessage}, which
      * it consumes. Sets the push token when one is sent, renews the expiry on {@code resetExpiry}
      * (the only change an expired credential may make), refreshes the SDK metadata, and counts as a
      * verification ({@code lastVerifiedAt}): the device just proved it holds the key. A new version
@@ -249,7 +249,7 @@ public class CredentialService {
     }
 
     /**
-     * The same key enrolled again with a push token it did not have (newer SDKs send it, wire §7.2;
+     * The same key enrolled again with a push token it did not have (newer SDKs send it, docs/protocol/wire.md#72-additions-of-the-newer-sdks;
      * an app whose token was reported unregistered gets a new one): the token is stored and
      * announced as {@code credential.updated}, so push delivery uses it. Anything else: unchanged.
      */
@@ -295,14 +295,14 @@ public class CredentialService {
         });
     }
 
-    /** The caller tenant's active credential for this key; unknown and removed answer alike (decisions §8). */
+    /** The caller tenant's active credential for this key; unknown and removed answer alike (docs/protocol/decisions.md#8-unknown-and-removed-keys). */
     @WithSession
     public Uni<Credential> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
         return credentials.findActiveByKey(tenantId, kind, key.spkiBase64())
                 .onItem().ifNull().failWith(CredentialService::invalidCredential);
     }
 
-    /** Removal by the device (§3.3), proven by its signature over the current time window. */
+    /** Removal by the device (docs/protocol/wire.md#33-remove-a-credential), proven by its signature over the current time window. */
     public Uni<Credential> removeSigned(String tenantId, CredentialKind kind, DevicePublicKey key, String signature) {
         return removeSignedInTransaction(tenantId, kind, key, signature).invoke(relayer::kick);
     }
@@ -320,7 +320,7 @@ public class CredentialService {
                 });
     }
 
-    /** The user's active credentials, oldest first (Server API §5.5). */
+    /** The user's active credentials, oldest first (Server API docs/protocol/wire.md#55-authenticators-and-users). */
     @WithSession
     public Uni<List<Credential>> listOfUser(String tenantId, String userId) {
         return credentials.listActiveOfUser(tenantId, userId);

@@ -8,9 +8,9 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.credential.config.CredentialConfig;
 
 /**
- * The proof a device gives to remove its credential (§2.4): its signature over the current
+ * The proof a device gives to remove its credential (docs/protocol/wire.md#24-what-is-signed): its signature over the current
  * 10-minute window number, written as the SDKs write it: {@code floor(epochSeconds / 600)} as a
- * Kotlin/Swift double, e.g. {@code "2940774.0"}. The bare integer form is refused (decisions §11).
+ * Kotlin/Swift double, e.g. {@code "2940774.0"}. The bare integer form is refused (docs/protocol/decisions.md#11-remove-window).
  */
 @ApplicationScoped
 public class RemoveWindow {

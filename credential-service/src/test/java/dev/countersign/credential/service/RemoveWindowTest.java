@@ -14,7 +14,7 @@ import dev.countersign.credential.config.CredentialConfig;
 
 class RemoveWindowTest {
 
-    /** 2025-11-30T01:05:00Z: window 2940774 (§2.4's example), 300 s into it. */
+    /** 2025-11-30T01:05:00Z: window 2940774 (docs/protocol/wire.md#24-what-is-signed's example), 300 s into it. */
     private static final Instant MID_WINDOW = Instant.ofEpochSecond(2940774L * 600 + 300);
 
     private final TestDeviceKey device = TestDeviceKey.generate();

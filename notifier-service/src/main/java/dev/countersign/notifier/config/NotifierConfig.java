@@ -38,7 +38,7 @@ public interface NotifierConfig {
 
         /**
          * What the kiosk page's QR code carries; {@code {challengeId}} is replaced by the challenge
-         * id. The app that scans it takes the id out and claims the challenge (wire §4.4).
+         * id. The app that scans it takes the id out and claims the challenge (docs/protocol/wire.md#44-what-the-qr-code-carries).
          */
         @WithDefault("countersign://qr-code?challengeId={challengeId}")
         String qrPayload();
@@ -77,7 +77,7 @@ public interface NotifierConfig {
 
     interface Webhook {
 
-        /** The envelope's {@code source} (wire §5.7 has Authsignal's URL there). */
+        /** The envelope's {@code source} (docs/protocol/wire.md#57-the-pushcreated-webhook has Authsignal's URL there). */
         @WithDefault("https://countersign.dev")
         String source();
 

@@ -175,7 +175,7 @@ public class DeliveryAttempts {
                 .onFailure().recoverWithNull();
     }
 
-    /** Wire timestamps carry milliseconds (decisions §7). */
+    /** Wire timestamps carry milliseconds (docs/protocol/decisions.md#7-timestamps). */
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }

@@ -21,7 +21,7 @@ public record KioskClient(String tenantId, Optional<String> trackToken, String f
         return trackToken.map(token -> "Bearer " + token).orElseGet(() -> tenantBasic(tenantId));
     }
 
-    /** Polling a QR challenge is always tenant Basic (wire §4.3). */
+    /** Polling a QR challenge is always tenant Basic (docs/protocol/wire.md#43-qr-by-polling). */
     public static String tenantBasic(String tenantId) {
         return "Basic " + Base64.getEncoder().encodeToString((tenantId + ":").getBytes(StandardCharsets.UTF_8));
     }

@@ -46,7 +46,7 @@ public class KioskSessions {
     public static final String APPROVED = "approved";
     public static final String REJECTED = "rejected";
 
-    /** Normal closure, for idle sockets (decisions §14). */
+    /** Normal closure, for idle sockets (docs/protocol/decisions.md#14-kiosk-websocket). */
     static final CloseReason IDLE = new CloseReason(1000, "idle");
 
     private static final Logger LOG = Logger.getLogger(KioskSessions.class);
@@ -164,7 +164,7 @@ public class KioskSessions {
         return true;
     }
 
-    /** {@code CHALLENGE_CREATED} exactly as the browser SDK reads it (wire §4.2). */
+    /** {@code CHALLENGE_CREATED} exactly as the browser SDK reads it (docs/protocol/wire.md#42-qr-over-the-kiosk-websocket). */
     public String challengeCreated(ChallengeServiceClient.CreatedChallenge created) {
         ObjectNode data = json.createObjectNode()
                 .put("challengeId", created.challengeId())
@@ -268,7 +268,7 @@ public class KioskSessions {
 
     /**
      * Drops challenges past their expiry and closes sockets with no live challenge that have been
-     * quiet for the idle timeout (decisions §14: 1000).
+     * quiet for the idle timeout (docs/protocol/decisions.md#14-kiosk-websocket: 1000).
      */
     public void sweep() {
         Instant now = clock.instant();

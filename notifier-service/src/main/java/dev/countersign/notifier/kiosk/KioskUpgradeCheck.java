@@ -24,8 +24,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Authenticates a kiosk socket before the upgrade (decisions §14: refused at the handshake, no
- * upgrade). The browser SDK carries its credentials in {@code Sec-WebSocket-Protocol} (wire §4.2):
+ * Authenticates a kiosk socket before the upgrade (docs/protocol/decisions.md#14-kiosk-websocket: refused at the handshake, no
+ * upgrade). The browser SDK carries its credentials in {@code Sec-WebSocket-Protocol} (docs/protocol/wire.md#42-qr-over-the-kiosk-websocket):
  * {@code authsignal-ws} plus {@code x.authsignal.tenant.<id>} (a known tenant: anonymous challenges)
  * or {@code x.authsignal.token.<track token>} (challenges bound to the tracked user and action).
  * Without {@code authsignal-ws} the answer is 400; without a valid tenant or token, 401.

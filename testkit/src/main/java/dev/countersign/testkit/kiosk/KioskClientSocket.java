@@ -20,7 +20,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
  * A kiosk's WebSocket to {@code /ws-v1-challenge} as {@code @authsignal/browser} opens it (wire
- * §4.2): subprotocols in the handshake, {@code CREATE_CHALLENGE} out, every text message in as JSON,
+ * docs/protocol/wire.md#42-qr-over-the-kiosk-websocket): subprotocols in the handshake, {@code CREATE_CHALLENGE} out, every text message in as JSON,
  * in order, and the close code kept. Used by the notifier's tests and by e2e.
  */
 public final class KioskClientSocket implements AutoCloseable {

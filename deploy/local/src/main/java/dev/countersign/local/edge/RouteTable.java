@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The public routing table of {@code routes.yaml} (DESIGN, Routes), matched the way the
+ * The public routing table of {@code routes.yaml} (docs/architecture.md#routing), matched the way the
  * Kubernetes Ingress matches it: by whole path segments, the longest entry winning.
  */
 public final class RouteTable {

@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Countersign's topics, created explicitly (DESIGN, Events). Existing topics are left as they are,
+ * Countersign's topics, created explicitly (docs/architecture.md#events). Existing topics are left as they are,
  * so this also runs against an operator's own Kafka.
  */
 public final class KafkaTopics {

@@ -27,7 +27,7 @@ import io.smallrye.mutiny.Uni;
  * {@link RetryPolicy}; a final failure or refusal goes to {@code challenge-events-dlq}; an
  * {@code unregistered} answer is left to credential-service, which clears the token. The loop is
  * {@link DeliveryAttempts}, shared with the webhook. The
- * returned Uni never fails: a failed delivery never fails the challenge (decisions §13).
+ * returned Uni never fails: a failed delivery never fails the challenge (docs/protocol/decisions.md#13-pushcreated-webhook).
  *
  * <p>{@link Startup} so that a partly configured channel stops the service at start, not at the
  * first push; injecting the channels here also keeps Quarkus from removing them as unused.

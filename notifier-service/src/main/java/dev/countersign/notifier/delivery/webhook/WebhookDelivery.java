@@ -28,7 +28,7 @@ import io.smallrye.mutiny.Uni;
  * network errors, timeouts, 5xx, 408 and 429 with full-jitter back-off, recorded per attempt on
  * {@code delivery-events}, and handed to {@code challenge-events-dlq} when it finally fails (the
  * loop is {@link DeliveryAttempts}, shared with the devices' pushes). The
- * returned Uni never fails: a failed delivery never fails the challenge (decisions §13) — the
+ * returned Uni never fails: a failed delivery never fails the challenge (docs/protocol/decisions.md#13-pushcreated-webhook) — the
  * device can always fetch it.
  */
 @ApplicationScoped

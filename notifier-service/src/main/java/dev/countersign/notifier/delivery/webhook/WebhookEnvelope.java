@@ -11,7 +11,7 @@ import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.json.WireTime;
 
 /**
- * The {@code push.created} webhook body of wire §5.7. Built once per event, so every retry sends
+ * The {@code push.created} webhook body of docs/protocol/wire.md#57-the-pushcreated-webhook. Built once per event, so every retry sends
  * the same bytes: the id is derived from the {@code push.requested} event id and {@code time} is
  * the event's, which lets a receiver deduplicate by {@code id}. Absent optional fields are omitted,
  * not null.

@@ -10,7 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code X-Signature-V2: t=<unix seconds>,v2=<sig>} with {@code sig = base64(HMAC-SHA256(secret,
- * "<t>." + rawBody))} without its padding (wire §5.7), as {@code @authsignal/node}'s
+ * "<t>." + rawBody))} without its padding (docs/protocol/wire.md#57-the-pushcreated-webhook), as {@code @authsignal/node}'s
  * {@code webhook.constructEvent} checks it. The SDK strips the first {@code '='}; a 32-byte MAC has
  * exactly one.
  */

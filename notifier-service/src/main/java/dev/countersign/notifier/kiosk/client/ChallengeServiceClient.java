@@ -26,7 +26,7 @@ import io.vertx.mutiny.core.http.HttpClient;
 
 /**
  * challenge-service's public QR endpoints, called for a kiosk socket exactly as a polling browser
- * calls them (DESIGN Contracts: notifier → challenge). The device code stays between the two
+ * calls them (docs/architecture.md#service-to-service-calls). The device code stays between the two
  * services; the access token reaches the notifier only here, never through Kafka.
  *
  * <p>A Vert.x client rather than a declarative REST Client: one timeout for connecting and for
