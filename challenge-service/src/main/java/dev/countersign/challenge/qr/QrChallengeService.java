@@ -188,7 +188,7 @@ public class QrChallengeService {
             return switch (challenge.state()) {
                 case PENDING -> {
                     if (!challenge.isOpen(now())) {
-                        throw expired();
+                        throw Answer.expired();
                     }
                     yield Uni.createFrom().item(new Verification(claimed, false, false, Optional.empty()));
                 }
@@ -203,7 +203,7 @@ public class QrChallengeService {
                         .flatMap(action -> actions.complete(tenantId, challenge.idempotencyKey(), false,
                                 method.actionVerificationMethod()))
                         .map(done -> new Verification(true, true, false, Optional.empty()));
-                case EXPIRED, BURNED -> throw expired();
+                case EXPIRED, BURNED -> throw Answer.expired();
             };
         });
     }
@@ -235,8 +235,7 @@ public class QrChallengeService {
 
     /** The active QR-code credential of this key, else 404 invalid_credential (unknown and removed alike). */
     public Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key) {
-        return replica.find(tenantId, CredentialKind.QR_CODE, key).map(found -> found.orElseThrow(
-                () -> new ApiException(ErrorCode.INVALID_CREDENTIAL, "Unknown or removed credential")));
+        return replica.require(tenantId, key, List.of(CredentialKind.QR_CODE));
     }
 
     /**
@@ -245,24 +244,18 @@ public class QrChallengeService {
      * the claimed challenge, whose context (the kiosk's) the device shows.
      */
     public Uni<Challenge> claim(String tenantId, DevicePublicKey key, String challengeId, String signature) {
-        return credential(tenantId, key).flatMap(credential -> {
-            if (!key.verifies(challengeId, signature)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
-            }
-            return transitions.claim(challengeId, tenantId, credential.userId(), credential.credentialId(), now(),
-                    outbox.retention()).flatMap(claim -> switch (claim.outcome()) {
-                        case ACCEPTED -> {
-                            Snapshot snapshot = claim.challenge().orElseThrow();
-                            Challenge challenge = snapshot.challenge();
-                            yield outbox.publishAfter(snapshot, ensureAction(challenge).replaceWithVoid())
-                                    .replaceWith(challenge);
-                        }
-                        case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,
-                                "The challenge was already claimed");
-                        case EXPIRED -> throw expired();
-                        default -> throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
-                    });
-        });
+        return replica.signer(tenantId, key, challengeId, signature, List.of(CredentialKind.QR_CODE))
+                .flatMap(credential -> transitions.claim(challengeId, tenantId, credential.userId(),
+                        credential.credentialId(), now(), outbox.retention()))
+                .flatMap(claim -> switch (claim.outcome()) {
+                    case ACCEPTED -> {
+                        Snapshot snapshot = claim.challenge().orElseThrow();
+                        Challenge challenge = snapshot.challenge();
+                        yield outbox.publishAfter(snapshot, ensureAction(challenge).replaceWithVoid())
+                                .replaceWith(challenge);
+                    }
+                    default -> throw claim.refusal("The challenge was already claimed");
+                });
     }
 
     /**
@@ -273,22 +266,16 @@ public class QrChallengeService {
      */
     public Uni<Boolean> answer(String tenantId, DevicePublicKey key, String challengeId, String signature,
             boolean approved) {
-        return credential(tenantId, key).flatMap(credential -> {
-            if (!key.verifies(challengeId, signature)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
-            }
-            return challenges.fields(challengeId)
-                    .flatMap(fields -> {
-                        if (!method.kind().equals(fields.get("kind"))) {
-                            // A push challenge is answered at …/push/challenge, not here.
-                            throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
-                        }
-                        return answers.answer(challengeId, tenantId, credential.userId(),
-                                credential.credentialId(), approved, Optional.empty(), now(), Integer.MAX_VALUE,
-                                outbox.retention());
-                    })
-                    .flatMap(answer -> settle(answer, approved));
-        });
+        return replica.signer(tenantId, key, challengeId, signature, List.of(CredentialKind.QR_CODE))
+                .flatMap(credential -> challenges.fields(challengeId).flatMap(fields -> {
+                    if (!method.kind().equals(fields.get("kind"))) {
+                        // A push challenge is answered at …/push/challenge, not here.
+                        throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
+                    }
+                    return answers.answer(challengeId, tenantId, credential.userId(), credential.credentialId(),
+                            approved, Optional.empty(), now(), Integer.MAX_VALUE, outbox.retention());
+                }))
+                .flatMap(answer -> settle(answer, approved));
     }
 
     private Uni<Boolean> settle(Answer answer, boolean approved) {
@@ -302,11 +289,7 @@ public class QrChallengeService {
                         .replaceWithVoid())
                         .replaceWith(approved);
             }
-            case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,
-                    "The challenge was already answered");
-            case EXPIRED, BURNED -> throw expired();
-            // No code is ever required of a QR challenge; anything else is not this credential's.
-            default -> throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
+            default -> throw answer.refusal("The challenge was already answered");
         };
     }
 
@@ -315,9 +298,6 @@ public class QrChallengeService {
      * Kafka up to ack-wait, never failing on it) while the action is updated. The transition stands
      * whatever happens here; a Redis failure is 503 and a retry gets 409.
      */
-    private static ApiException expired() {
-        return new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
-    }
 
     static String hash(String deviceCode) {
         return Sha256.base64Url(deviceCode);
