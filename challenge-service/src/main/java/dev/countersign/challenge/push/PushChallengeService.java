@@ -31,6 +31,7 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.http.RetryAfter;
 import dev.countersign.common.token.TokenClaims;
@@ -99,9 +100,8 @@ public class PushChallengeService {
      */
     public Uni<Challenge> initiate(TokenClaims token, Optional<String> action, Optional<String> userAuthenticatorId,
             String clientIp) {
-        if (action.isPresent() && !action.get().equals(token.actionCode())) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "action does not match the token's action");
-        }
+        Require.that(action.isEmpty() || action.get().equals(token.actionCode()),
+                "action does not match the token's action");
         String tenantId = token.tenantId();
         String userId = token.userId();
         return actions.challengeable(tenantId, token)

@@ -38,6 +38,7 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
@@ -127,16 +128,14 @@ public class QrChallengeService {
             Optional<String> custom, Optional<String> clientIp, Optional<String> userAgent) {
         if (token.isPresent()) {
             TokenClaims claims = token.get();
-            if (action.isPresent() && !action.get().equals(claims.actionCode())) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST, "action does not match the token's action");
-            }
+            Require.that(action.isEmpty() || action.get().equals(claims.actionCode()),
+                    "action does not match the token's action");
             return actions.challengeable(tenantId, claims).flatMap(attributes -> {
                 return store(tenantId, claims.userId(), claims.actionCode(), claims.idempotencyKey(),
                         custom.or(() -> Optional.ofNullable(attributes.get("custom"))), clientIp, userAgent);
             });
         }
-        String actionCode = action.orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST,
-                "action is required without a track token"));
+        String actionCode = Require.valid(action, "action is required without a track token");
         ActionService.requireActionCode(actionCode);
         return limits.beforeAnonymousQr(tenantId, clientIp).flatMap(admitted -> store(tenantId, null, actionCode,
                 UUID.randomUUID().toString(), custom, clientIp, userAgent));
