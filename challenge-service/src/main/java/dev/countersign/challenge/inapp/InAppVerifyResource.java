@@ -50,8 +50,7 @@ public class InAppVerifyResource {
     private Uni<InAppVerifyResponse> verify(InAppVerifyRequest body, List<CredentialKind> kinds) {
         Require.body(body);
         Caller current = caller.get();
-        DevicePublicKey key = Require.valid(DevicePublicKey.fromSpkiBase64(Require.text(body.publicKey(), "publicKey")),
-                "publicKey is not a P-256 public key");
+        DevicePublicKey key = Require.bodyKey(body.publicKey(), "publicKey is not a P-256 public key");
         String challengeId = Require.text(body.challengeId(), "challengeId");
         String signature = Require.text(body.signature(), "signature");
         Optional<dev.countersign.common.token.TokenClaims> track = current.scheme() == AuthScheme.BEARER

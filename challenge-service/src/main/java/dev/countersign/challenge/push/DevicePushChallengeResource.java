@@ -65,8 +65,7 @@ public class DevicePushChallengeResource {
     public Uni<UpdateChallengeResponse> answer(UpdateChallengeRequest body) {
         String tenantId = caller.get().tenantId();
         Require.body(body);
-        DevicePublicKey key = Require.valid(DevicePublicKey.fromSpkiBase64(Require.text(body.publicKey(), "publicKey")),
-                "publicKey is not a P-256 public key");
+        DevicePublicKey key = Require.bodyKey(body.publicKey(), "publicKey is not a P-256 public key");
         String challengeId = Require.text(body.challengeId(), "challengeId");
         String signature = Require.text(body.signature(), "signature");
         boolean approved = Require.present(body.approved(), "approved");
@@ -76,8 +75,7 @@ public class DevicePushChallengeResource {
     }
 
     private static DevicePublicKey queryKey(String publicKey) {
-        return Require.valid(DevicePublicKey.fromQueryParameter(Require.text(publicKey, "publicKey")),
-                "publicKey is not a P-256 public key");
+        return Require.queryKey(publicKey, "publicKey is not a P-256 public key");
     }
 
     private DevicePushChallengeResponse response(Pending pending) {

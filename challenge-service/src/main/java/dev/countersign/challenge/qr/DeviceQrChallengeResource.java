@@ -71,8 +71,7 @@ public class DeviceQrChallengeResource {
     }
 
     private static DevicePublicKey key(String publicKey) {
-        return Require.valid(DevicePublicKey.fromSpkiBase64(Require.text(publicKey, "publicKey")),
-                "publicKey is not a P-256 public key");
+        return Require.bodyKey(publicKey, "publicKey is not a P-256 public key");
     }
 
     private Map<String, Object> parse(String custom) {

@@ -48,8 +48,7 @@ public class LegacyDeviceChallengeResource {
 
     @GET
     public Uni<DevicePushChallengeResponse> pending(@QueryParam("publicKey") String publicKey) {
-        DevicePublicKey key = Require.valid(DevicePublicKey.fromQueryParameter(Require.text(publicKey, "publicKey")),
-                "publicKey is not a P-256 public key");
+        DevicePublicKey key = Require.queryKey(publicKey, "publicKey is not a P-256 public key");
         return inApp.credential(caller.get().tenantId(), key, List.of(CredentialKind.QR_CODE, CredentialKind.IN_APP))
                 .map(credential -> DevicePushChallengeResponse.none(credential.credentialId()));
     }
