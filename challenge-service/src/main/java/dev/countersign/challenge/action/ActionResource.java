@@ -21,8 +21,7 @@ import dev.countersign.challenge.delivery.DeliveryResultStore;
 import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.json.WireTime;
 import io.smallrye.mutiny.Uni;
 
@@ -70,11 +69,9 @@ public class ActionResource {
     @Path("{idempotencyKey}")
     public Uni<UpdateActionResponse> update(@PathParam("userId") String userId, @PathParam("action") String action,
             @PathParam("idempotencyKey") String idempotencyKey, UpdateActionRequest body) {
-        if (body == null || body.state() == null || body.state().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "state is required");
-        }
-        ActionState target = ActionState.parse(body.state().strip()).orElseThrow(() -> new ApiException(
-                ErrorCode.INVALID_REQUEST, "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED"));
+        String state = Require.text(body, UpdateActionRequest::state, "state");
+        ActionState target = Require.valid(ActionState.parse(state.strip()),
+                "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED");
         return actions.review(caller.get().tenantId(), userId, action, idempotencyKey, target)
                 .map(updated -> new UpdateActionResponse(updated.state().name(),
                         WireTime.format(updated.stateUpdatedAt())));
@@ -100,20 +97,13 @@ public class ActionResource {
 
     /** {@code custom} is a flat map of strings, numbers and booleans (docs/protocol/wire.md#51-track-an-action); kept as its JSON. */
     private String custom(Map<String, Object> custom) {
-        if (custom == null) {
+        if (Require.scalarValues(custom, "custom") == null) {
             return null;
-        }
-        for (Map.Entry<String, Object> entry : custom.entrySet()) {
-            Object value = entry.getValue();
-            if (value != null && !(value instanceof String || value instanceof Number || value instanceof Boolean)) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST,
-                        "custom." + entry.getKey() + " must be a string, number or boolean");
-            }
         }
         try {
             return json.writeValueAsString(custom);
         } catch (JsonProcessingException e) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "custom cannot be stored");
+            throw Require.invalid("custom cannot be stored");
         }
     }
 

@@ -19,6 +19,7 @@ import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.tenant.Tenant;
 import dev.countersign.common.tenant.Tenants;
 import dev.countersign.common.token.Scopes;
@@ -87,10 +88,8 @@ public class ActionService {
     public Uni<Tracked> track(Tenant tenant, String userId, String actionCode, TrackCommand command) {
         requireActionCode(actionCode);
         String idempotencyKey = command.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
-        if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST,
-                    "idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
-        }
+        Require.that(!idempotencyKey.isBlank() && idempotencyKey.length() <= MAX_IDEMPOTENCY_KEY_LENGTH,
+                "idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
         ActionState state = Optional.ofNullable(tenant.actionStates().get(actionCode))
                 .flatMap(ActionState::parse)
                 .orElse(ActionState.CHALLENGE_REQUIRED);
@@ -188,11 +187,8 @@ public class ActionService {
      */
     public Uni<Action> review(String tenantId, String userId, String actionCode, String idempotencyKey,
             ActionState target) {
-        if (target != ActionState.REVIEW_REQUIRED && target != ActionState.REVIEW_SUCCEEDED
-                && target != ActionState.REVIEW_FAILED) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST,
-                    "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED");
-        }
+        Require.that(target == ActionState.REVIEW_REQUIRED || target == ActionState.REVIEW_SUCCEEDED
+                || target == ActionState.REVIEW_FAILED, "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED");
         return get(tenantId, userId, actionCode, idempotencyKey)
                 .flatMap(action -> actions.review(tenantId, idempotencyKey, target, Instant.ofEpochMilli(clock.millis())))
                 .flatMap(refused -> {
@@ -250,9 +246,8 @@ public class ActionService {
     }
 
     public static void requireActionCode(String actionCode) {
-        if (actionCode == null || !ACTION_CODE.matcher(actionCode).matches()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "action must match ^[a-zA-Z0-9_-]{1,64}$");
-        }
+        Require.that(actionCode != null && ACTION_CODE.matcher(actionCode).matches(),
+                "action must match ^[a-zA-Z0-9_-]{1,64}$");
     }
 
     private Optional<String> token(Action action) {

@@ -16,8 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.json.WireTime;
 import io.smallrye.mutiny.Uni;
 
@@ -47,14 +46,14 @@ public class UserActionsResource {
             try {
                 return Instant.parse(value.strip());
             } catch (DateTimeParseException e) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST, "fromDate must be an ISO-8601 UTC time");
+                throw Require.invalid("fromDate must be an ISO-8601 UTC time");
             }
         });
         List<String> codeList = codes == null ? List.of()
                 : Arrays.stream(codes.split(",")).map(String::strip).filter(code -> !code.isEmpty()).toList();
         Optional<ActionState> wanted = Optional.ofNullable(state).filter(value -> !value.isBlank())
-                .map(value -> ActionState.parse(value.strip()).orElseThrow(() -> new ApiException(
-                        ErrorCode.INVALID_REQUEST, "state must be one of " + Arrays.toString(ActionState.values()))));
+                .map(value -> Require.valid(ActionState.parse(value.strip()),
+                        "state must be one of " + Arrays.toString(ActionState.values())));
         return actions.list(caller.get().tenantId(), userId, from, codeList, wanted)
                 .map(found -> found.stream().map(action -> new UserActionResponse(
                         action.actionCode().isEmpty() ? null : action.actionCode(), action.idempotencyKey(),

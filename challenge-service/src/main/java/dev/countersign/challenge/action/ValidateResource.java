@@ -11,8 +11,7 @@ import dev.countersign.challenge.action.ActionService.Validation;
 import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.json.WireTime;
 import io.smallrye.mutiny.Uni;
 
@@ -32,10 +31,8 @@ public class ValidateResource {
 
     @POST
     public Uni<ValidateResponse> validate(ValidateRequest body) {
-        if (body == null || body.token() == null || body.token().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "token is required");
-        }
-        return actions.validate(caller.get().tenant(), body.token().strip(), Optional.ofNullable(body.action()),
+        String token = Require.text(body, ValidateRequest::token, "token");
+        return actions.validate(caller.get().tenant(), token.strip(), Optional.ofNullable(body.action()),
                 Optional.ofNullable(body.userId())).map(ValidateResource::response);
     }
 

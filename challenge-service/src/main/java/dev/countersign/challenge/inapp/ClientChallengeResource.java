@@ -11,8 +11,7 @@ import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.Caller;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.token.AttestationNonces;
 import dev.countersign.common.token.TokenClaims;
 import io.smallrye.mutiny.Uni;
@@ -49,9 +48,7 @@ public class ClientChallengeResource {
                 AttestationNonces.Issued nonce = inApp.attestationNonce(track);
                 return Uni.createFrom().item(new ClientChallengeResponse(nonce.id(), nonce.nonce()));
             }
-            if (!action.get().equals(track.actionCode())) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST, "action does not match the token's action");
-            }
+            Require.that(action.get().equals(track.actionCode()), "action does not match the token's action");
         }
         return inApp.create(current.tenantId(), action)
                 .map(challenge -> new ClientChallengeResponse(challenge.challengeId(), null));

@@ -124,32 +124,22 @@ public class InAppChallengeService {
      */
     public Uni<Verified> verify(String tenantId, Optional<TokenClaims> track, String challengeId,
             DevicePublicKey key, String signature, List<CredentialKind> kinds) {
-        return credential(tenantId, key, kinds).flatMap(credential -> {
-            if (!key.verifies(challengeId, signature)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
-            }
-            return challenges.find(challengeId).flatMap(found -> {
-                Challenge challenge = found
-                        .filter(c -> method.kind().equals(c.kind()) && c.tenantId().equals(tenantId))
-                        .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such challenge"));
-                if (track.isPresent()) {
-                    return trackedAction(track.get(), credential, challenge)
-                            .flatMap(ready -> approve(challenge, credential, track));
-                }
-                return approve(challenge, credential, track);
-            });
-        });
+        return replica.signer(tenantId, key, challengeId, signature, kinds)
+                .flatMap(credential -> challenges.find(challengeId).flatMap(found -> {
+                    Challenge challenge = found
+                            .filter(c -> method.kind().equals(c.kind()) && c.tenantId().equals(tenantId))
+                            .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such challenge"));
+                    if (track.isPresent()) {
+                        return trackedAction(track.get(), credential, challenge)
+                                .flatMap(ready -> approve(challenge, credential, track));
+                    }
+                    return approve(challenge, credential, track);
+                }));
     }
 
     /** The active credential of this key among {@code kinds} (in that order), else 404 invalid_credential. */
     public Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key, List<CredentialKind> kinds) {
-        Uni<Optional<ReplicaCredential>> found = Uni.createFrom().item(Optional.empty());
-        for (CredentialKind kind : kinds) {
-            found = found.flatMap(previous -> previous.isPresent() ? Uni.createFrom().item(previous)
-                    : replica.find(tenantId, kind, key));
-        }
-        return found.map(credential -> credential.orElseThrow(
-                () -> new ApiException(ErrorCode.INVALID_CREDENTIAL, "Unknown or removed credential")));
+        return replica.require(tenantId, key, kinds);
     }
 
     /** The Bearer case: the token's action must be the credential user's and still need its challenge. */
@@ -185,10 +175,7 @@ public class InAppChallengeService {
                 yield outbox.publishAfter(snapshot, record(challenge, credential, track, now))
                         .map(done -> verified(challenge, credential, track));
             }
-            case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,
-                    "The challenge was already used");
-            case EXPIRED -> throw new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
-            default -> throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
+            default -> throw answer.refusal("The challenge was already used");
         };
     }
 

@@ -14,8 +14,7 @@ import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -49,26 +48,16 @@ public class InAppVerifyResource {
     }
 
     private Uni<InAppVerifyResponse> verify(InAppVerifyRequest body, List<CredentialKind> kinds) {
-        if (body == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "A JSON body is required");
-        }
+        Require.body(body);
         Caller current = caller.get();
-        DevicePublicKey key = DevicePublicKey.fromSpkiBase64(required(body.publicKey(), "publicKey"))
-                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "publicKey is not a P-256 public key"));
-        String challengeId = required(body.challengeId(), "challengeId");
-        String signature = required(body.signature(), "signature");
+        DevicePublicKey key = Require.bodyKey(body.publicKey(), "publicKey is not a P-256 public key");
+        String challengeId = Require.text(body.challengeId(), "challengeId");
+        String signature = Require.text(body.signature(), "signature");
         Optional<dev.countersign.common.token.TokenClaims> track = current.scheme() == AuthScheme.BEARER
                 ? Optional.of(current.trackToken())
                 : Optional.empty();
         return inApp.verify(current.tenantId(), track, challengeId, key, signature, kinds)
                 .map(verified -> new InAppVerifyResponse(verified.token(), verified.userId(),
                         verified.userAuthenticatorId(), verified.username().orElse(null)));
-    }
-
-    private static String required(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, field + " is required");
-        }
-        return value;
     }
 }

@@ -2,6 +2,8 @@ package dev.countersign.challenge.lifecycle;
 
 import java.util.Optional;
 
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -21,6 +23,28 @@ public record Answer(Outcome outcome, Optional<Snapshot> challenge, int triesLef
         WRONG_CODE,
         /** This wrong code was the last one allowed: the challenge is burned now. */
         BURNED
+    }
+
+    /**
+     * The error a refused transition answers, the same for every method; {@code already} says what
+     * ALREADY_ANSWERED means for this transition ("The challenge was already claimed").
+     */
+    public ApiException refusal(String already) {
+        return switch (outcome) {
+            case ALREADY_ANSWERED -> new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED, already);
+            case EXPIRED, BURNED -> expired();
+            case WRONG_CODE -> new ApiException(ErrorCode.INVALID_REQUEST, "Wrong verificationCode; "
+                    + triesLeft + (triesLeft == 1 ? " try" : " tries") + " left");
+            case CODE_REQUIRED -> new ApiException(ErrorCode.INVALID_REQUEST,
+                    "This challenge requires a verificationCode to approve");
+            case NOT_FOUND -> new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
+            case ACCEPTED -> throw new IllegalStateException("An accepted transition is not refused");
+        };
+    }
+
+    /** A challenge past its deadline, expired or burned: 410. */
+    public static ApiException expired() {
+        return new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
     }
 
     /**

@@ -23,8 +23,7 @@ import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.crypto.DevicePublicKey;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import io.smallrye.mutiny.Uni;
 
 /** The device's side of push (docs/protocol/wire.md#35-push-fetch-the-pending-challenge, docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#72-additions-of-the-newer-sdks): tenant Basic plus the key, and a signature to answer. */
@@ -65,31 +64,18 @@ public class DevicePushChallengeResource {
     @POST
     public Uni<UpdateChallengeResponse> answer(UpdateChallengeRequest body) {
         String tenantId = caller.get().tenantId();
-        if (body == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "A JSON body is required");
-        }
-        DevicePublicKey key = DevicePublicKey.fromSpkiBase64(required(body.publicKey(), "publicKey"))
-                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "publicKey is not a P-256 public key"));
-        String challengeId = required(body.challengeId(), "challengeId");
-        String signature = required(body.signature(), "signature");
-        if (body.approved() == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "approved is required");
-        }
-        return push.answer(tenantId, key, challengeId, signature, body.approved(),
+        Require.body(body);
+        DevicePublicKey key = Require.bodyKey(body.publicKey(), "publicKey is not a P-256 public key");
+        String challengeId = Require.text(body.challengeId(), "challengeId");
+        String signature = Require.text(body.signature(), "signature");
+        boolean approved = Require.present(body.approved(), "approved");
+        return push.answer(tenantId, key, challengeId, signature, approved,
                         Optional.ofNullable(body.verificationCode()).map(String::strip).filter(code -> !code.isEmpty()))
                 .map(UpdateChallengeResponse::new);
     }
 
-    private static String required(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, field + " is required");
-        }
-        return value;
-    }
-
     private static DevicePublicKey queryKey(String publicKey) {
-        return DevicePublicKey.fromQueryParameter(required(publicKey, "publicKey"))
-                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "publicKey is not a P-256 public key"));
+        return Require.queryKey(publicKey, "publicKey is not a P-256 public key");
     }
 
     private DevicePushChallengeResponse response(Pending pending) {

@@ -11,8 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.http.ClientAddresses;
 import dev.countersign.common.token.TokenClaims;
 import io.smallrye.mutiny.Uni;
@@ -50,10 +49,8 @@ public class PushChallengeResource {
     @Path("verify/push")
     public Uni<VerifyPushResponse> verify(VerifyPushRequest body) {
         TokenClaims token = caller.get().trackToken();
-        if (body == null || body.challengeId() == null || body.challengeId().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "challengeId is required");
-        }
-        return push.verify(token, body.challengeId())
+        String challengeId = Require.text(body, VerifyPushRequest::challengeId, "challengeId");
+        return push.verify(token, challengeId)
                 .map(result -> new VerifyPushResponse(result.isConsumed(), result.isVerified(),
                         result.accessToken().orElse(null)));
     }

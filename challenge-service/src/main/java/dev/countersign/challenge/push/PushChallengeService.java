@@ -31,6 +31,7 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.http.RetryAfter;
 import dev.countersign.common.token.TokenClaims;
@@ -99,9 +100,8 @@ public class PushChallengeService {
      */
     public Uni<Challenge> initiate(TokenClaims token, Optional<String> action, Optional<String> userAuthenticatorId,
             String clientIp) {
-        if (action.isPresent() && !action.get().equals(token.actionCode())) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "action does not match the token's action");
-        }
+        Require.that(action.isEmpty() || action.get().equals(token.actionCode()),
+                "action does not match the token's action");
         String tenantId = token.tenantId();
         String userId = token.userId();
         return actions.challengeable(tenantId, token)
@@ -186,7 +186,7 @@ public class PushChallengeService {
             return switch (challenge.state()) {
                 case PENDING -> {
                     if (!challenge.isOpen(now())) {
-                        throw expired();
+                        throw Answer.expired();
                     }
                     yield Uni.createFrom().item(new Verification(false, false, Optional.empty()));
                 }
@@ -200,21 +200,17 @@ public class PushChallengeService {
                 case REJECTED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), false,
                                 method.actionVerificationMethod())
                         .map(done -> new Verification(true, false, Optional.empty()));
-                case EXPIRED, BURNED -> throw expired();
+                case EXPIRED, BURNED -> throw Answer.expired();
             };
         });
     }
 
-    private static ApiException expired() {
-        return new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
-    }
 
     // --- device: fetch and answer (docs/protocol/wire.md#35-push-fetch-the-pending-challenge, docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#72-additions-of-the-newer-sdks) -----------------------------------------------
 
     /** The active push credential of this key, else 404 invalid_credential (unknown and removed alike). */
     public Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key) {
-        return replica.find(tenantId, CredentialKind.PUSH, key).map(found -> found.orElseThrow(
-                () -> new ApiException(ErrorCode.INVALID_CREDENTIAL, "Unknown or removed credential")));
+        return replica.require(tenantId, key, List.of(CredentialKind.PUSH));
     }
 
     /** A single-use nonce for the signed fetch; the last one issued for a key is the only valid one. */
@@ -259,15 +255,11 @@ public class PushChallengeService {
      */
     public Uni<Boolean> answer(String tenantId, DevicePublicKey key, String challengeId, String signature,
             boolean approved, Optional<String> verificationCode) {
-        return credential(tenantId, key).flatMap(credential -> {
-            if (!key.verifies(challengeId, signature)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
-            }
-            Instant now = now();
-            return answers.answer(challengeId, tenantId, credential.userId(), credential.credentialId(), approved,
-                            verificationCode, now, config.maxWrongCodes(), outbox.retention())
-                    .flatMap(answer -> settle(answer, approved));
-        });
+        return replica.signer(tenantId, key, challengeId, signature, List.of(CredentialKind.PUSH))
+                .flatMap(credential -> answers.answer(challengeId, tenantId, credential.userId(),
+                        credential.credentialId(), approved, verificationCode, now(), config.maxWrongCodes(),
+                        outbox.retention()))
+                .flatMap(answer -> settle(answer, approved));
     }
 
     /**
@@ -308,14 +300,7 @@ public class PushChallengeService {
                         .flatMap(done -> Uni.createFrom().<Boolean>failure(new ApiException(ErrorCode.CHALLENGE_EXPIRED,
                                 "Too many wrong verification codes; the challenge is no longer valid")));
             }
-            case WRONG_CODE -> throw new ApiException(ErrorCode.INVALID_REQUEST, "Wrong verificationCode; "
-                    + answer.triesLeft() + (answer.triesLeft() == 1 ? " try" : " tries") + " left");
-            case CODE_REQUIRED -> throw new ApiException(ErrorCode.INVALID_REQUEST,
-                    "This challenge requires a verificationCode to approve");
-            case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,
-                    "The challenge was already answered");
-            case EXPIRED -> throw expired();
-            case NOT_FOUND -> throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
+            default -> throw answer.refusal("The challenge was already answered");
         };
     }
 

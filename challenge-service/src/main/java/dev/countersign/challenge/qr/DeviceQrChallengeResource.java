@@ -18,8 +18,7 @@ import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.crypto.DevicePublicKey;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import io.smallrye.mutiny.Uni;
 
 /** The device's side of QR (docs/protocol/wire.md#36-push-and-qr-answer-a-challenge, docs/protocol/wire.md#37-qr-claim-a-challenge): tenant Basic plus the key, each call signed over the challenge id. */
@@ -47,28 +46,22 @@ public class DeviceQrChallengeResource {
     @Path("claim")
     public Uni<ClaimChallengeResponse> claim(ClaimChallengeRequest body) {
         String tenantId = caller.get().tenantId();
-        if (body == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "A JSON body is required");
-        }
+        Require.body(body);
         DevicePublicKey key = key(body.publicKey());
-        String challengeId = required(body.challengeId(), "challengeId");
-        String signature = required(body.signature(), "signature");
+        String challengeId = Require.text(body.challengeId(), "challengeId");
+        String signature = Require.text(body.signature(), "signature");
         return qr.claim(tenantId, key, challengeId, signature).map(this::response);
     }
 
     @POST
     public Uni<UpdateChallengeResponse> answer(UpdateChallengeRequest body) {
         String tenantId = caller.get().tenantId();
-        if (body == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "A JSON body is required");
-        }
+        Require.body(body);
         DevicePublicKey key = key(body.publicKey());
-        String challengeId = required(body.challengeId(), "challengeId");
-        String signature = required(body.signature(), "signature");
-        if (body.approved() == null) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "approved is required");
-        }
-        return qr.answer(tenantId, key, challengeId, signature, body.approved()).map(UpdateChallengeResponse::new);
+        String challengeId = Require.text(body.challengeId(), "challengeId");
+        String signature = Require.text(body.signature(), "signature");
+        boolean approved = Require.present(body.approved(), "approved");
+        return qr.answer(tenantId, key, challengeId, signature, approved).map(UpdateChallengeResponse::new);
     }
 
     private ClaimChallengeResponse response(Challenge challenge) {
@@ -78,15 +71,7 @@ public class DeviceQrChallengeResource {
     }
 
     private static DevicePublicKey key(String publicKey) {
-        return DevicePublicKey.fromSpkiBase64(required(publicKey, "publicKey"))
-                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "publicKey is not a P-256 public key"));
-    }
-
-    private static String required(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, field + " is required");
-        }
-        return value;
+        return Require.bodyKey(publicKey, "publicKey is not a P-256 public key");
     }
 
     private Map<String, Object> parse(String custom) {

@@ -19,8 +19,7 @@ import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -49,11 +48,7 @@ public class LegacyDeviceChallengeResource {
 
     @GET
     public Uni<DevicePushChallengeResponse> pending(@QueryParam("publicKey") String publicKey) {
-        if (publicKey == null || publicKey.isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "publicKey is required");
-        }
-        DevicePublicKey key = DevicePublicKey.fromQueryParameter(publicKey)
-                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST, "publicKey is not a P-256 public key"));
+        DevicePublicKey key = Require.queryKey(publicKey, "publicKey is not a P-256 public key");
         return inApp.credential(caller.get().tenantId(), key, List.of(CredentialKind.QR_CODE, CredentialKind.IN_APP))
                 .map(credential -> DevicePushChallengeResponse.none(credential.credentialId()));
     }

@@ -17,8 +17,7 @@ import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.Caller;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
-import dev.countersign.common.error.ApiException;
-import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.http.ClientAddresses;
 import dev.countersign.common.json.WireTime;
 import dev.countersign.common.token.TokenClaims;
@@ -68,33 +67,22 @@ public class QrChallengeResource {
     @Path("verify/qr-code")
     @RequiresAuth(AuthScheme.TENANT)
     public Uni<VerifyQrResponse> verify(VerifyQrRequest body) {
-        if (body == null || body.challengeId() == null || body.challengeId().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "challengeId is required");
-        }
-        if (body.deviceCode() == null || body.deviceCode().isBlank()) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "deviceCode is required");
-        }
-        return qr.verify(caller.get().tenantId(), body.challengeId(), body.deviceCode())
+        String challengeId = Require.text(body, VerifyQrRequest::challengeId, "challengeId");
+        String deviceCode = Require.text(body.deviceCode(), "deviceCode");
+        return qr.verify(caller.get().tenantId(), challengeId, deviceCode)
                 .map(result -> new VerifyQrResponse(result.isClaimed(), result.isConsumed(), result.isVerified(),
                         result.accessToken().orElse(null)));
     }
 
     /** {@code custom} is a flat map of strings, numbers and booleans, as at track (docs/protocol/wire.md#51-track-an-action); kept as its JSON. */
     private Optional<String> custom(Map<String, Object> custom) {
-        if (custom == null) {
+        if (Require.scalarValues(custom, "custom") == null) {
             return Optional.empty();
-        }
-        for (Map.Entry<String, Object> entry : custom.entrySet()) {
-            Object value = entry.getValue();
-            if (value != null && !(value instanceof String || value instanceof Number || value instanceof Boolean)) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST,
-                        "custom." + entry.getKey() + " must be a string, number or boolean");
-            }
         }
         try {
             return Optional.of(json.writeValueAsString(custom));
         } catch (JsonProcessingException e) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "custom cannot be stored");
+            throw Require.invalid("custom cannot be stored");
         }
     }
 }

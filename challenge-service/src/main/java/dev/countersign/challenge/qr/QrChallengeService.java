@@ -38,6 +38,7 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
@@ -127,16 +128,14 @@ public class QrChallengeService {
             Optional<String> custom, Optional<String> clientIp, Optional<String> userAgent) {
         if (token.isPresent()) {
             TokenClaims claims = token.get();
-            if (action.isPresent() && !action.get().equals(claims.actionCode())) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST, "action does not match the token's action");
-            }
+            Require.that(action.isEmpty() || action.get().equals(claims.actionCode()),
+                    "action does not match the token's action");
             return actions.challengeable(tenantId, claims).flatMap(attributes -> {
                 return store(tenantId, claims.userId(), claims.actionCode(), claims.idempotencyKey(),
                         custom.or(() -> Optional.ofNullable(attributes.get("custom"))), clientIp, userAgent);
             });
         }
-        String actionCode = action.orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST,
-                "action is required without a track token"));
+        String actionCode = Require.valid(action, "action is required without a track token");
         ActionService.requireActionCode(actionCode);
         return limits.beforeAnonymousQr(tenantId, clientIp).flatMap(admitted -> store(tenantId, null, actionCode,
                 UUID.randomUUID().toString(), custom, clientIp, userAgent));
@@ -188,7 +187,7 @@ public class QrChallengeService {
             return switch (challenge.state()) {
                 case PENDING -> {
                     if (!challenge.isOpen(now())) {
-                        throw expired();
+                        throw Answer.expired();
                     }
                     yield Uni.createFrom().item(new Verification(claimed, false, false, Optional.empty()));
                 }
@@ -203,7 +202,7 @@ public class QrChallengeService {
                         .flatMap(action -> actions.complete(tenantId, challenge.idempotencyKey(), false,
                                 method.actionVerificationMethod()))
                         .map(done -> new Verification(true, true, false, Optional.empty()));
-                case EXPIRED, BURNED -> throw expired();
+                case EXPIRED, BURNED -> throw Answer.expired();
             };
         });
     }
@@ -235,8 +234,7 @@ public class QrChallengeService {
 
     /** The active QR-code credential of this key, else 404 invalid_credential (unknown and removed alike). */
     public Uni<ReplicaCredential> credential(String tenantId, DevicePublicKey key) {
-        return replica.find(tenantId, CredentialKind.QR_CODE, key).map(found -> found.orElseThrow(
-                () -> new ApiException(ErrorCode.INVALID_CREDENTIAL, "Unknown or removed credential")));
+        return replica.require(tenantId, key, List.of(CredentialKind.QR_CODE));
     }
 
     /**
@@ -245,24 +243,18 @@ public class QrChallengeService {
      * the claimed challenge, whose context (the kiosk's) the device shows.
      */
     public Uni<Challenge> claim(String tenantId, DevicePublicKey key, String challengeId, String signature) {
-        return credential(tenantId, key).flatMap(credential -> {
-            if (!key.verifies(challengeId, signature)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
-            }
-            return transitions.claim(challengeId, tenantId, credential.userId(), credential.credentialId(), now(),
-                    outbox.retention()).flatMap(claim -> switch (claim.outcome()) {
-                        case ACCEPTED -> {
-                            Snapshot snapshot = claim.challenge().orElseThrow();
-                            Challenge challenge = snapshot.challenge();
-                            yield outbox.publishAfter(snapshot, ensureAction(challenge).replaceWithVoid())
-                                    .replaceWith(challenge);
-                        }
-                        case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,
-                                "The challenge was already claimed");
-                        case EXPIRED -> throw expired();
-                        default -> throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
-                    });
-        });
+        return replica.signer(tenantId, key, challengeId, signature, List.of(CredentialKind.QR_CODE))
+                .flatMap(credential -> transitions.claim(challengeId, tenantId, credential.userId(),
+                        credential.credentialId(), now(), outbox.retention()))
+                .flatMap(claim -> switch (claim.outcome()) {
+                    case ACCEPTED -> {
+                        Snapshot snapshot = claim.challenge().orElseThrow();
+                        Challenge challenge = snapshot.challenge();
+                        yield outbox.publishAfter(snapshot, ensureAction(challenge).replaceWithVoid())
+                                .replaceWith(challenge);
+                    }
+                    default -> throw claim.refusal("The challenge was already claimed");
+                });
     }
 
     /**
@@ -273,22 +265,16 @@ public class QrChallengeService {
      */
     public Uni<Boolean> answer(String tenantId, DevicePublicKey key, String challengeId, String signature,
             boolean approved) {
-        return credential(tenantId, key).flatMap(credential -> {
-            if (!key.verifies(challengeId, signature)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
-            }
-            return challenges.fields(challengeId)
-                    .flatMap(fields -> {
-                        if (!method.kind().equals(fields.get("kind"))) {
-                            // A push challenge is answered at …/push/challenge, not here.
-                            throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
-                        }
-                        return answers.answer(challengeId, tenantId, credential.userId(),
-                                credential.credentialId(), approved, Optional.empty(), now(), Integer.MAX_VALUE,
-                                outbox.retention());
-                    })
-                    .flatMap(answer -> settle(answer, approved));
-        });
+        return replica.signer(tenantId, key, challengeId, signature, List.of(CredentialKind.QR_CODE))
+                .flatMap(credential -> challenges.fields(challengeId).flatMap(fields -> {
+                    if (!method.kind().equals(fields.get("kind"))) {
+                        // A push challenge is answered at …/push/challenge, not here.
+                        throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
+                    }
+                    return answers.answer(challengeId, tenantId, credential.userId(), credential.credentialId(),
+                            approved, Optional.empty(), now(), Integer.MAX_VALUE, outbox.retention());
+                }))
+                .flatMap(answer -> settle(answer, approved));
     }
 
     private Uni<Boolean> settle(Answer answer, boolean approved) {
@@ -302,11 +288,7 @@ public class QrChallengeService {
                         .replaceWithVoid())
                         .replaceWith(approved);
             }
-            case ALREADY_ANSWERED -> throw new ApiException(ErrorCode.CHALLENGE_ALREADY_ANSWERED,
-                    "The challenge was already answered");
-            case EXPIRED, BURNED -> throw expired();
-            // No code is ever required of a QR challenge; anything else is not this credential's.
-            default -> throw new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
+            default -> throw answer.refusal("The challenge was already answered");
         };
     }
 
@@ -315,9 +297,6 @@ public class QrChallengeService {
      * Kafka up to ack-wait, never failing on it) while the action is updated. The transition stands
      * whatever happens here; a Redis failure is 503 and a retry gets 409.
      */
-    private static ApiException expired() {
-        return new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
-    }
 
     static String hash(String deviceCode) {
         return Sha256.base64Url(deviceCode);

@@ -11,6 +11,8 @@ import dev.countersign.challenge.replica.KeyReplicaStore.Change;
 import dev.countersign.challenge.replica.KeyReplicaStore.Entry;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.PushTarget;
 import io.smallrye.mutiny.Uni;
 
@@ -34,6 +36,31 @@ public class KeyReplica {
         this.credentialService = credentialService;
         this.readThrough = config.keyReplica().readThrough();
         this.clock = clock;
+    }
+
+    /** The active credential of this key among {@code kinds} (in that order), else 404 invalid_credential. */
+    public Uni<ReplicaCredential> require(String tenantId, DevicePublicKey key, List<CredentialKind> kinds) {
+        Uni<Optional<ReplicaCredential>> found = Uni.createFrom().item(Optional.empty());
+        for (CredentialKind kind : kinds) {
+            found = found.flatMap(previous -> previous.isPresent() ? Uni.createFrom().item(previous)
+                    : find(tenantId, kind, key));
+        }
+        return found.map(credential -> credential.orElseThrow(
+                () -> new ApiException(ErrorCode.INVALID_CREDENTIAL, "Unknown or removed credential")));
+    }
+
+    /**
+     * How a device proves it answers: its key is an active credential among {@code kinds} (else 404
+     * invalid_credential) and {@code signature} is that key's signature of {@code message} (else 401).
+     */
+    public Uni<ReplicaCredential> signer(String tenantId, DevicePublicKey key, String message, String signature,
+            List<CredentialKind> kinds) {
+        return require(tenantId, key, kinds).map(credential -> {
+            if (!key.verifies(message, signature)) {
+                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
+            }
+            return credential;
+        });
     }
 
     /** The active credential with this key in the tenant, if any. */

@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.countersign.common.crypto.DevicePublicKey;
+
 /**
  * Checks of request input at the edge. Every refusal is 400 {@code invalid_request} whose
  * description names the field, in the same words in every service ("publicKey is required").
@@ -74,5 +76,15 @@ public final class Require {
             }
         }
         return object;
+    }
+
+    /** The device key of a body field (base64 SPKI); {@code description} when it is no P-256 key. */
+    public static DevicePublicKey bodyKey(String publicKey, String description) {
+        return valid(DevicePublicKey.fromSpkiBase64(text(publicKey, "publicKey")), description);
+    }
+
+    /** The device key of the {@code ?publicKey=} query parameter (base64 of base64 SPKI). */
+    public static DevicePublicKey queryKey(String publicKey, String description) {
+        return valid(DevicePublicKey.fromQueryParameter(text(publicKey, "publicKey")), description);
     }
 }

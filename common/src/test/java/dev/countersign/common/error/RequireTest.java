@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +14,23 @@ import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
+import dev.countersign.common.crypto.TestKeys;
+
 class RequireTest {
 
     private record Body(String token) {
+    }
+
+    @Test
+    void deviceKeysAreReadInTheirWireFormsAndAnythingElseIsRefusedWithTheCallersDescription() {
+        String spki = Base64.getEncoder().encodeToString(TestKeys.p256().getPublic().getEncoded());
+        String query = Base64.getEncoder().encodeToString(spki.getBytes(StandardCharsets.US_ASCII));
+        assertThat(Require.bodyKey(spki, "bad key").spkiBase64()).isEqualTo(spki);
+        assertThat(Require.queryKey(query, "bad key").spkiBase64()).isEqualTo(spki);
+        refused(() -> Require.bodyKey(null, "bad key"), "publicKey is required");
+        refused(() -> Require.queryKey(" ", "bad key"), "publicKey is required");
+        refused(() -> Require.bodyKey("bm90IGEga2V5", "bad key"), "bad key");
+        refused(() -> Require.queryKey("bm90IGEga2V5", "bad key"), "bad key");
     }
 
     @Test

@@ -19,12 +19,10 @@ final class Requests {
     }
 
     static DevicePublicKey bodyKey(String publicKey) {
-        return Require.valid(DevicePublicKey.fromSpkiBase64(Require.text(publicKey, "publicKey")),
-                "publicKey must be a base64 SPKI P-256 public key");
+        return Require.bodyKey(publicKey, "publicKey must be a base64 SPKI P-256 public key");
     }
 
     static DevicePublicKey queryKey(String publicKey) {
-        return Require.valid(DevicePublicKey.fromQueryParameter(Require.text(publicKey, "publicKey")),
-                "publicKey must be base64 of a base64 SPKI P-256 public key");
+        return Require.queryKey(publicKey, "publicKey must be base64 of a base64 SPKI P-256 public key");
     }
 }
