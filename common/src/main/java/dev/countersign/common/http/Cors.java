@@ -1,7 +1,6 @@
 package dev.countersign.common.http;
 
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.List;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -29,12 +28,13 @@ public class Cors {
             + "X-Authsignal-Native-Version";
     private static final String ALLOWED_METHODS = "GET, POST, PATCH, DELETE";
 
-    private final Set<String> anyTenantOrigins;
+    private final List<String> anyTenantOrigins;
 
     public Cors(Tenants tenants) {
         this.anyTenantOrigins = tenants.all().stream()
                 .flatMap(t -> t.allowedOrigins().stream())
-                .collect(Collectors.toUnmodifiableSet());
+                .distinct()
+                .toList();
     }
 
     void install(@Observes Router router) {
@@ -48,7 +48,7 @@ public class Cors {
             ctx.next();
             return;
         }
-        boolean known = anyTenantOrigins.contains(origin) || anyTenantOrigins.contains("*");
+        boolean known = AllowedOrigins.allows(anyTenantOrigins, origin);
         boolean preflight = request.method() == HttpMethod.OPTIONS
                 && request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null;
         ctx.response().putHeader(HttpHeaders.VARY, "Origin");

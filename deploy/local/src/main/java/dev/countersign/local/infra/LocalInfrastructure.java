@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -65,6 +66,12 @@ public final class LocalInfrastructure implements AutoCloseable {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         endpoints = new InfrastructureEndpoints(kafka.join(), redis.join(), postgres.join());
+    }
+
+    /** Servers started that are no descendants of this JVM (the detached PostgreSQL server). */
+    public synchronized List<Long> detachedPids() {
+        return started.stream().filter(LocalPostgres.class::isInstance)
+                .flatMap(s -> ((LocalPostgres) s).serverPid().stream()).toList();
     }
 
     public InfrastructureEndpoints endpoints() {

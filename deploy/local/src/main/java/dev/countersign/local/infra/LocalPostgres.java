@@ -2,10 +2,13 @@ package dev.countersign.local.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -14,10 +17,12 @@ public final class LocalPostgres implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final PostgresEndpoint endpoint;
+    private final Path dataDir;
 
-    private LocalPostgres(EmbeddedPostgres postgres, PostgresEndpoint endpoint) {
+    private LocalPostgres(EmbeddedPostgres postgres, PostgresEndpoint endpoint, Path dataDir) {
         this.postgres = postgres;
         this.endpoint = endpoint;
+        this.dataDir = dataDir;
     }
 
     /**
@@ -47,11 +52,23 @@ public final class LocalPostgres implements AutoCloseable {
                         + " OWNER " + PostgresEndpoint.DEFAULT_USER);
             }
             return new LocalPostgres(postgres, new PostgresEndpoint("127.0.0.1", postgres.getPort(),
-                    PostgresEndpoint.DEFAULT_DATABASE, PostgresEndpoint.DEFAULT_USER, password));
+                    PostgresEndpoint.DEFAULT_DATABASE, PostgresEndpoint.DEFAULT_USER, password), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL setup failed", e);
+        }
+    }
+
+    /**
+     * The postmaster's process id (the first line of its {@code postmaster.pid}): pg_ctl detaches
+     * the server, so it is no descendant of this JVM.
+     */
+    public Optional<Long> serverPid() {
+        try (Stream<String> lines = Files.lines(dataDir.resolve("postmaster.pid"))) {
+            return lines.findFirst().map(String::strip).filter(s -> s.matches("[0-9]+")).map(Long::valueOf);
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

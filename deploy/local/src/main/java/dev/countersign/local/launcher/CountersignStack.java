@@ -28,6 +28,7 @@ public final class CountersignStack implements AutoCloseable {
     private static final String TRUSTED_PROXIES = "127.0.0.1/32,::1/128";
 
     private final RunDirectory runDirectory;
+    private final Watchdog watchdog;
     private LocalInfrastructure infrastructure;
     private final List<ServiceProcess> services = new ArrayList<>();
     private Edge edge;
@@ -35,6 +36,7 @@ public final class CountersignStack implements AutoCloseable {
 
     public CountersignStack() {
         this.runDirectory = RunDirectory.create("countersign-run-");
+        this.watchdog = Watchdog.start(runDirectory.path());
     }
 
     public static CountersignStack start(StackSettings settings) {
@@ -54,7 +56,8 @@ public final class CountersignStack implements AutoCloseable {
 
     private void startAll(StackSettings settings) {
         infrastructure = LocalInfrastructure.start(runDirectory.path().resolve("infra"), settings.infrastructure());
-        secrets = DemoSecrets.generate(settings.tenantId());
+        watchdog.record(infrastructure.detachedPids());
+        secrets = DemoSecrets.generate(settings.tenantIds());
 
         Map<CountersignService, Integer> ports = new EnumMap<>(CountersignService.class);
         for (CountersignService service : CountersignService.values()) {
@@ -75,6 +78,7 @@ public final class CountersignStack implements AutoCloseable {
                     tenantProperties(settings),
                     settings.logDir().orElse(runDirectory.path().resolve("logs")), notifier.serviceName() + "-" + replica));
         }
+        watchdog.record(infrastructure.detachedPids());
         try {
             CompletableFuture.allOf(services.stream()
                     .map(s -> CompletableFuture.runAsync(s::awaitReady))
@@ -90,12 +94,14 @@ public final class CountersignStack implements AutoCloseable {
         edge = Edge.start("127.0.0.1", settings.edgePort(), RouteTable.load(), addresses);
     }
 
-    /** The demo tenant: public values only (the secret's hash, its browser origins). */
+    /** Every tenant: public values only (the secret's hash, the browser origins, the same for all). */
     private Map<String, String> tenantProperties(StackSettings settings) {
-        String prefix = "countersign.tenants.\"" + secrets.tenantId() + "\".";
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put(prefix + "secret-sha256", secrets.secretKeySha256());
-        settings.allowedOrigins().ifPresent(origins -> properties.put(prefix + "allowed-origins", origins));
+        for (DemoSecrets.TenantSecret tenant : secrets.tenants()) {
+            String prefix = "countersign.tenants.\"" + tenant.tenantId() + "\".";
+            properties.put(prefix + "secret-sha256", tenant.secretKeySha256());
+            settings.allowedOrigins().ifPresent(origins -> properties.put(prefix + "allowed-origins", origins));
+        }
         return properties;
     }
 
@@ -166,6 +172,11 @@ public final class CountersignStack implements AutoCloseable {
         return secrets.secretKey();
     }
 
+    /** Every tenant this run configured with its secret key, the demo tenant first. */
+    public List<DemoSecrets.TenantSecret> tenants() {
+        return secrets.tenants();
+    }
+
     /** The token signing key this run generated: end-to-end tests mint tokens the clients cannot (expired ones). */
     public String tokenSigningKeyPem() {
         return secrets.signingKeyPem();
@@ -185,5 +196,6 @@ public final class CountersignStack implements AutoCloseable {
             infrastructure = null;
         }
         runDirectory.close();
+        watchdog.close();
     }
 }

@@ -7,26 +7,49 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
+import java.util.List;
 
 import dev.countersign.common.crypto.Sha256;
 
 /**
  * Secrets made fresh at every start of the run command, so nothing secret is ever committed:
- * the demo tenant's Server API secret (services get only its SHA-256) and the ES256 key pair
- * that challenge-service signs client tokens with.
+ * each tenant's Server API secret (services get only its SHA-256) and the ES256 key pair that
+ * challenge-service signs client tokens with. The first tenant is the demo tenant.
  */
-public record DemoSecrets(String tenantId, String secretKey, String signingKeyPem, String publicKeyPem) {
+public record DemoSecrets(List<TenantSecret> tenants, String signingKeyPem, String publicKeyPem) {
+
+    /** One tenant's id and its Server API secret key. */
+    public record TenantSecret(String tenantId, String secretKey) {
+
+        public String secretKeySha256() {
+            return Sha256.hex(secretKey);
+        }
+
+        @Override
+        public String toString() {
+            return "TenantSecret[tenantId=" + tenantId + ", secret redacted]";
+        }
+    }
+
+    public DemoSecrets {
+        if (tenants.isEmpty()) {
+            throw new IllegalArgumentException("At least one tenant");
+        }
+        tenants = List.copyOf(tenants);
+    }
 
     public static DemoSecrets generate(String tenantId) {
+        return generate(List.of(tenantId));
+    }
+
+    public static DemoSecrets generate(List<String> tenantIds) {
         SecureRandom random = new SecureRandom();
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
+        List<TenantSecret> tenants = tenantIds.stream().map(id -> new TenantSecret(id, secretKey(random))).toList();
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             KeyPair keys = generator.generateKeyPair();
-            return new DemoSecrets(tenantId,
-                    "sk_local_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
+            return new DemoSecrets(tenants,
                     pem("PRIVATE KEY", keys.getPrivate().getEncoded()),
                     pem("PUBLIC KEY", keys.getPublic().getEncoded()));
         } catch (GeneralSecurityException e) {
@@ -34,8 +57,20 @@ public record DemoSecrets(String tenantId, String secretKey, String signingKeyPe
         }
     }
 
-    public String secretKeySha256() {
-        return Sha256.hex(secretKey);
+    private static String secretKey(SecureRandom random) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return "sk_local_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /** The demo (first) tenant's id. */
+    public String tenantId() {
+        return tenants.get(0).tenantId();
+    }
+
+    /** The demo (first) tenant's secret key. */
+    public String secretKey() {
+        return tenants.get(0).secretKey();
     }
 
     private static String pem(String type, byte[] der) {
@@ -46,6 +81,6 @@ public record DemoSecrets(String tenantId, String secretKey, String signingKeyPe
 
     @Override
     public String toString() {
-        return "DemoSecrets[tenantId=" + tenantId + ", secrets redacted]";
+        return "DemoSecrets[tenants=" + tenants.stream().map(TenantSecret::tenantId).toList() + ", secrets redacted]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.countersign.local.launcher;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -22,6 +23,7 @@ public final class Launcher {
             stack.close();
             stopped.countDown();
         }, "countersign-stop"));
+        StopSignals.install();
         try {
             stack.startWith(StackSettings.fromEnvironment());
         } catch (RuntimeException e) {
@@ -32,9 +34,22 @@ public final class Launcher {
         System.err.printf("Countersign: ready in %.1f s (Ctrl-C to stop)%n", (System.nanoTime() - started) / 1e9);
         System.err.println("Countersign: kiosk page at http://127.0.0.1:" + stack.edgePort() + "/kiosk?tenantId=" + stack.tenantId());
         System.out.println("COUNTERSIGN_BASE_URL=" + stack.baseUrl());
-        System.out.println("COUNTERSIGN_TENANT_ID=" + stack.tenantId());
-        System.out.println("COUNTERSIGN_SECRET_KEY=" + stack.secretKey());
+        System.out.print(tenantLines(stack.tenants()));
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * {@code COUNTERSIGN_TENANT_ID=} / {@code COUNTERSIGN_SECRET_KEY=} for the demo tenant, then
+     * {@code _2}, {@code _3}, ... suffixed lines for each further tenant, in the order configured.
+     */
+    static String tenantLines(List<DemoSecrets.TenantSecret> tenants) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < tenants.size(); i++) {
+            String suffix = i == 0 ? "" : "_" + (i + 1);
+            lines.append("COUNTERSIGN_TENANT_ID").append(suffix).append('=').append(tenants.get(i).tenantId()).append('\n');
+            lines.append("COUNTERSIGN_SECRET_KEY").append(suffix).append('=').append(tenants.get(i).secretKey()).append('\n');
+        }
+        return lines.toString();
     }
 }

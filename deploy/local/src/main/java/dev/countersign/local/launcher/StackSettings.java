@@ -4,19 +4,24 @@ import static dev.countersign.local.infra.InfrastructureSettings.setting;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.countersign.local.infra.InfrastructureSettings;
 
 /**
  * What the run command reads from its environment (or system properties, for tests):
  * {@code COUNTERSIGN_PORT} (edge port, default 8080; 0 picks a free one),
- * {@code COUNTERSIGN_TENANT_ID} (default {@code demo}), {@code COUNTERSIGN_ALLOWED_ORIGINS} (browser
- * origins, comma-separated, allowed to call the Client API for that tenant), {@code COUNTERSIGN_HOME} (the project
+ * {@code COUNTERSIGN_TENANTS} (tenant ids, comma-separated, the first being the demo tenant; default
+ * {@code COUNTERSIGN_TENANT_ID}, itself default {@code demo}), {@code COUNTERSIGN_ALLOWED_ORIGINS} (browser
+ * origins, comma-separated, allowed to call the Client API for every tenant; default
+ * {@link #LOCAL_ORIGINS}), {@code COUNTERSIGN_HOME} (the project
  * checkout holding the packaged services), {@code COUNTERSIGN_LOG_DIR} (service logs; default in
  * the run directory), {@code COUNTERSIGN_WEBHOOK_URL} (where the notifier sends the demo tenant's
  * signed {@code push.created} webhook; unset: no webhook), the notifier's APNs / FCM channels
@@ -28,7 +33,7 @@ import dev.countersign.local.infra.InfrastructureSettings;
  */
 public record StackSettings(
         int edgePort,
-        String tenantId,
+        List<String> tenantIds,
         Optional<String> allowedOrigins,
         Path projectRoot,
         Optional<Path> logDir,
@@ -56,7 +61,25 @@ public record StackSettings(
             "COUNTERSIGN_NOTIFIER_FCM_TOKEN_URI", "COUNTERSIGN_NOTIFIER_FCM_BASE_URL",
             "COUNTERSIGN_NOTIFIER_PUSH_TITLE", "COUNTERSIGN_NOTIFIER_PUSH_BODY");
 
+    /** What a browser developer's page runs on: any port of this machine, by either name. */
+    public static final String LOCAL_ORIGINS = "http://localhost:*,http://127.0.0.1:*";
+
+    /** A tenant id the launcher accepts: it becomes a configuration map key and an environment variable's part. */
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     public StackSettings {
+        tenantIds = List.copyOf(tenantIds);
+        if (tenantIds.isEmpty()) {
+            throw new IllegalArgumentException("COUNTERSIGN_TENANTS names no tenant");
+        }
+        for (String id : tenantIds) {
+            if (!TENANT_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("Tenant id '" + id + "' is not 1 to 64 of A-Z, a-z, 0-9, '_' and '-'");
+            }
+        }
+        if (Set.copyOf(tenantIds).size() != tenantIds.size()) {
+            throw new IllegalArgumentException("COUNTERSIGN_TENANTS names a tenant twice: " + tenantIds);
+        }
         if (notifierReplicas < 1) {
             throw new IllegalArgumentException("COUNTERSIGN_NOTIFIER_REPLICAS must be at least 1");
         }
@@ -65,14 +88,25 @@ public record StackSettings(
     public static StackSettings fromEnvironment() {
         return new StackSettings(
                 Integer.parseInt(setting("COUNTERSIGN_PORT", "countersign.port").orElse("8080")),
-                setting("COUNTERSIGN_TENANT_ID", "countersign.tenant-id").orElse("demo"),
-                setting("COUNTERSIGN_ALLOWED_ORIGINS", "countersign.allowed-origins"),
+                tenantIds(setting("COUNTERSIGN_TENANTS", "countersign.tenants")
+                        .orElseGet(() -> setting("COUNTERSIGN_TENANT_ID", "countersign.tenant-id").orElse("demo"))),
+                setting("COUNTERSIGN_ALLOWED_ORIGINS", "countersign.allowed-origins").or(() -> Optional.of(LOCAL_ORIGINS)),
                 setting("COUNTERSIGN_HOME", "countersign.project-root").map(Path::of).orElseGet(StackSettings::findProjectRoot),
                 setting("COUNTERSIGN_LOG_DIR", "countersign.log-dir").map(Path::of),
                 setting("COUNTERSIGN_WEBHOOK_URL", "countersign.webhook-url").filter(url -> !url.isBlank()),
                 InfrastructureSettings.fromEnvironment(),
                 pushChannelsFromEnvironment(),
                 Integer.parseInt(setting("COUNTERSIGN_NOTIFIER_REPLICAS", "countersign.notifier-replicas").orElse("1")));
+    }
+
+    /** {@code COUNTERSIGN_TENANTS}' value as ids: comma-separated, blanks around them ignored. */
+    static List<String> tenantIds(String value) {
+        return Arrays.stream(value.split(",", -1)).map(String::strip).toList();
+    }
+
+    /** The demo tenant: the first one. */
+    public String tenantId() {
+        return tenantIds.get(0);
     }
 
     private static Map<String, String> pushChannelsFromEnvironment() {
@@ -91,27 +125,27 @@ public record StackSettings(
         if (!PUSH_CHANNEL_VARIABLES.containsAll(variables.keySet())) {
             throw new IllegalArgumentException("Not a push channel setting: " + variables.keySet());
         }
-        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+        return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
                 Map.copyOf(variables), notifierReplicas);
     }
 
     public StackSettings withEdgePort(int port) {
-        return new StackSettings(port, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+        return new StackSettings(port, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
                 pushChannels, notifierReplicas);
     }
 
     public StackSettings withWebhookUrl(String url) {
-        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure,
+        return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure,
                 pushChannels, notifierReplicas);
     }
 
     public StackSettings withAllowedOrigins(String origins) {
-        return new StackSettings(edgePort, tenantId, Optional.of(origins), projectRoot, logDir, webhookUrl, infrastructure,
+        return new StackSettings(edgePort, tenantIds, Optional.of(origins), projectRoot, logDir, webhookUrl, infrastructure,
                 pushChannels, notifierReplicas);
     }
 
     public StackSettings withNotifierReplicas(int replicas) {
-        return new StackSettings(edgePort, tenantId, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+        return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
                 pushChannels, replicas);
     }
 
