@@ -23,25 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's run command as a user runs it: the packaged launcher in its own process prints
  * the three lines once everything is ready, serves through the edge, and on Ctrl-C (SIGINT)
- * stops every process it started and removes its files.
+ * stops every process it started and removes its files — also when started as a script's
+ * background job (SIGINT inherited ignored) — and leaves nothing behind when it is killed.
  */
 class RunCommandTest {
 
     private static final Path PROJECT_ROOT = Path.of(System.getProperty("countersign.project-root", ".."));
 
     @Test
-    void runCommandPrintsTheThreeLinesServesAndLeavesNothingBehindOnCtrlC(@TempDir Path tmp) throws Exception {
-        Path launcherJar = PROJECT_ROOT.resolve("deploy/local/target/countersign-local-launcher.jar");
-        assertThat(launcherJar).isRegularFile();
-        ProcessBuilder builder = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Djava.io.tmpdir=" + tmp, "-jar", launcherJar.toString())
-                .redirectError(tmp.resolve("launcher.err").toFile());
-        builder.environment().put("COUNTERSIGN_PORT", "0");
-        builder.environment().put("COUNTERSIGN_HOME", PROJECT_ROOT.toString());
-        Process launcher = builder.start();
+    void runCommandPrintsTheThreeLinesServesAndLeavesNothingBehindOnCtrlCEvenAsABackgroundJob(@TempDir Path tmp)
+            throws Exception {
+        // As a script's `java -jar … &` starts it: SIGINT ignored from the start.
+        Process launcher = startLauncher(tmp, true, Map.of());
         try {
-            Map<String, String> printed = CompletableFuture.supplyAsync(() -> readThreeLines(launcher))
+            Map<String, String> printed = CompletableFuture.supplyAsync(() -> readLines(launcher, 3))
                     .get(240, TimeUnit.SECONDS);
 
             assertThat(printed.get("COUNTERSIGN_BASE_URL")).matches("http://127\\.0\\.0\\.1:\\d+/v1");
@@ -75,15 +70,106 @@ class RunCommandTest {
                 assertThat(child.isAlive()).as("process %s", child.info().commandLine().orElse("?")).isFalse();
             }
             assertThat(processesUsing(tmp).toList()).isEmpty();
-            try (Stream<Path> left = Files.list(tmp)) {
-                assertThat(left.map(p -> p.getFileName().toString()))
-                        .as("files the run left in its temp directory").containsOnly("launcher.err");
-            }
+            assertThat(leftIn(tmp)).as("files the run left in its temp directory").containsOnly("launcher.err");
         } finally {
-            if (launcher.isAlive()) {
-                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
-                launcher.destroyForcibly();
+            stop(launcher);
+        }
+    }
+
+    @Test
+    void furtherTenantsArePrintedWithTheirOwnSecretsAndLocalPagesOnAnyPortMayCallTheApi(@TempDir Path tmp)
+            throws Exception {
+        Process launcher = startLauncher(tmp, false, Map.of("COUNTERSIGN_TENANTS", "demo,acme"));
+        try {
+            Map<String, String> printed = CompletableFuture.supplyAsync(() -> readLines(launcher, 5))
+                    .get(240, TimeUnit.SECONDS);
+            String baseUrl = printed.get("COUNTERSIGN_BASE_URL");
+
+            assertThat(printed.get("COUNTERSIGN_TENANT_ID")).isEqualTo("demo");
+            assertThat(printed.get("COUNTERSIGN_TENANT_ID_2")).isEqualTo("acme");
+            assertThat(printed.get("COUNTERSIGN_SECRET_KEY_2")).startsWith("sk_local_")
+                    .isNotEqualTo(printed.get("COUNTERSIGN_SECRET_KEY"));
+            for (String secret : List.of(printed.get("COUNTERSIGN_SECRET_KEY"), printed.get("COUNTERSIGN_SECRET_KEY_2"))) {
+                given().baseUri(baseUrl).auth().preemptive().basic(secret, "")
+                        .get("/users/nobody/authenticators").then().statusCode(200);
             }
+            given().baseUri(baseUrl).auth().preemptive().basic("sk_local_unknown", "")
+                    .get("/users/nobody/authenticators").then().statusCode(401);
+
+            for (String origin : List.of("http://localhost:5173", "http://127.0.0.1:3000")) {
+                given().baseUri(baseUrl).header("Origin", origin).header("Access-Control-Request-Method", "POST")
+                        .options("/client/user-authenticators/push")
+                        .then().statusCode(200).header("Access-Control-Allow-Origin", origin);
+            }
+            given().baseUri(baseUrl).header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                    .options("/client/user-authenticators/push")
+                    .then().statusCode(403);
+        } finally {
+            stop(launcher);
+        }
+    }
+
+    @Test
+    void aKilledLauncherLeavesNoProcessAndNoRunDirectoryBehind(@TempDir Path tmp) throws Exception {
+        Process launcher = startLauncher(tmp, false, Map.of());
+        try {
+            CompletableFuture.supplyAsync(() -> readLines(launcher, 3)).get(240, TimeUnit.SECONDS);
+            List<ProcessHandle> started = Stream.concat(launcher.descendants(), processesUsing(tmp))
+                    .distinct().toList();
+            assertThat(started.stream().map(p -> p.info().commandLine().orElse("")))
+                    .anyMatch(c -> c.contains("postgres") && c.contains(tmp.toString()));
+            assertThat(runDirectories(tmp)).hasSize(1);
+
+            launcher.destroyForcibly().waitFor();
+
+            // Bounded wait for the watchdog: it terminates, waits up to 20 s, kills, removes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline
+                    && (started.stream().anyMatch(ProcessHandle::isAlive) || !runDirectories(tmp).isEmpty())) {
+                Thread.sleep(500);
+            }
+            assertThat(started.stream().filter(ProcessHandle::isAlive).map(p -> p.info().commandLine().orElse("?")))
+                    .as("processes left running").isEmpty();
+            assertThat(processesUsing(tmp).toList()).isEmpty();
+            // Only the run directory: libraries' own temp files (deleted on a JVM's exit) cannot go with SIGKILL.
+            assertThat(runDirectories(tmp)).as("run directories left").isEmpty();
+        } finally {
+            stop(launcher);
+            processesUsing(tmp).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The packaged launcher; with {@code sigintIgnored}, as a script's background job starts it. */
+    private static Process startLauncher(Path tmp, boolean sigintIgnored, Map<String, String> environment)
+            throws java.io.IOException {
+        Path launcherJar = PROJECT_ROOT.resolve("deploy/local/target/countersign-local-launcher.jar");
+        assertThat(launcherJar).isRegularFile();
+        List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Djava.io.tmpdir=" + tmp, "-jar", launcherJar.toString());
+        List<String> command = sigintIgnored
+                ? List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh", java.get(0), java.get(1), java.get(2), java.get(3))
+                : java;
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(tmp.resolve("launcher.err").toFile());
+        builder.environment().put("COUNTERSIGN_PORT", "0");
+        builder.environment().put("COUNTERSIGN_HOME", PROJECT_ROOT.toString());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    private static void stop(Process launcher) {
+        if (launcher.isAlive()) {
+            launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+            launcher.destroyForcibly();
+        }
+    }
+
+    private static List<String> runDirectories(Path dir) throws java.io.IOException {
+        return leftIn(dir).stream().filter(name -> name.startsWith("countersign-run-")).toList();
+    }
+
+    private static List<String> leftIn(Path dir) throws java.io.IOException {
+        try (Stream<Path> left = Files.list(dir)) {
+            return left.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 
@@ -92,13 +178,13 @@ class RunCommandTest {
                 .filter(p -> p.info().commandLine().orElse("").contains(dir.toString()));
     }
 
-    private static Map<String, String> readThreeLines(Process launcher) {
+    private static Map<String, String> readLines(Process launcher, int count) {
         Map<String, String> printed = new HashMap<>();
         try {
             BufferedReader out = new BufferedReader(
                     new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8));
             String line;
-            while (printed.size() < 3 && (line = out.readLine()) != null) {
+            while (printed.size() < count && (line = out.readLine()) != null) {
                 int eq = line.indexOf('=');
                 if (line.startsWith("COUNTERSIGN_") && eq > 0) {
                     printed.put(line.substring(0, eq), line.substring(eq + 1));
