@@ -332,13 +332,16 @@ class PushChallengeTest {
     }
 
     @Test
-    void numberMatchingWrongCodesAreRefusedAndTheThirdBurnsTheChallenge() {
+    void numberMatchingWrongTypedCodesAreRefusedAndTheThirdBurnsTheChallenge() {
         SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
         String userId = user();
         enrol(userId, phone);
         Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
         String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
-        String wrong = tracked.verificationCode().equals("42") ? "43" : "42";
+        // A mistyped code: none of the offered choices.
+        List<String> choices = List.of(stored(challengeId).get("codeChoices").split(" "));
+        String wrong = java.util.stream.IntStream.rangeClosed(10, 99).mapToObj(Integer::toString)
+                .filter(code -> !choices.contains(code)).findFirst().orElseThrow();
 
         DeviceResponse first = phone.updateChallenge(PUSH, challengeId, true, wrong);
         assertThat(first.status()).isEqualTo(400);
@@ -360,6 +363,31 @@ class PushChallengeTest {
         assertThat(right.status()).isEqualTo(410);
         poll(tracked.token(), challengeId).statusCode(410).body("error", equalTo("challenge_expired"));
         assertThat(phone.getPushChallenge().json().has("challengeId")).isFalse();
+        assertThat(actionState(tracked, "payment")).isEqualTo("CHALLENGE_REQUIRED");
+        awaitTypes(challengeId, "challenge.expired");
+    }
+
+    @Test
+    void numberMatchingWrongChoiceBurnsTheChallengeAtOnce() {
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
+        String userId = user();
+        enrol(userId, phone);
+        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
+        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
+        List<String> choices = new ArrayList<>();
+        phone.getPushChallenge().json().get("verificationCodeChoices").forEach(choice -> choices.add(choice.asText()));
+        String wrongChoice = choices.stream().filter(code -> !code.equals(tracked.verificationCode())).findFirst()
+                .orElseThrow();
+
+        // Trying the offered choices in turn would find the right one: the first wrong one ends it.
+        DeviceResponse first = phone.updateChallenge(PUSH, challengeId, true, wrongChoice);
+        assertThat(first.status()).as(first.toString()).isEqualTo(410);
+        assertThat(first.text("error")).isEqualTo("challenge_expired");
+        assertThat(stored(challengeId)).containsEntry("state", "burned").containsEntry("wrongCodes", "1")
+                .doesNotContainKey("credentialId");
+        DeviceResponse right = phone.updateChallenge(PUSH, challengeId, true, tracked.verificationCode());
+        assertThat(right.status()).isEqualTo(410);
+        poll(tracked.token(), challengeId).statusCode(410).body("error", equalTo("challenge_expired"));
         assertThat(actionState(tracked, "payment")).isEqualTo("CHALLENGE_REQUIRED");
         awaitTypes(challengeId, "challenge.expired");
     }
