@@ -296,6 +296,19 @@ class PushChallengeTest {
 
     // --- number matching -------------------------------------------------------------------------
 
+    record CodeChallenge(SimulatedDevice phone, Tracked tracked, String challengeId) {
+    }
+
+    /** A push challenge that needs the number-matching code, for a new user's enrolled device. */
+    CodeChallenge codeChallenge(DeviceProfile profile) {
+        SimulatedDevice phone = device(profile);
+        String userId = user();
+        enrol(userId, phone);
+        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
+        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
+        return new CodeChallenge(phone, tracked, challengeId);
+    }
+
     @Test
     void numberMatchingApprovalWithTheRightCodePasses() {
         SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
@@ -333,11 +346,10 @@ class PushChallengeTest {
 
     @Test
     void numberMatchingWrongTypedCodesAreRefusedAndTheThirdBurnsTheChallenge() {
-        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
-        String userId = user();
-        enrol(userId, phone);
-        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
-        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
+        CodeChallenge started = codeChallenge(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = started.phone();
+        Tracked tracked = started.tracked();
+        String challengeId = started.challengeId();
         // A mistyped code: none of the offered choices.
         List<String> choices = List.of(stored(challengeId).get("codeChoices").split(" "));
         String wrong = java.util.stream.IntStream.rangeClosed(10, 99).mapToObj(Integer::toString)
@@ -369,11 +381,10 @@ class PushChallengeTest {
 
     @Test
     void numberMatchingWrongChoiceBurnsTheChallengeAtOnce() {
-        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
-        String userId = user();
-        enrol(userId, phone);
-        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
-        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
+        CodeChallenge started = codeChallenge(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = started.phone();
+        Tracked tracked = started.tracked();
+        String challengeId = started.challengeId();
         List<String> choices = new ArrayList<>();
         phone.getPushChallenge().json().get("verificationCodeChoices").forEach(choice -> choices.add(choice.asText()));
         String wrongChoice = choices.stream().filter(code -> !code.equals(tracked.verificationCode())).findFirst()
@@ -394,11 +405,10 @@ class PushChallengeTest {
 
     @Test
     void rejectionNeedsNoVerificationCode() {
-        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
-        String userId = user();
-        enrol(userId, phone);
-        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
-        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
+        CodeChallenge started = codeChallenge(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = started.phone();
+        Tracked tracked = started.tracked();
+        String challengeId = started.challengeId();
         DeviceResponse rejected = phone.updateChallenge(PUSH, challengeId, false, null);
         assertThat(rejected.status()).as(rejected.toString()).isEqualTo(200);
         assertThat(rejected.json().get("isVerified").asBoolean()).isFalse();
