@@ -6,12 +6,13 @@
 -- Checks, in this order: the challenge is this user's and targets this credential (else not_found),
 -- it is still pending (else expired or answered), its deadline has not passed (expired), and for an
 -- approval the code when one is required: a wrong one is counted and the last allowed one burns the
--- challenge. Only then the final state, the credential and version+1 are written. A burn records
+-- challenge; a wrong one among the offered choices (codeChoices) burns it at once, so a device
+-- shown the choices cannot try them in turn (decision 12), while a mistyped code keeps its tries. Only then the final state, the credential and version+1 are written. A burn records
 -- challenge.expired, an answer challenge.approved|rejected, both at version+1.
 -- Reply: {'ok', fields} | {'burned', fields} | {'wrong_code', tries left} | {'code_required'}
 --        | {'answered'} | {'expired'} | {'not_found'}
 local c = redis.call('HMGET', KEYS[1], 'tenantId', 'userId', 'targets', 'state', 'expiresAt',
-  'verificationCode', 'wrongCodes', 'version')
+  'verificationCode', 'wrongCodes', 'version', 'codeChoices')
 if not c[1] or c[1] ~= ARGV[1] or c[2] ~= ARGV[2] then
   return {'not_found'}
 end
@@ -40,7 +41,13 @@ if ARGV[4] == '1' and c[6] and c[6] ~= '' then
   end
   if ARGV[5] ~= c[6] then
     local wrong = tonumber(c[7] or '0') + 1
-    if wrong >= tonumber(ARGV[7]) then
+    local chosen = false
+    for choice in string.gmatch(c[9] or '', '%S+') do
+      if choice == ARGV[5] then
+        chosen = true
+      end
+    end
+    if chosen or wrong >= tonumber(ARGV[7]) then
       redis.call('HSET', KEYS[1], 'wrongCodes', wrong, 'state', 'burned', 'version', version + 1,
         'endedAt', ARGV[6], 'evt:' .. (version + 1) .. ':challenge.expired', ARGV[6])
       keep_at_least(KEYS[1], ARGV[8])

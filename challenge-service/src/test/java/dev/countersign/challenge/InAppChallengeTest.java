@@ -419,4 +419,40 @@ class InAppChallengeTest {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.text("errorCode")).isEqualTo("insufficient_scope");
     }
+
+    // --- budget ------------------------------------------------------------------------------------
+
+    static io.restassured.response.ValidatableResponse createFrom(String clientIp) {
+        // The test's loopback peer is a trusted proxy, as the edge is.
+        return io.restassured.RestAssured.given().header("Authorization", QrChallengeTest.tenantBasic(TENANT))
+                .header("X-Forwarded-For", clientIp).contentType(ContentType.JSON).body(Map.of())
+                .post("/v1/client/challenge").then();
+    }
+
+    @Test
+    void creationIsLimitedPerClientAddressAndARefusalStoresNothing() {
+        String address = InitiationBudgetsTest.address();
+        // The test budget: 10 per window.
+        for (int i = 0; i < 10; i++) {
+            createFrom(address).statusCode(200);
+        }
+        java.util.Set<String> before = InitiationBudgetsTest.challengeKeys(redis);
+        String retryAfter = createFrom(address).statusCode(429)
+                .body("error", org.hamcrest.Matchers.equalTo("too_many_requests"))
+                .body("errorCode", org.hamcrest.Matchers.equalTo("too_many_requests"))
+                .extract().header("Retry-After");
+        assertThat(Long.parseLong(retryAfter)).isBetween(1L, 600L);
+        assertThat(InitiationBudgetsTest.challengeKeys(redis)).isSubsetOf(before);
+        // Another address is not held up; once the window has passed this one is let through again.
+        createFrom(InitiationBudgetsTest.address()).statusCode(200);
+        clock.advance(Duration.ofSeconds(Long.parseLong(retryAfter)));
+        createFrom(address).statusCode(200);
+    }
+
+    @Test
+    void loopbackClientsAreNotLimitedPerAddress() {
+        for (int i = 0; i < 12; i++) {
+            createFrom(i % 2 == 0 ? "127.0.0.1" : "::1").statusCode(200);
+        }
+    }
 }

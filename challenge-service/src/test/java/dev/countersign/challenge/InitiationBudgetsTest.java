@@ -66,6 +66,11 @@ class InitiationBudgetsTest {
         return String.format("2001:db8:%x:%x::1", random.nextInt(0x10000), random.nextInt(0x10000));
     }
 
+    /** Every challenge hash in Redis: a refused creation must add none (and so publish no event). */
+    static java.util.Set<String> challengeKeys(RedisDataSource redis) {
+        return new java.util.HashSet<>(redis.key(String.class).keys("cs:{ch:*}"));
+    }
+
     void initiate(String userId, String ip) {
         limits.beforeInitiation(TENANT, userId, ip).await().atMost(Duration.ofSeconds(5));
     }

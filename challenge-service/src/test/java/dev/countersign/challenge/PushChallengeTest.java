@@ -296,6 +296,19 @@ class PushChallengeTest {
 
     // --- number matching -------------------------------------------------------------------------
 
+    record CodeChallenge(SimulatedDevice phone, Tracked tracked, String challengeId) {
+    }
+
+    /** A push challenge that needs the number-matching code, for a new user's enrolled device. */
+    CodeChallenge codeChallenge(DeviceProfile profile) {
+        SimulatedDevice phone = device(profile);
+        String userId = user();
+        enrol(userId, phone);
+        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
+        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
+        return new CodeChallenge(phone, tracked, challengeId);
+    }
+
     @Test
     void numberMatchingApprovalWithTheRightCodePasses() {
         SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
@@ -332,13 +345,15 @@ class PushChallengeTest {
     }
 
     @Test
-    void numberMatchingWrongCodesAreRefusedAndTheThirdBurnsTheChallenge() {
-        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
-        String userId = user();
-        enrol(userId, phone);
-        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
-        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
-        String wrong = tracked.verificationCode().equals("42") ? "43" : "42";
+    void numberMatchingWrongTypedCodesAreRefusedAndTheThirdBurnsTheChallenge() {
+        CodeChallenge started = codeChallenge(DeviceProfile.IOS_2_7);
+        SimulatedDevice phone = started.phone();
+        Tracked tracked = started.tracked();
+        String challengeId = started.challengeId();
+        // A mistyped code: none of the offered choices.
+        List<String> choices = List.of(stored(challengeId).get("codeChoices").split(" "));
+        String wrong = java.util.stream.IntStream.rangeClosed(10, 99).mapToObj(Integer::toString)
+                .filter(code -> !choices.contains(code)).findFirst().orElseThrow();
 
         DeviceResponse first = phone.updateChallenge(PUSH, challengeId, true, wrong);
         assertThat(first.status()).isEqualTo(400);
@@ -365,12 +380,35 @@ class PushChallengeTest {
     }
 
     @Test
+    void numberMatchingWrongChoiceBurnsTheChallengeAtOnce() {
+        CodeChallenge started = codeChallenge(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = started.phone();
+        Tracked tracked = started.tracked();
+        String challengeId = started.challengeId();
+        List<String> choices = new ArrayList<>();
+        phone.getPushChallenge().json().get("verificationCodeChoices").forEach(choice -> choices.add(choice.asText()));
+        String wrongChoice = choices.stream().filter(code -> !code.equals(tracked.verificationCode())).findFirst()
+                .orElseThrow();
+
+        // Trying the offered choices in turn would find the right one: the first wrong one ends it.
+        DeviceResponse first = phone.updateChallenge(PUSH, challengeId, true, wrongChoice);
+        assertThat(first.status()).as(first.toString()).isEqualTo(410);
+        assertThat(first.text("error")).isEqualTo("challenge_expired");
+        assertThat(stored(challengeId)).containsEntry("state", "burned").containsEntry("wrongCodes", "1")
+                .doesNotContainKey("credentialId");
+        DeviceResponse right = phone.updateChallenge(PUSH, challengeId, true, tracked.verificationCode());
+        assertThat(right.status()).isEqualTo(410);
+        poll(tracked.token(), challengeId).statusCode(410).body("error", equalTo("challenge_expired"));
+        assertThat(actionState(tracked, "payment")).isEqualTo("CHALLENGE_REQUIRED");
+        awaitTypes(challengeId, "challenge.expired");
+    }
+
+    @Test
     void rejectionNeedsNoVerificationCode() {
-        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
-        String userId = user();
-        enrol(userId, phone);
-        Tracked tracked = track(userId, "payment", Map.of("verificationCode", true));
-        String challengeId = initiate(tracked.token(), null).statusCode(200).extract().path("challengeId");
+        CodeChallenge started = codeChallenge(DeviceProfile.ANDROID_3_8);
+        SimulatedDevice phone = started.phone();
+        Tracked tracked = started.tracked();
+        String challengeId = started.challengeId();
         DeviceResponse rejected = phone.updateChallenge(PUSH, challengeId, false, null);
         assertThat(rejected.status()).as(rejected.toString()).isEqualTo(200);
         assertThat(rejected.json().get("isVerified").asBoolean()).isFalse();

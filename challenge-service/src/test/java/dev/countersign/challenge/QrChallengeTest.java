@@ -522,4 +522,66 @@ class QrChallengeTest {
                     .statusCode(200);
         }
     }
+
+    /** A track token for a new action of the user. */
+    static String trackToken(String userId) {
+        return server().contentType(ContentType.JSON).body(Map.of())
+                .post("/v1/users/{userId}/actions/{action}", userId, "kioskLogin")
+                .then().statusCode(200).extract().path("token");
+    }
+
+    static String refusedWithRetryAfter(ValidatableResponse response) {
+        String retryAfter = response.statusCode(429).body("error", equalTo("too_many_requests"))
+                .extract().header("Retry-After");
+        assertThat(Long.parseLong(retryAfter)).isBetween(1L, 600L);
+        return retryAfter;
+    }
+
+    @Test
+    void trackedCreationIsLimitedPerUserAndARefusalStoresNothing() {
+        String userId = user();
+        String token = trackToken(userId);
+        // The test budget: 5 per user per window, whatever the address and however many tokens.
+        for (int i = 0; i < 5; i++) {
+            create("Bearer " + (i < 3 ? token : trackToken(userId)), InitiationBudgetsTest.address(), null)
+                    .statusCode(200);
+        }
+        var before = InitiationBudgetsTest.challengeKeys(redis);
+        String retryAfter = refusedWithRetryAfter(create("Bearer " + token, InitiationBudgetsTest.address(), null));
+        assertThat(InitiationBudgetsTest.challengeKeys(redis)).isSubsetOf(before);
+        // Another user is not held up; once the window has passed this one is let through again.
+        create("Bearer " + trackToken(user()), InitiationBudgetsTest.address(), null).statusCode(200);
+        clock.advance(Duration.ofSeconds(Long.parseLong(retryAfter)));
+        // A fresh token: the first one has expired by then.
+        create("Bearer " + trackToken(userId), InitiationBudgetsTest.address(), null).statusCode(200);
+    }
+
+    @Test
+    void trackedCreationIsLimitedPerClientAddressAndARefusalCostsTheUserNothing() {
+        String address = InitiationBudgetsTest.address();
+        // The test budget: 8 per address per window, across users.
+        for (int i = 0; i < 8; i++) {
+            create("Bearer " + trackToken(user()), address, null).statusCode(200);
+        }
+        String userId = user();
+        String token = trackToken(userId);
+        var before = InitiationBudgetsTest.challengeKeys(redis);
+        refusedWithRetryAfter(create("Bearer " + token, address, null));
+        assertThat(InitiationBudgetsTest.challengeKeys(redis)).isSubsetOf(before);
+        // The refused request was given back to the user's budget: all 5 still open elsewhere.
+        String elsewhere = InitiationBudgetsTest.address();
+        for (int i = 0; i < 5; i++) {
+            create("Bearer " + token, elsewhere, null).statusCode(200);
+        }
+        refusedWithRetryAfter(create("Bearer " + token, elsewhere, null));
+        // Anonymous challenges have a budget of their own, not held up by the tracked one.
+        create(tenantBasic(TENANT), address, Map.of("action", "kioskLogin")).statusCode(200);
+    }
+
+    @Test
+    void loopbackClientsAreNotLimitedPerAddressForTrackedChallenges() {
+        for (int i = 0; i < 10; i++) {
+            create("Bearer " + trackToken(user()), i % 2 == 0 ? "127.0.0.1" : "::1", null).statusCode(200);
+        }
+    }
 }

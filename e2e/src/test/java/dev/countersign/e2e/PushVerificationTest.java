@@ -202,7 +202,10 @@ class PushVerificationTest {
         Tracked signIn = track(phone.user(), "signIn", "{\"verificationCode\":true}");
         BrowserClient browser = browser(signIn);
         String challengeId = startPush(browser);
-        String wrong = wrongCode(signIn.verificationCode());
+        // A mistyped code, none of the offered choices: a wrong choice would burn the challenge at once.
+        Set<String> offered = new HashSet<>();
+        phone.device().getPushChallenge().json().path("verificationCodeChoices").forEach(c -> offered.add(c.asText()));
+        String wrong = wrongCode(signIn.verificationCode(), offered);
 
         assertRefused(phone.device().updateChallenge(CredentialKind.PUSH, challengeId, true, wrong), 400, "invalid_request");
         assertPending(browser, challengeId);
@@ -502,9 +505,14 @@ class PushVerificationTest {
         assertThat(polled.text("accessToken")).isNull();
     }
 
-    private static String wrongCode(String right) {
+    private static String wrongCode(String right, Set<String> offered) {
         int code = Integer.parseInt(right);
-        return String.format("%02d", (code + 37) % 100);
+        for (int step = 37; ; step++) {
+            String wrong = Integer.toString(10 + (code - 10 + step) % 90);
+            if (!offered.contains(wrong) && !wrong.equals(right)) {
+                return wrong;
+            }
+        }
     }
 
     private static void assertRefused(DeviceResponse response, int status, String code) {

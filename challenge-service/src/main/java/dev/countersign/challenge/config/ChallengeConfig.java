@@ -33,6 +33,22 @@ public interface ChallengeConfig {
     /** QR-code challenges. */
     QrCode qrCode();
 
+    /** In-app challenges. */
+    InApp inApp();
+
+    interface InApp {
+
+        /**
+         * In-app challenges one client address (an IPv6 /64) may create within {@link #ipWindow()}.
+         * Generous: many phones may share one carrier-NAT address, and each verification makes one.
+         */
+        @WithDefault("600")
+        int ipChallenges();
+
+        @WithDefault("PT10M")
+        Duration ipWindow();
+    }
+
     /** The GeoIP database for the QR claim's {@code location} (docs/protocol/decisions.md#10-claim-binds-the-challenge). */
     GeoIp geoip();
 
@@ -51,6 +67,23 @@ public interface ChallengeConfig {
 
         @WithDefault("PT10M")
         Duration ipWindow();
+
+        /**
+         * QR challenges for tracked actions (a track token) one client address may create within
+         * {@link #trackedIpWindow()}; generous, as a kiosk fleet may share one address.
+         */
+        @WithDefault("600")
+        int trackedIpChallenges();
+
+        @WithDefault("PT10M")
+        Duration trackedIpWindow();
+
+        /** QR challenges one user's track tokens may create within {@link #userWindow()}. */
+        @WithDefault("30")
+        int userChallenges();
+
+        @WithDefault("PT10M")
+        Duration userWindow();
     }
 
     interface GeoIp {
@@ -105,7 +138,10 @@ public interface ChallengeConfig {
         @WithDefault("1")
         int maxPending();
 
-        /** Wrong number-matching codes a challenge survives; the last one burns it (docs/protocol/decisions.md#12-number-matching). */
+        /**
+         * Wrong typed number-matching codes a challenge takes; the last one burns it. A wrong one of
+         * the offered choices burns it at once (docs/protocol/decisions.md#12-number-matching).
+         */
         @WithDefault("3")
         int maxWrongCodes();
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.countersign.common.auth.AuthScheme;
@@ -12,9 +13,11 @@ import dev.countersign.common.auth.Caller;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.error.Require;
+import dev.countersign.common.http.ClientAddresses;
 import dev.countersign.common.token.AttestationNonces;
 import dev.countersign.common.token.TokenClaims;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The generic challenge (docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce). With a Bearer track token and no action it is the attestation
@@ -30,15 +33,18 @@ public class ClientChallengeResource {
 
     private final InAppChallengeService inApp;
     private final CurrentCaller caller;
+    private final ClientAddresses clientAddresses;
 
-    public ClientChallengeResource(InAppChallengeService inApp, CurrentCaller caller) {
+    public ClientChallengeResource(InAppChallengeService inApp, CurrentCaller caller,
+            ClientAddresses clientAddresses) {
         this.inApp = inApp;
         this.caller = caller;
+        this.clientAddresses = clientAddresses;
     }
 
     @POST
     @Path("challenge")
-    public Uni<ClientChallengeResponse> create(ClientChallengeRequest body) {
+    public Uni<ClientChallengeResponse> create(ClientChallengeRequest body, @Context HttpServerRequest request) {
         Caller current = caller.get();
         // An empty body is the SDK's {} for "no action".
         Optional<String> action = Optional.ofNullable(body).map(ClientChallengeRequest::action);
@@ -50,7 +56,7 @@ public class ClientChallengeResource {
             }
             Require.that(action.get().equals(track.actionCode()), "action does not match the token's action");
         }
-        return inApp.create(current.tenantId(), action)
+        return inApp.create(current.tenantId(), action, Optional.ofNullable(clientAddresses.of(request)))
                 .map(challenge -> new ClientChallengeResponse(challenge.challengeId(), null));
     }
 }

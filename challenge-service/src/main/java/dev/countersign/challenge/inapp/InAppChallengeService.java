@@ -22,6 +22,7 @@ import dev.countersign.challenge.lifecycle.ChallengeOutbox;
 import dev.countersign.challenge.lifecycle.ChallengeStore;
 import dev.countersign.challenge.lifecycle.PendingEvent;
 import dev.countersign.challenge.lifecycle.Snapshot;
+import dev.countersign.challenge.limits.InitiationBudgets;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.challenge.replica.ReplicaCredential;
 import dev.countersign.common.credential.CredentialKind;
@@ -59,6 +60,7 @@ public class InAppChallengeService {
     private final ActionStore actionStore;
     private final ActionService actions;
     private final KeyReplica replica;
+    private final InitiationBudgets limits;
     private final ChallengeOutbox outbox;
     private final TokenIssuer issuer;
     private final AttestationNonces nonces;
@@ -66,14 +68,15 @@ public class InAppChallengeService {
     private final ChallengeConfig config;
 
     public InAppChallengeService(ChallengeStore challenges, InAppTransitions transitions, InAppMethod method,
-            ActionStore actionStore, ActionService actions, KeyReplica replica, ChallengeOutbox outbox,
-            TokenIssuer issuer, AttestationNonces nonces, Clock clock, ChallengeConfig config) {
+            ActionStore actionStore, ActionService actions, KeyReplica replica, InitiationBudgets limits,
+            ChallengeOutbox outbox, TokenIssuer issuer, AttestationNonces nonces, Clock clock, ChallengeConfig config) {
         this.challenges = challenges;
         this.transitions = transitions;
         this.method = method;
         this.actionStore = actionStore;
         this.actions = actions;
         this.replica = replica;
+        this.limits = limits;
         this.outbox = outbox;
         this.issuer = issuer;
         this.nonces = nonces;
@@ -94,9 +97,16 @@ public class InAppChallengeService {
         return nonces.issue(track.tenantId(), track.idempotencyKey(), config.ttl().attestationNonce());
     }
 
-    /** A new in-app challenge of the tenant, for {@code action} when the app named one. */
-    public Uni<Challenge> create(String tenantId, Optional<String> action) {
+    /**
+     * A new in-app challenge of the tenant, for {@code action} when the app named one. Anyone who
+     * knows the tenant id may ask, so it counts against the client address' budget first.
+     */
+    public Uni<Challenge> create(String tenantId, Optional<String> action, Optional<String> clientIp) {
         action.ifPresent(ActionService::requireActionCode);
+        return limits.beforeInApp(tenantId, clientIp).flatMap(admitted -> store(tenantId, action));
+    }
+
+    private Uni<Challenge> store(String tenantId, Optional<String> action) {
         Instant now = now();
         // No user (null, as for an anonymous QR challenge), no targets yet: the verifying credential
         // supplies them. The idempotency key is the one of the action the verification leaves behind.

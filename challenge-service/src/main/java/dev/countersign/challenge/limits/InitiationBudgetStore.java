@@ -14,8 +14,9 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Rate-limit state in Redis at {@code cs:{rl:<tenant>:<subject>}:<window>} (docs/architecture.md#redis-keys):
- * subjects {@code u:<userId>} and {@code ip:<address>}; windows {@code push} (a sliding log of
- * push initiations: a sorted set of unique members scored by epoch millis) and {@code backoff}
+ * subjects {@code u:<userId>} and {@code ip:<address>}; windows {@code push}, {@code qr},
+ * {@code qr-tracked} and {@code in-app} (a sliding log of initiations: a sorted set of unique
+ * members scored by epoch millis) and {@code backoff}
  * (a hash {@code rejections}, {@code until}). A user's two keys share a hash tag, so the back-off
  * check and the user's budget are one script on one Redis Cluster slot. Every key gets a TTL.
  * Times are the service clock's, passed in, so tests move the clock instead of sleeping.
@@ -52,6 +53,21 @@ public class InitiationBudgetStore {
         return key(tenantId, "ip:" + address, "qr");
     }
 
+    /** The budget of QR challenges for tracked actions (a track token) created from one client address. */
+    public static String trackedQrAddressBudgetKey(String tenantId, String address) {
+        return key(tenantId, "ip:" + address, "qr-tracked");
+    }
+
+    /** The budget of QR challenges created with one user's track tokens. */
+    public static String trackedQrUserBudgetKey(String tenantId, String userId) {
+        return key(tenantId, "u:" + userId, "qr-tracked");
+    }
+
+    /** The budget of in-app challenges created from one client address. */
+    public static String inAppAddressBudgetKey(String tenantId, String address) {
+        return key(tenantId, "ip:" + address, "in-app");
+    }
+
     private static String key(String tenantId, String subject, String window) {
         return "cs:{rl:" + tenantId + ":" + subject + "}:" + window;
     }
@@ -66,16 +82,6 @@ public class InitiationBudgetStore {
                 .map(reply -> new Gate(Outcome.valueOf(reply.get(2).toString().toUpperCase()), retryIn(reply)));
     }
 
-    /** Admits into a client address' budget and records {@code member}, atomically. */
-    public Uni<Gate> admitAddress(String tenantId, String address, Instant now, Duration window, int limit,
-            String member) {
-        return scripts.run(BUDGET, addressBudgetKey(tenantId, address),
-                        millis(now), Long.toString(window.toMillis()), Integer.toString(limit), member)
-                .map(reply -> reply.get(0).toInteger() == 1
-                        ? new Gate(Outcome.ADMITTED, Duration.ZERO)
-                        : new Gate(Outcome.BUDGET, retryIn(reply)));
-    }
-
     /** Admits into any sliding-window budget (e.g. {@link #qrAddressBudgetKey}) and records {@code member}. */
     public Uni<Gate> admit(String key, Instant now, Duration window, int limit, String member) {
         return scripts.run(BUDGET, key, millis(now), Long.toString(window.toMillis()),
@@ -87,7 +93,12 @@ public class InitiationBudgetStore {
 
     /** Gives back a user's admission that a later check refused, so a refused request costs nothing. */
     public Uni<Void> refundUser(String tenantId, String userId, String member) {
-        return redis.sortedSet(String.class).zrem(userBudgetKey(tenantId, userId), member).replaceWithVoid();
+        return refund(userBudgetKey(tenantId, userId), member);
+    }
+
+    /** Gives back an admission into any budget that a later check refused. */
+    public Uni<Void> refund(String key, String member) {
+        return redis.sortedSet(String.class).zrem(key, member).replaceWithVoid();
     }
 
     /** Records one more consecutive rejection; answers the back-off now in force. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,9 +25,11 @@ import io.smallrye.mutiny.Uni;
  * client address' budget (an IPv6 address counts as its /64). Budgets are sliding windows, so
  * there is no burst at a window boundary and {@code Retry-After} is exactly when the oldest
  * counted initiation leaves the window. Only an initiation let through counts: a user admission
- * refused by the address budget is given back. Anonymous QR challenges have an address budget of
- * their own ({@link #beforeAnonymousQr}); the settings keep their names ({@code
- * countersign.challenge.limits.*}, {@code countersign.challenge.qr-code.ip-*}).
+ * refused by the address budget is given back. The other cheap creations have budgets of their own:
+ * anonymous QR challenges per address ({@link #beforeAnonymousQr}), QR challenges for a tracked
+ * action per user and per address ({@link #beforeTrackedQr}), in-app challenges per address
+ * ({@link #beforeInApp}); settings {@code countersign.challenge.limits.*}, {@code
+ * countersign.challenge.qr-code.*} and {@code countersign.challenge.in-app.*}.
  */
 @ApplicationScoped
 public class InitiationBudgets {
@@ -34,14 +37,17 @@ public class InitiationBudgets {
     private final InitiationBudgetStore store;
     private final ChallengeConfig.Limits limits;
     private final ChallengeConfig.QrCode qrCode;
+    private final ChallengeConfig.InApp inApp;
     private final Clock clock;
 
     public InitiationBudgets(InitiationBudgetStore store, ChallengeConfig config, Clock clock) {
         this.store = store;
         this.limits = config.limits();
         this.qrCode = config.qrCode();
+        this.inApp = config.inApp();
         this.clock = clock;
         requireValid(limits);
+        requireValid(qrCode, inApp);
     }
 
     /** Builds the bean at start: a nonsensical limit (checked in the constructor) stops the service, not a request. */
@@ -64,23 +70,34 @@ public class InitiationBudgets {
         }
     }
 
+    static void requireValid(ChallengeConfig.QrCode qrCode, ChallengeConfig.InApp inApp) {
+        if (qrCode.trackedIpChallenges() < 1 || qrCode.userChallenges() < 1 || inApp.ipChallenges() < 1) {
+            throw new IllegalStateException("countersign.challenge: qr-code.tracked-ip-challenges, "
+                    + "qr-code.user-challenges and in-app.ip-challenges must be at least 1");
+        }
+        for (Duration duration : new Duration[] {qrCode.trackedIpWindow(), qrCode.userWindow(), inApp.ipWindow()}) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalStateException("countersign.challenge: qr-code.tracked-ip-window, "
+                        + "qr-code.user-window and in-app.ip-window must be positive");
+            }
+        }
+    }
+
     /**
      * Lets one push initiation through, counting it, or fails with 429 {@code too_many_requests}
      * and the time until it would be let through. {@code clientIp} may be null (no address budget).
      */
     public Uni<Void> beforeInitiation(String tenantId, String userId, String clientIp) {
         Instant now = clock.instant();
-        String member = now.toEpochMilli() + ":" + UUID.randomUUID();
+        String member = member(now);
         return store.admitUser(tenantId, userId, now, limits.userWindow(), limits.userPushes(), member)
                 .chain(user -> {
                     if (!user.admitted()) {
                         return Uni.createFrom().failure(refusal(user));
                     }
-                    if (clientIp == null || clientIp.isBlank() || !ClientAddress.isBudgeted(clientIp)) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    String address = ClientAddress.network(clientIp).orElse(clientIp.strip());
-                    return store.admitAddress(tenantId, address, now, limits.ipWindow(), limits.ipPushes(), member)
+                    return beforeAddress(Optional.ofNullable(clientIp),
+                                    address -> InitiationBudgetStore.addressBudgetKey(tenantId, address), now,
+                                    limits.ipWindow(), limits.ipPushes(), member)
                             .chain(ip -> ip.admitted()
                                     ? Uni.createFrom().voidItem()
                                     : store.refundUser(tenantId, userId, member)
@@ -93,19 +110,65 @@ public class InitiationBudgets {
      * (an IPv6 address counts as its /64), else 429 {@code too_many_requests}. No address, no budget.
      */
     public Uni<Void> beforeAnonymousQr(String tenantId, Optional<String> clientIp) {
+        Instant now = clock.instant();
+        return beforeAddress(clientIp, address -> InitiationBudgetStore.qrAddressBudgetKey(tenantId, address), now,
+                qrCode.ipWindow(), qrCode.ipChallenges(), member(now))
+                .map(gate -> admittedOr(gate, "Too many QR challenges from this address"));
+    }
+
+    /**
+     * A QR challenge for a tracked action: one track token may be used for any number of them, so
+     * a budget per user, then per client address (as for push, an address refusal gives the user's
+     * admission back), else 429 {@code too_many_requests}.
+     */
+    public Uni<Void> beforeTrackedQr(String tenantId, String userId, Optional<String> clientIp) {
+        Instant now = clock.instant();
+        String member = member(now);
+        String userKey = InitiationBudgetStore.trackedQrUserBudgetKey(tenantId, userId);
+        return store.admit(userKey, now, qrCode.userWindow(), qrCode.userChallenges(), member)
+                .map(gate -> admittedOr(gate, "Too many QR challenges for this user"))
+                .chain(user -> beforeAddress(clientIp,
+                        address -> InitiationBudgetStore.trackedQrAddressBudgetKey(tenantId, address), now,
+                        qrCode.trackedIpWindow(), qrCode.trackedIpChallenges(), member))
+                .chain(ip -> ip.admitted()
+                        ? Uni.createFrom().voidItem()
+                        : store.refund(userKey, member).map(refunded -> admittedOr(ip,
+                                "Too many QR challenges from this address")));
+    }
+
+    /**
+     * Anyone who knows a tenant id may create in-app challenges: a budget per client address (an
+     * IPv6 address counts as its /64), else 429 {@code too_many_requests}. No address, no budget.
+     */
+    public Uni<Void> beforeInApp(String tenantId, Optional<String> clientIp) {
+        Instant now = clock.instant();
+        return beforeAddress(clientIp, address -> InitiationBudgetStore.inAppAddressBudgetKey(tenantId, address), now,
+                inApp.ipWindow(), inApp.ipChallenges(), member(now))
+                .map(gate -> admittedOr(gate, "Too many in-app challenges from this address"));
+    }
+
+    /**
+     * Admits into the address budget {@code key} names for the client's address (its /64 for IPv6);
+     * no address, or a loopback client (the host itself), is admitted uncounted.
+     */
+    private Uni<Gate> beforeAddress(Optional<String> clientIp, Function<String, String> key, Instant now,
+            Duration window, int limit, String member) {
         if (clientIp.isEmpty() || clientIp.get().isBlank() || !ClientAddress.isBudgeted(clientIp.get())) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(new Gate(InitiationBudgetStore.Outcome.ADMITTED, Duration.ZERO));
         }
         String address = ClientAddress.network(clientIp.get()).orElse(clientIp.get().strip());
-        Instant now = clock.instant();
-        return store.admit(InitiationBudgetStore.qrAddressBudgetKey(tenantId, address), now, qrCode.ipWindow(),
-                        qrCode.ipChallenges(), now.toEpochMilli() + ":" + UUID.randomUUID())
-                .map(gate -> {
-                    if (!gate.admitted()) {
-                        throw tooMany("Too many QR challenges from this address", gate.retryIn());
-                    }
-                    return (Void) null;
-                });
+        return store.admit(key.apply(address), now, window, limit, member);
+    }
+
+    private static String member(Instant now) {
+        return now.toEpochMilli() + ":" + UUID.randomUUID();
+    }
+
+    private static Void admittedOr(Gate gate, String description) {
+        if (!gate.admitted()) {
+            throw tooMany(description, gate.retryIn());
+        }
+        return null;
     }
 
     /** After an accepted answer: a rejection lengthens the user's back-off, an approval ends it. */

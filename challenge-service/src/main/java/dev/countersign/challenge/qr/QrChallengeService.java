@@ -118,8 +118,9 @@ public class QrChallengeService {
 
     /**
      * A new QR challenge. With a track token it is bound to the token's user and action (the action
-     * must still wait for a challenge, as for push); without one it is anonymous, for the given
-     * action, and counts against the client address' budget. The kiosk's address and user agent are
+     * must still wait for a challenge, as for push) and counts against the user's and the client
+     * address' budgets of such challenges; without one it is anonymous, for the given action, and
+     * counts against the client address' budget of anonymous ones. The kiosk's address and user agent are
      * what the claiming device is shown.
      *
      * @param custom the {@code custom} object as JSON text
@@ -130,10 +131,12 @@ public class QrChallengeService {
             TokenClaims claims = token.get();
             Require.that(action.isEmpty() || action.get().equals(claims.actionCode()),
                     "action does not match the token's action");
-            return actions.challengeable(tenantId, claims).flatMap(attributes -> {
-                return store(tenantId, claims.userId(), claims.actionCode(), claims.idempotencyKey(),
-                        custom.or(() -> Optional.ofNullable(attributes.get("custom"))), clientIp, userAgent);
-            });
+            // The budgets after the action check, so a refused token spends none.
+            return actions.challengeable(tenantId, claims).flatMap(attributes -> limits
+                    .beforeTrackedQr(tenantId, claims.userId(), clientIp)
+                    .flatMap(admitted -> store(tenantId, claims.userId(), claims.actionCode(),
+                            claims.idempotencyKey(), custom.or(() -> Optional.ofNullable(attributes.get("custom"))),
+                            clientIp, userAgent)));
         }
         String actionCode = Require.valid(action, "action is required without a track token");
         ActionService.requireActionCode(actionCode);
