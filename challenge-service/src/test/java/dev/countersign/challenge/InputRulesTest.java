@@ -2,9 +2,7 @@ package dev.countersign.challenge;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.countersign.testkit.BadJsonBodies;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -55,45 +54,10 @@ class InputRulesTest {
                 new Route("POST", "/v1/client/verify/in-app", TENANT, "challengeId", List.of()));
     }
 
-    /** Bodies Jackson cannot turn into a request, each about the field the route reads. */
-    private static List<byte[]> badBodies(String field) {
-        String f = "\"" + field + "\"";
-        List<byte[]> bodies = new ArrayList<>();
-        for (String body : List.of(
-                "{" + f + ": \"a\", " + f + ": \"b\"}",
-                "{" + f + ": ",
-                "{" + f + ": \"a\"",
-                "{" + f + " \"a\"}",
-                "{" + f + ": true}",
-                "{" + f + ": {\"a\": 1}}",
-                "{" + f + ": [\"a\"]}",
-                "{" + f + ": 1e999}",
-                "{" + f + ": " + "9".repeat(2000) + "}",
-                "{" + f + ": " + "[".repeat(2000) + "]".repeat(2000) + "}",
-                "{" + f + ": \"a\"} x",
-                "{" + f + ": \"a\"} {}",
-                "{" + f + ": \"\\u12\"}",
-                "[]",
-                "\"a\"")) {
-            bodies.add(body.getBytes(StandardCharsets.UTF_8));
-        }
-        bodies.add(withBytes("{" + f + ": \"", new byte[] {(byte) 0xC3, 0x28}, "\"}"));
-        bodies.add(withBytes("{" + f + ": \"", new byte[] {(byte) 0xFF, (byte) 0xFE}, "\"}"));
-        return bodies;
-    }
-
-    private static byte[] withBytes(String before, byte[] middle, String after) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(middle);
-        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
-
     static Stream<Arguments> routesAndBadBodies() {
         List<Arguments> cases = new ArrayList<>();
         for (Route route : routes()) {
-            List<byte[]> bodies = badBodies(route.field());
+            List<byte[]> bodies = new ArrayList<>(BadJsonBodies.about(route.field(), "a"));
             route.extra().forEach(extra -> bodies.add(extra.getBytes(StandardCharsets.UTF_8)));
             for (int i = 0; i < bodies.size(); i++) {
                 cases.add(Arguments.of(route.method(), route.path(), route.authorization(), i, bodies.get(i)));
@@ -106,12 +70,7 @@ class InputRulesTest {
     @MethodSource("routesAndBadBodies")
     void everyJsonBodyTheMapperCannotReadIsInvalidRequest(String method, String path, String authorization,
             int index, byte[] body) {
-        given().header("Authorization", authorization).contentType(ContentType.JSON).body(body)
-                .when().request(method, path)
-                .then().statusCode(400).contentType(ContentType.JSON)
-                .body("error", equalTo("invalid_request"))
-                .body("errorCode", equalTo("invalid_request"))
-                .body("errorDescription", notNullValue());
+        BadJsonBodies.assertRefused(method, path, authorization, body);
     }
 
     private static RequestSpecification server() {

@@ -3,9 +3,7 @@ package dev.countersign.credential;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.countersign.common.token.Scopes;
+import dev.countersign.testkit.BadJsonBodies;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -29,43 +28,6 @@ import io.restassured.response.ValidatableResponse;
 class InputRulesTest extends CredentialTestSupport {
 
     private static final String SERVER = TestTenants.serverAuthorization(TestTenants.SECRET_KEY);
-
-    /** Bodies a client can send that Jackson cannot turn into a request, each with a field a route reads. */
-    static List<byte[]> badBodies(String key) {
-        List<byte[]> bodies = new ArrayList<>();
-        for (String body : List.of(
-                "{\"publicKey\": \"" + key + "\", \"publicKey\": \"" + key + "\"}",
-                "{\"publicKey\": \"" + key + "\", \"signature\": \"a\", \"signature\": \"b\"}",
-                "{\"publicKey\": ",
-                "{\"publicKey\": \"" + key + "\"",
-                "{\"publicKey\" \"" + key + "\"}",
-                "{\"publicKey\": true}",
-                "{\"publicKey\": {\"a\": 1}}",
-                "{\"publicKey\": [\"" + key + "\"]}",
-                "{\"publicKey\": 1e999}",
-                "{\"publicKey\": " + "9".repeat(2000) + "}",
-                "{\"publicKey\": " + "[".repeat(2000) + "]".repeat(2000) + "}",
-                "{\"publicKey\": \"" + key + "\"} x",
-                "{\"publicKey\": \"" + key + "\"} {}",
-                "{\"publicKey\": \"\\u12\"}",
-                "[]",
-                "\"" + key + "\"")) {
-            bodies.add(body.getBytes(StandardCharsets.UTF_8));
-        }
-        bodies.add(withBytes("{\"publicKey\": \"" + key + "\", \"deviceName\": \"", new byte[] {(byte) 0xC3, 0x28}, "\"}"));
-        bodies.add(withBytes("{\"publicKey\": \"", new byte[] {(byte) 0xFF, (byte) 0xFE}, "\"}"));
-        bodies.add(withBytes("{\"publicKey\": \"" + key + "\", \"deviceName\": \"", new byte[] {(byte) 0xED, (byte) 0xA0,
-                (byte) 0x80}, "\"}"));
-        return bodies;
-    }
-
-    private static byte[] withBytes(String before, byte[] middle, String after) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(middle);
-        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
-    }
 
     static Stream<Arguments> routesAndBadBodies() {
         String key = TestDeviceKey.generate().publicKey();
@@ -83,7 +45,7 @@ class InputRulesTest extends CredentialTestSupport {
                 new String[] {"POST", "/v1/client/user-authenticators/device/remove", "tenant", remove});
         List<Arguments> cases = new ArrayList<>();
         for (String[] route : routes) {
-            List<byte[]> bodies = badBodies(key);
+            List<byte[]> bodies = new ArrayList<>(BadJsonBodies.about("publicKey", key));
             for (String extra : route[3].split("\\|")) {
                 bodies.add(extra.getBytes(StandardCharsets.UTF_8));
             }
@@ -101,12 +63,7 @@ class InputRulesTest extends CredentialTestSupport {
         String user = newUser();
         String authorization = auth.equals("track") ? "Bearer " + trackToken(user, Scopes.ADD_AUTHENTICATORS)
                 : TENANT_BASIC;
-        given().header("Authorization", authorization).contentType(ContentType.JSON).body(body)
-                .when().request(method, path)
-                .then().statusCode(400).contentType(ContentType.JSON)
-                .body("error", equalTo("invalid_request"))
-                .body("errorCode", equalTo("invalid_request"))
-                .body("errorDescription", notNullValue());
+        BadJsonBodies.assertRefused(method, path, authorization, body);
         assertThat(rowsOf(user)).isZero();
     }
 
