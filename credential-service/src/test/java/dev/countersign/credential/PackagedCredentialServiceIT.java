@@ -47,8 +47,8 @@ class PackagedCredentialServiceIT {
                 Files.writeString(file, String.join("\n",
                         "# as deploy/helm's countersign-lib renders it",
                         "config_ordinal=270",
-                        "countersign.tenants.\"Chart-File.Tenant\".secret-sha256=" + Sha256.hex(FILE_TENANT_SECRET),
-                        "countersign.tenants.\"Chart-File.Tenant\".allowed-origins=https://a.example,https://b.example",
+                        "countersign.tenants.\"Chart-File_Tenant\".secret-sha256=" + Sha256.hex(FILE_TENANT_SECRET),
+                        "countersign.tenants.\"Chart-File_Tenant\".allowed-origins=https://a.example,https://b.example",
                         // Only read when the kubernetes profile is active.
                         "%kubernetes.countersign.tenants.\"k8s-profile-tenant\".secret-sha256=" + Sha256.hex(PROFILE_TENANT_SECRET),
                         ""));

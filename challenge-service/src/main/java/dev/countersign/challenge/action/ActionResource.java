@@ -49,7 +49,8 @@ public class ActionResource {
             TrackRequest body) {
         // The Node SDK sends no body when no attributes are given.
         TrackRequest attributes = body == null ? TrackRequest.EMPTY : body;
-        return actions.track(caller.get().tenant(), userId, action, command(attributes)).map(ActionResource::response);
+        return actions.track(caller.get().tenant(), Require.userId(userId), action, command(attributes))
+                .map(ActionResource::response);
     }
 
     @GET
@@ -57,7 +58,7 @@ public class ActionResource {
     public Uni<ActionResponse> get(@PathParam("userId") String userId, @PathParam("action") String action,
             @PathParam("idempotencyKey") String idempotencyKey) {
         String tenantId = caller.get().tenantId();
-        return actions.get(tenantId, userId, action, idempotencyKey)
+        return actions.get(tenantId, Require.userId(userId), action, idempotencyKey)
                 .flatMap(found -> deliveries.of(tenantId, idempotencyKey)
                         .map(results -> new ActionResponse(found.state().name(), WireTime.format(found.stateUpdatedAt()),
                         WireTime.format(found.createdAt()), found.verificationMethod().orElse(null),
@@ -69,6 +70,7 @@ public class ActionResource {
     @Path("{idempotencyKey}")
     public Uni<UpdateActionResponse> update(@PathParam("userId") String userId, @PathParam("action") String action,
             @PathParam("idempotencyKey") String idempotencyKey, UpdateActionRequest body) {
+        Require.userId(userId);
         String state = Require.text(body, UpdateActionRequest::state, "state");
         ActionState target = Require.valid(ActionState.parse(state.strip()),
                 "state must be REVIEW_REQUIRED, REVIEW_SUCCEEDED or REVIEW_FAILED");

@@ -42,6 +42,7 @@ public class UserActionsResource {
     public Uni<List<UserActionResponse>> list(@PathParam("userId") String userId,
             @QueryParam("fromDate") String fromDate, @QueryParam("codes") String codes,
             @QueryParam("state") String state) {
+        Require.userId(userId);
         Optional<Instant> from = Optional.ofNullable(fromDate).filter(value -> !value.isBlank()).map(value -> {
             try {
                 return Instant.parse(value.strip());

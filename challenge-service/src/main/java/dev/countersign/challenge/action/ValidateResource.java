@@ -33,7 +33,7 @@ public class ValidateResource {
     public Uni<ValidateResponse> validate(ValidateRequest body) {
         String token = Require.text(body, ValidateRequest::token, "token");
         return actions.validate(caller.get().tenant(), token.strip(), Optional.ofNullable(body.action()),
-                Optional.ofNullable(body.userId())).map(ValidateResource::response);
+                Optional.ofNullable(body.userId()).map(Require::userId)).map(ValidateResource::response);
     }
 
     private static ValidateResponse response(Validation validation) {

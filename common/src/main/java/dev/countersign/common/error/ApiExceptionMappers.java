@@ -1,10 +1,15 @@
 package dev.countersign.common.error;
 
+import java.sql.SQLException;
+import java.util.Set;
+
 import jakarta.ws.rs.WebApplicationException;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -21,6 +26,12 @@ import dev.countersign.common.http.RetryAfter;
 public class ApiExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    /**
+     * PostgreSQL's "character not in repertoire" (a NUL in text) and "untranslatable character"
+     * (an escaped NUL in jsonb): text the client sent that the database cannot hold.
+     */
+    private static final Set<String> ENCODING_SQL_STATES = Set.of("22021", "22P05");
 
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
@@ -55,6 +66,19 @@ public class ApiExceptionMappers {
         return malformedJson(e);
     }
 
+    /**
+     * Thrown while reading a body it is the request's fault (e.g. a creator property given twice, if
+     * anything slips past duplicate detection); while writing one it is ours. Named so that it wins
+     * over the framework's own mapper, which answers 500 with no body.
+     */
+    @ServerExceptionMapper
+    public Response invalidJsonDefinition(InvalidDefinitionException e) {
+        if (e.getProcessor() instanceof JsonParser) {
+            return malformedJson(e);
+        }
+        return unexpected(e);
+    }
+
     private static String jsonProblem(JsonProcessingException e) {
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().get(mapping.getPath().size() - 1).getFieldName();
@@ -79,8 +103,22 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (isEncodingError(e)) {
+            LOG.debug("Text the database cannot store", e);
+            return json(400, ErrorCode.INVALID_REQUEST.body("The request holds characters that cannot be stored")).build();
+        }
         LOG.error("Unexpected failure", e);
         return json(500, ErrorCode.SERVER_ERROR.body("Internal error")).build();
+    }
+
+    /** Walks the causes: the ORM wraps the driver's SQLException in its own exception types. */
+    static boolean isEncodingError(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && ENCODING_SQL_STATES.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String describe(int status) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.wire.Identifiers;
 
 /**
  * Checks of request input at the edge. Every refusal is 400 {@code invalid_request} whose
@@ -46,6 +47,19 @@ public final class Require {
     /** A text field of a body that may itself be missing: a missing body is refused as the missing field. */
     public static <B> String text(B body, Function<B, String> value, String field) {
         return text(body == null ? null : value.apply(body), field);
+    }
+
+    /** A user id from a path or body, by {@link Identifiers#isUserId}. */
+    public static String userId(String value) {
+        that(Identifiers.isUserId(value), "userId must be 1 to " + Identifiers.USER_ID_MAX_CHARACTERS
+                + " characters without control characters");
+        return value;
+    }
+
+    /** Optional free text (a device name, an SDK header): absent is fine, a control character is not. */
+    public static String printable(String value, String field) {
+        that(!Identifiers.hasControlCharacter(value), field + " must not contain control characters");
+        return value;
     }
 
     /** A field that must be present (any value, e.g. {@code approved: false}). */

@@ -2,6 +2,7 @@ package dev.countersign.common.json;
 
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -13,13 +14,15 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 /**
  * Wrong JSON types are refused ({@code invalid_request}) rather than coerced: {@code "approved": "yes"}
  * or {@code "publicKey": 12} must not slip through as something the client did not mean.
- * Unknown fields stay allowed: newer SDKs add fields.
+ * Unknown fields stay allowed: newer SDKs add fields. A key given twice is refused too: which of the
+ * two values counts would otherwise depend on the parser, and a proxy may have checked the other one.
  */
 @Singleton
 public class StrictScalars implements ObjectMapperCustomizer {
 
     @Override
     public void customize(ObjectMapper mapper) {
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         mapper.configure(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS, true);
         mapper.configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);

@@ -13,11 +13,15 @@ import jakarta.inject.Singleton;
 
 import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.crypto.Sha256;
+import dev.countersign.common.wire.Identifiers;
+import io.quarkus.runtime.Startup;
 
 /**
  * The tenants of this deployment, from configuration. Secrets are never held, only their SHA-256:
- * they are high-entropy keys, so a slow password hash would only cap throughput.
+ * they are high-entropy keys, so a slow password hash would only cap throughput. Built at start, so
+ * a bad tenant id or hash stops the service instead of its first request.
  */
+@Startup
 @Singleton
 public class Tenants {
 
@@ -34,6 +38,9 @@ public class Tenants {
     public Tenants(Collection<Tenant> tenants) {
         Map<String, Tenant> map = new LinkedHashMap<>();
         for (Tenant tenant : tenants) {
+            if (!Identifiers.isTenantId(tenant.id())) {
+                throw new IllegalArgumentException("Tenant id '" + tenant.id() + "' must match [A-Za-z0-9_-]{1,64}");
+            }
             if (tenant.secretSha256().length != 32) {
                 throw new IllegalArgumentException("Tenant " + tenant.id() + ": secret-sha256 must be 64 hex digits");
             }
@@ -42,8 +49,9 @@ public class Tenants {
         this.byId = Map.copyOf(map);
     }
 
+    /** A tenant id from a request; one no tenant could have is answered like an unknown one. */
     public Optional<Tenant> byId(String tenantId) {
-        return Optional.ofNullable(tenantId).map(byId::get);
+        return Optional.ofNullable(tenantId).filter(Identifiers::isTenantId).map(byId::get);
     }
 
     /**

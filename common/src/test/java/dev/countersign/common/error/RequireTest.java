@@ -90,6 +90,21 @@ class RequireTest {
                 "custom.object must be a string, number or boolean");
     }
 
+    @Test
+    void userIdIsAnsweredUnchangedOrRefusedWithOneDescription() {
+        assertThat(Require.userId("alice")).isEqualTo("alice");
+        for (String bad : new String[] {null, "", "a\u0000", "u".repeat(256)}) {
+            refused(() -> Require.userId(bad), "userId must be 1 to 255 characters without control characters");
+        }
+    }
+
+    @Test
+    void printableTextMayBeAbsentButNeverHoldsAControlCharacter() {
+        assertThat(Require.printable(null, "deviceName")).isNull();
+        assertThat(Require.printable("Pixel 8", "deviceName")).isEqualTo("Pixel 8");
+        refused(() -> Require.printable("Pixel\n8", "deviceName"), "deviceName must not contain control characters");
+    }
+
     private static void refused(ThrowingCallable call, String description) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);

@@ -41,4 +41,19 @@ class TenantsTest {
         assertThatThrownBy(() -> new Tenants(List.of(new Tenant("x", new byte[16], List.of(), Map.of()))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void tenantIdOutsideTheAlphabetIsRefusedAtStart() {
+        for (String id : new String[] {"a.b", "", "a b", "t".repeat(65)}) {
+            assertThatThrownBy(() -> new Tenants(List.of(new Tenant(id, Sha256.digest("sk"), List.of(), Map.of()))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[A-Za-z0-9_-]{1,64}");
+        }
+    }
+
+    @Test
+    void requestTenantIdOutsideTheAlphabetIsAnUnknownTenant() {
+        assertThat(tenants.byId("acme\u0000")).isEmpty();
+        assertThat(tenants.byId("acme;x")).isEmpty();
+        assertThat(tenants.byId("a".repeat(100_000))).isEmpty();
+    }
 }

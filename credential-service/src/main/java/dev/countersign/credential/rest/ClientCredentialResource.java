@@ -57,8 +57,10 @@ public class ClientCredentialResource {
             HttpHeaders headers) {
         TokenClaims token = caller.get().trackToken();
         AddCredentialRequest request = Require.body(body);
-        DeviceDetails device = new DeviceDetails(request.deviceName(), request.devicePlatform(), request.pushToken(),
-                attestation(request.performAttestation()), metadata(headers));
+        DeviceDetails device = new DeviceDetails(Require.printable(request.deviceName(), "deviceName"),
+                Require.printable(request.devicePlatform(), "devicePlatform"),
+                Require.printable(request.pushToken(), "pushToken"), attestation(request.performAttestation()),
+                metadata(headers));
         return service.add(caller.get().tenantId(), token, Requests.kind(feature), Requests.bodyKey(request.publicKey()),
                         device)
                 .map(enrolment -> CredentialResponse.of(enrolment.credential()));
@@ -104,7 +106,7 @@ public class ClientCredentialResource {
         UpdatePushCredentialRequest request = Require.body(body);
         String signature = Require.text(request.signature(), "signature");
         PushUpdate update = new PushUpdate(challengeId(request.challengeId()), Requests.bodyKey(request.publicKey()),
-                signature, blankToNull(request.pushToken()), Boolean.TRUE.equals(request.resetExpiry()),
+                signature, blankToNull(Require.printable(request.pushToken(), "pushToken")), Boolean.TRUE.equals(request.resetExpiry()),
                 metadata(headers));
         return service.updatePush(caller.get().tenantId(), update).map(UpdatedPushCredentialResponse::of);
     }
@@ -145,9 +147,12 @@ public class ClientCredentialResource {
 
     /** The newer SDKs' {@code X-Authsignal-*} headers (docs/protocol/wire.md#17-other-headers); null for older SDKs that send none. */
     private static DeviceMetadata metadata(HttpHeaders headers) {
-        return DeviceMetadata.of(headers.getHeaderString("X-Authsignal-SDK"),
-                headers.getHeaderString("X-Authsignal-Version"), headers.getHeaderString("X-Authsignal-Tenant-ID"),
-                headers.getHeaderString("X-Authsignal-Native-SDK"),
-                headers.getHeaderString("X-Authsignal-Native-Version"));
+        return DeviceMetadata.of(header(headers, "X-Authsignal-SDK"), header(headers, "X-Authsignal-Version"),
+                header(headers, "X-Authsignal-Tenant-ID"), header(headers, "X-Authsignal-Native-SDK"),
+                header(headers, "X-Authsignal-Native-Version"));
+    }
+
+    private static String header(HttpHeaders headers, String name) {
+        return Require.printable(headers.getHeaderString(name), name);
     }
 }

@@ -10,8 +10,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.ApiException;
+import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.error.Require;
 import dev.countersign.common.json.WireTime;
+import dev.countersign.common.wire.Identifiers;
 import dev.countersign.credential.Credential;
 import dev.countersign.credential.service.CredentialService;
 import io.smallrye.mutiny.Uni;
@@ -34,6 +37,10 @@ public class InternalCredentialResource {
     public Uni<InternalCredential> find(@QueryParam("tenantId") String tenantId,
             @QueryParam("publicKey") String publicKey, @QueryParam("kind") String kind) {
         Require.text(tenantId, "tenantId");
+        if (!Identifiers.isTenantId(tenantId)) {
+            // No tenant can have this id: the answer for an unknown tenant's key.
+            throw new ApiException(ErrorCode.INVALID_CREDENTIAL, "Credential not found");
+        }
         CredentialKind credentialKind = Require.valid(CredentialKind.fromWireName(Require.present(kind, "kind")),
                 "kind must be push, qr-code or in-app");
         DevicePublicKey key = Requests.bodyKey(publicKey);

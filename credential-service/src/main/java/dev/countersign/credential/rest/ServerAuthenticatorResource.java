@@ -15,6 +15,7 @@ import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Require;
 import dev.countersign.credential.service.CredentialService;
 import io.smallrye.mutiny.Uni;
 
@@ -34,7 +35,7 @@ public class ServerAuthenticatorResource {
 
     @GET
     public Uni<List<AuthenticatorResponse>> list(@PathParam("userId") String userId) {
-        return service.listOfUser(caller.get().tenantId(), userId)
+        return service.listOfUser(caller.get().tenantId(), Require.userId(userId))
                 .map(credentials -> credentials.stream().map(AuthenticatorResponse::of).toList());
     }
 
@@ -43,7 +44,7 @@ public class ServerAuthenticatorResource {
     @Path("{userAuthenticatorId}")
     public Uni<RemovedResponse> remove(@PathParam("userId") String userId,
             @PathParam("userAuthenticatorId") String userAuthenticatorId) {
-        return service.removeOfUser(caller.get().tenantId(), userId, uuid(userAuthenticatorId))
+        return service.removeOfUser(caller.get().tenantId(), Require.userId(userId), uuid(userAuthenticatorId))
                 .map(removed -> new RemovedResponse(removed.id.toString()));
     }
 
