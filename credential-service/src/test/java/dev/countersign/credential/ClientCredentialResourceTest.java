@@ -433,6 +433,65 @@ class ClientCredentialResourceTest extends CredentialTestSupport {
     }
 
     @Test
+    void replayedRemoveBodyCannotRemoveTheSameKeyEnrolledAgain() {
+        freezeMidWindow();
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        String first = enrol("push", user, key);
+        String captured = key.signWindow(window());
+        remove("push", key, captured).statusCode(200).body("removedAuthenticatorId", equalTo(first));
+        String second = enrol("push", user, key);
+        assertThat(second).isNotEqualTo(first);
+
+        remove("push", key, captured).statusCode(401).body("error", equalTo("unauthorized"))
+                .body("errorDescription", equalTo("The remove signature was already used"));
+        // Re-encoding the captured signature as (r, n - s) is the same proof.
+        remove("push", key, TestDeviceKey.malleated(captured)).statusCode(401).body("error", equalTo("unauthorized"));
+
+        get("push", key.androidQuery()).statusCode(200).body("userAuthenticatorId", equalTo(second));
+        assertThat(count("select version from credential where id = $1", UUID.fromString(second))).isEqualTo(1);
+        assertThat(count("select count(*) from remove_signature_use where credential_id = $1", UUID.fromString(first)))
+                .isEqualTo(1);
+        // A fresh signature over the same window still removes it.
+        remove("push", key, key.signWindow(window())).statusCode(200).body("removedAuthenticatorId", equalTo(second));
+        assertThat(activeCredentialsOf(user)).isZero();
+    }
+
+    @Test
+    void usedRemoveBodyCannotRemoveTheSameKeysCredentialOfAnotherFeature() {
+        freezeMidWindow();
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        enrol("push", user, key);
+        String qr = add("qr-code", trackToken(user, Scopes.ADD_AUTHENTICATORS), addBody(key)).statusCode(200)
+                .extract().path("userAuthenticatorId");
+        String captured = key.signWindow(window());
+        remove("push", key, captured).statusCode(200);
+
+        remove("qr-code", key, captured).statusCode(401).body("error", equalTo("unauthorized"));
+
+        get("qr-code", key.androidQuery()).statusCode(200).body("userAuthenticatorId", equalTo(qr));
+    }
+
+    @Test
+    void usedRemoveSignaturesArePurgedOnceTheirWindowCanNoLongerBeAccepted() {
+        freezeMidWindow();
+        TestDeviceKey old = TestDeviceKey.generate();
+        String oldId = enrol("push", newUser(), old);
+        remove("push", old, old.signWindow(window())).statusCode(200);
+        clock.advance(java.time.Duration.ofMinutes(30));
+        TestDeviceKey key = TestDeviceKey.generate();
+        String id = enrol("push", newUser(), key);
+
+        remove("push", key, key.signWindow(window())).statusCode(200);
+
+        assertThat(count("select count(*) from remove_signature_use where credential_id = $1", UUID.fromString(oldId)))
+                .isZero();
+        assertThat(count("select count(*) from remove_signature_use where credential_id = $1", UUID.fromString(id)))
+                .isEqualTo(1);
+    }
+
+    @Test
     void removeOfAnotherTenantsCredentialThenInvalidCredential() {
         TestDeviceKey key = TestDeviceKey.generate();
         enrol("push", newUser(), key);

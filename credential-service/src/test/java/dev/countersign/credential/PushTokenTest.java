@@ -89,6 +89,28 @@ class PushTokenTest extends CredentialTestSupport {
     }
 
     @Test
+    void sameKeyAddedAgainWithoutAddScopeAnswersTheCredentialButKeepsItsPushToken() {
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        String id = enrolWithToken(user, key, "android", "fcm:victim");
+        Map<String, Object> body = new LinkedHashMap<>(addBody(key));
+        body.put("pushToken", "fcm:attacker");
+
+        add("push", trackToken(user, Scopes.READ_AUTHENTICATORS), body).statusCode(200)
+                .body("userAuthenticatorId", org.hamcrest.Matchers.equalTo(id));
+
+        assertThat(count("select count(*) from credential where id = $1 and push_token = 'fcm:victim' and version = 1",
+                UUID.fromString(id))).isEqualTo(1);
+        // A scoped re-add afterwards (same key, same partition): its update is the only one on the topic.
+        enrolWithToken(user, key, "android", "fcm:renewed");
+        List<JsonNode> events = credentialEvents(id, 2);
+        assertThat(events).extracting(e -> e.get("type").asText())
+                .containsExactly("credential.added", "credential.updated");
+        assertThat(events.get(1).get("pushToken").asText()).isEqualTo("fcm:renewed");
+        assertThat(events.get(1).get("version").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void unregisteredDeliveryClearsTheTokenOnceAndAnnouncesIt() {
         String token = "dead" + UUID.randomUUID().toString().replace("-", "");
         String id = enrolWithToken(newUser(), TestDeviceKey.generate(), "ios", token);

@@ -1,5 +1,6 @@
 package dev.countersign.credential;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -7,6 +8,12 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.jce.ECNamedCurveTable;
 
 /** A device's P-256 key pair, encoding and signing as the Android and iOS SDKs do (docs/protocol/wire.md#16-the-publickey-query-parameter, docs/protocol/wire.md#2-keys-and-signatures). */
 public final class TestDeviceKey {
@@ -50,6 +57,24 @@ public final class TestDeviceKey {
             signature.update(message.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(signature.sign());
         } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The other valid encoding of an ECDSA signature, {@code (r, n - s)}: what an attacker can make
+     * from a captured signature without the key.
+     */
+    public static String malleated(String signature) {
+        try {
+            ASN1Sequence sequence = ASN1Sequence.getInstance(Base64.getDecoder().decode(signature));
+            BigInteger r = ASN1Integer.getInstance(sequence.getObjectAt(0)).getPositiveValue();
+            BigInteger s = ASN1Integer.getInstance(sequence.getObjectAt(1)).getPositiveValue();
+            BigInteger order = ECNamedCurveTable.getParameterSpec("secp256r1").getN();
+            byte[] twin = new DERSequence(new ASN1Encodable[] {new ASN1Integer(r), new ASN1Integer(order.subtract(s))})
+                    .getEncoded();
+            return Base64.getEncoder().encodeToString(twin);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

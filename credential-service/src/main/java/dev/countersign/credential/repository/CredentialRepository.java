@@ -102,6 +102,39 @@ public class CredentialRepository implements PanacheRepositoryBase<Credential, U
                 .map(inserted -> inserted == 1);
     }
 
+    /**
+     * Records that a remove signature (key, window, r) removed {@code credentialId}; answers false
+     * when it was used before, so a replayed body cannot remove the key enrolled again. Primary
+     * key plus {@code on conflict do nothing}: of two concurrent replays exactly one records it.
+     */
+    public Uni<Boolean> recordRemoveSignatureUse(String keySha256, long window, String signatureR, UUID credentialId,
+            Instant expiresAt) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("insert into remove_signature_use"
+                        + " (key_sha256, time_window, signature_r, credential_id, expires_at)"
+                        + " values (:key, :window, :r, :credential, :expires) on conflict do nothing")
+                .setParameter("key", keySha256)
+                .setParameter("window", window)
+                .setParameter("r", signatureR)
+                .setParameter("credential", credentialId)
+                .setParameter("expires", expiresAt)
+                .executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
+    /**
+     * Drops up to 100 used remove signatures whose window no replica accepts any more. Rows another
+     * removal is purging are skipped rather than waited for, so removals never queue on the purge.
+     */
+    public Uni<Integer> purgeRemoveSignatureUses(Instant now) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("delete from remove_signature_use where (key_sha256, time_window, signature_r) in"
+                        + " (select key_sha256, time_window, signature_r from remove_signature_use"
+                        + " where expires_at <= :now limit 100 for update skip locked)")
+                .setParameter("now", now)
+                .executeUpdate());
+    }
+
     private static Parameters keyParameters(String tenantId, CredentialKind kind, String publicKey) {
         return Parameters.with("tenant", tenantId).and("kind", kind.wireName()).and("key", publicKey);
     }

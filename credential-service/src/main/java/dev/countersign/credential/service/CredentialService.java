@@ -114,7 +114,7 @@ public class CredentialService {
         return credentials.lockUser(tenantId, userId)
                 .chain(() -> credentials.findActiveByKey(tenantId, kind, key.spkiBase64()))
                 .chain(existing -> existing != null
-                        ? refreshPushToken(ownedBy(existing, userId), device)
+                        ? reenrol(ownedBy(existing, userId), token, device)
                         : credentials.countActiveOfUser(tenantId, userId).chain(active -> {
                             // An enrolled user's token must say it may add another device (docs/protocol/wire.md#51-track-an-action),
                             // so a stolen track token cannot quietly add the thief's phone.
@@ -249,6 +249,18 @@ public class CredentialService {
     }
 
     /**
+     * The same key enrolled again: answers the credential (an app reinstall keeps its key), but
+     * only a token allowed to add authenticators may change its push token. Any sign-in track token
+     * of the user would otherwise redirect the user's push notifications; without the scope the
+     * token changes through the signed {@code PATCH …/push} (docs/protocol/decisions.md#18-enrolment-and-credentials).
+     */
+    private Uni<Enrolment> reenrol(Credential existing, TokenClaims token, DeviceDetails device) {
+        return token.hasScope(Scopes.ADD_AUTHENTICATORS)
+                ? refreshPushToken(existing, device)
+                : Uni.createFrom().item(new Enrolment(existing, false));
+    }
+
+    /**
      * The same key enrolled again with a push token it did not have (newer SDKs send it, docs/protocol/wire.md#72-additions-of-the-newer-sdks;
      * an app whose token was reported unregistered gets a new one): the token is stored and
      * announced as {@code credential.updated}, so push delivery uses it. Anything else: unchanged.
@@ -302,7 +314,11 @@ public class CredentialService {
                 .onItem().ifNull().failWith(CredentialService::invalidCredential);
     }
 
-    /** Removal by the device (docs/protocol/wire.md#33-remove-a-credential), proven by its signature over the current time window. */
+    /**
+     * Removal by the device (docs/protocol/wire.md#33-remove-a-credential), proven by its signature over the current time window.
+     * Each signature removes once: the window alone cannot tell the credential it was made for from
+     * the same key enrolled again minutes later (docs/protocol/decisions.md#11-remove-window).
+     */
     public Uni<Credential> removeSigned(String tenantId, CredentialKind kind, DevicePublicKey key, String signature) {
         return removeSignedInTransaction(tenantId, kind, key, signature).invoke(relayer::kick);
     }
@@ -313,10 +329,18 @@ public class CredentialService {
         return credentials.findActiveByKeyForUpdate(tenantId, kind, key.spkiBase64())
                 .onItem().ifNull().failWith(CredentialService::invalidCredential)
                 .chain(credential -> {
-                    if (!removeWindow.accepts(key, signature)) {
-                        throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
-                    }
-                    return markRemoved(credential);
+                    RemoveWindow.Proof proof = removeWindow.verify(key, signature)
+                            .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature"));
+                    return credentials.purgeRemoveSignatureUses(now())
+                            .chain(() -> credentials.recordRemoveSignatureUse(key.fingerprint(), proof.window(),
+                                    proof.signatureR(), credential.id, proof.rememberUntil()))
+                            .chain(first -> {
+                                if (!first) {
+                                    throw new ApiException(ErrorCode.UNAUTHORIZED,
+                                            "The remove signature was already used");
+                                }
+                                return markRemoved(credential);
+                            });
                 });
     }
 

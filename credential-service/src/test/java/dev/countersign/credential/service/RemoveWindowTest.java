@@ -53,34 +53,58 @@ class RemoveWindowTest {
     void acceptsTheCurrentAndNeighbouringWindowsOnly() {
         RemoveWindow window = at(MID_WINDOW, 1);
 
-        assertThat(window.accepts(key, device.sign("2940773.0"))).isTrue();
-        assertThat(window.accepts(key, device.sign("2940774.0"))).isTrue();
-        assertThat(window.accepts(key, device.sign("2940775.0"))).isTrue();
-        assertThat(window.accepts(key, device.sign("2940772.0"))).isFalse();
-        assertThat(window.accepts(key, device.sign("2940776.0"))).isFalse();
-        assertThat(window.accepts(key, device.sign("2940771.0"))).isFalse();
+        assertThat(window.verify(key, device.sign("2940773.0"))).isPresent();
+        assertThat(window.verify(key, device.sign("2940774.0"))).isPresent();
+        assertThat(window.verify(key, device.sign("2940775.0"))).isPresent();
+        assertThat(window.verify(key, device.sign("2940772.0"))).isEmpty();
+        assertThat(window.verify(key, device.sign("2940776.0"))).isEmpty();
+        assertThat(window.verify(key, device.sign("2940771.0"))).isEmpty();
+    }
+
+    @Test
+    void proofNamesTheSignedWindowAndIsRememberedUntilNoReplicaCanAcceptIt() {
+        RemoveWindow.Proof proof = at(MID_WINDOW, 1).verify(key, device.sign("2940773.0")).orElseThrow();
+
+        assertThat(proof.window()).isEqualTo(2940773);
+        // Accepted up to window 2940774 (W+1 of it), plus one window for clocks running behind.
+        assertThat(proof.rememberUntil()).isEqualTo(Instant.ofEpochSecond(2940776L * 600));
+    }
+
+    @Test
+    void proofIdentifiesTheSignatureAlsoInItsMalleatedTwinButNotAFreshOne() {
+        RemoveWindow window = at(MID_WINDOW, 1);
+        String signature = device.sign("2940774.0");
+        String twin = TestDeviceKey.malleated(signature);
+
+        RemoveWindow.Proof original = window.verify(key, signature).orElseThrow();
+        RemoveWindow.Proof ofTwin = window.verify(key, twin).orElseThrow();
+        RemoveWindow.Proof fresh = window.verify(key, device.sign("2940774.0")).orElseThrow();
+
+        assertThat(twin).isNotEqualTo(signature);
+        assertThat(ofTwin.signatureR()).isEqualTo(original.signatureR());
+        assertThat(fresh.signatureR()).isNotEqualTo(original.signatureR());
     }
 
     @Test
     void refusesTheIntegerFormAndOtherKeysAndGarbage() {
         RemoveWindow window = at(MID_WINDOW, 1);
 
-        assertThat(window.accepts(key, device.sign("2940774"))).isFalse();
-        assertThat(window.accepts(key, TestDeviceKey.generate().sign("2940774.0"))).isFalse();
-        assertThat(window.accepts(key, "")).isFalse();
-        assertThat(window.accepts(key, null)).isFalse();
-        assertThat(window.accepts(key, "%%%")).isFalse();
+        assertThat(window.verify(key, device.sign("2940774"))).isEmpty();
+        assertThat(window.verify(key, TestDeviceKey.generate().sign("2940774.0"))).isEmpty();
+        assertThat(window.verify(key, "")).isEmpty();
+        assertThat(window.verify(key, null)).isEmpty();
+        assertThat(window.verify(key, "%%%")).isEmpty();
     }
 
     @Test
     void windowBoundaryFollowsTheClock() {
         // The last second of window 2940774: 2940775 is "next", 2940773 still "previous".
         RemoveWindow lastSecond = at(Instant.ofEpochSecond(2940775L * 600 - 1), 1);
-        assertThat(lastSecond.accepts(key, device.sign("2940775.0"))).isTrue();
-        assertThat(lastSecond.accepts(key, device.sign("2940776.0"))).isFalse();
+        assertThat(lastSecond.verify(key, device.sign("2940775.0"))).isPresent();
+        assertThat(lastSecond.verify(key, device.sign("2940776.0"))).isEmpty();
 
         RemoveWindow exactTolerance = at(MID_WINDOW, 0);
-        assertThat(exactTolerance.accepts(key, device.sign("2940774.0"))).isTrue();
-        assertThat(exactTolerance.accepts(key, device.sign("2940773.0"))).isFalse();
+        assertThat(exactTolerance.verify(key, device.sign("2940774.0"))).isPresent();
+        assertThat(exactTolerance.verify(key, device.sign("2940773.0"))).isEmpty();
     }
 }
