@@ -112,6 +112,9 @@ public final class CountersignStack implements AutoCloseable {
         env.put("QUARKUS_PROFILE", "prod");
         env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
         env.put("COUNTERSIGN_TRUSTED_PROXIES", TRUSTED_PROXIES);
+        // Tools on this machine calling a service's port directly (the device CLI, curl) spend no
+        // per-address budget; what comes through the edge is counted by its X-Forwarded-For address.
+        env.put("COUNTERSIGN_EXEMPT_LOOPBACK_PEERS", "true");
         env.put("COUNTERSIGN_SERVICES_CREDENTIAL_URL", "http://127.0.0.1:" + ports.get(CountersignService.CREDENTIAL));
         env.put("COUNTERSIGN_SERVICES_CHALLENGE_URL", "http://127.0.0.1:" + ports.get(CountersignService.CHALLENGE));
         env.put("COUNTERSIGN_TOKENS_PUBLIC_KEYS", secrets.publicKeyPem());
