@@ -101,7 +101,7 @@ class ChallengeOutboxTest {
 
     /**
      * Initiates from an address of its own (the test client is the trusted edge, so its
-     * X-Forwarded-For is believed): the other push tests spend the loopback's per-address budget.
+     * X-Forwarded-For is believed), so no other test's initiations share its per-address budget.
      */
     static String initiate(Tracked tracked) {
         String address = String.format("2001:db8:%x:%x::1", RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000));

@@ -450,9 +450,22 @@ class InAppChallengeTest {
     }
 
     @Test
-    void loopbackClientsAreNotLimitedPerAddress() {
+    void aLoopbackAddressFromATrustedProxyIsLimitedLikeAnyOther() {
+        // The test config exempts direct loopback peers (as the local run does), never an address a
+        // proxy names: X-Forwarded-For: 127.0.0.1 through the edge must not escape the budget.
+        String loopback = "127.0.1." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255);
+        for (int i = 0; i < 10; i++) {
+            createFrom(loopback).statusCode(200);
+        }
+        createFrom(loopback).statusCode(429).body("error", org.hamcrest.Matchers.equalTo("too_many_requests"));
+    }
+
+    @Test
+    void aDirectLoopbackPeerIsNotLimitedPerAddressWhenTheSettingIsOn() {
+        // countersign.exempt-loopback-peers=true in the test config; no X-Forwarded-For: the peer itself.
         for (int i = 0; i < 12; i++) {
-            createFrom(i % 2 == 0 ? "127.0.0.1" : "::1").statusCode(200);
+            io.restassured.RestAssured.given().header("Authorization", QrChallengeTest.tenantBasic(TENANT))
+                    .contentType(ContentType.JSON).body(Map.of()).post("/v1/client/challenge").then().statusCode(200);
         }
     }
 }

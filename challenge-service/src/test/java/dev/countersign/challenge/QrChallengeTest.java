@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
@@ -462,7 +463,8 @@ class QrChallengeTest {
                 .extract().path("accessToken");
         validate(accessToken).body("isValid", equalTo(true)).body("userId", equalTo(userId))
                 .body("idempotencyKey", equalTo(idempotencyKey));
-        validate(trackToken).body("isValid", equalTo(true));
+        // The track token shows the action, but never vouches for it: only the earned access token does.
+        validate(trackToken).body("isValid", equalTo(false)).body("state", equalTo("CHALLENGE_SUCCEEDED"));
         // The action has its result: no second challenge for it; an access token creates none.
         create("Bearer " + trackToken, LONDON, null).statusCode(409).body("error", equalTo("challenge_already_answered"));
         create("Bearer " + accessToken, LONDON, null).statusCode(403).body("error", equalTo("insufficient_scope"));
@@ -516,10 +518,22 @@ class QrChallengeTest {
     }
 
     @Test
-    void loopbackClientsAreNotLimitedPerAddress() {
+    void aLoopbackAddressFromATrustedProxyIsLimitedLikeAnyOther() {
+        // The test config exempts direct loopback peers (as the local run does), never an address a
+        // proxy names: X-Forwarded-For: 127.0.0.1 through the edge must not escape the budget.
+        String loopback = "127.0.2." + ThreadLocalRandom.current().nextInt(1, 255);
+        for (int i = 0; i < 60; i++) {
+            create(tenantBasic(TENANT), loopback, Map.of("action", "kioskLogin")).statusCode(200);
+        }
+        refusedWithRetryAfter(create(tenantBasic(TENANT), loopback, Map.of("action", "kioskLogin")));
+    }
+
+    @Test
+    void aDirectLoopbackPeerIsNotLimitedPerAddressWhenTheSettingIsOn() {
+        // countersign.exempt-loopback-peers=true in the test config; no X-Forwarded-For: the peer itself.
         for (int i = 0; i < 65; i++) {
-            create(tenantBasic(TENANT), i % 2 == 0 ? "127.0.0.1" : "::1", Map.of("action", "kioskLogin"))
-                    .statusCode(200);
+            given().header("Authorization", tenantBasic(TENANT)).contentType(ContentType.JSON)
+                    .body(Map.of("action", "kioskLogin")).post("/v1/client/challenge/qr-code").then().statusCode(200);
         }
     }
 
@@ -579,9 +593,11 @@ class QrChallengeTest {
     }
 
     @Test
-    void loopbackClientsAreNotLimitedPerAddressForTrackedChallenges() {
-        for (int i = 0; i < 10; i++) {
-            create("Bearer " + trackToken(user()), i % 2 == 0 ? "127.0.0.1" : "::1", null).statusCode(200);
+    void aLoopbackAddressFromATrustedProxyIsLimitedForTrackedChallengesToo() {
+        String loopback = "127.0.3." + ThreadLocalRandom.current().nextInt(1, 255);
+        for (int i = 0; i < 8; i++) {
+            create("Bearer " + trackToken(user()), loopback, null).statusCode(200);
         }
+        refusedWithRetryAfter(create("Bearer " + trackToken(user()), loopback, null));
     }
 }

@@ -67,6 +67,12 @@ class ValidateTest {
         return validate(TestTenants.SECRET_KEY, body);
     }
 
+    /** The access token a verification of the tracked action earns. */
+    private String accessToken(Tracked tracked) {
+        return issuer.issue(TokenType.ACCESS, TestTenants.TENANT_ID, tracked.userId(), "signIn",
+                tracked.idempotencyKey(), Set.of(Scopes.READ_AUTHENTICATORS), null).token();
+    }
+
     private void succeed(Tracked tracked) {
         assertThat(actions.complete(TestTenants.TENANT_ID, tracked.idempotencyKey(), true, "PUSH")
                 .await().indefinitely()).isEqualTo(Completion.UPDATED);
@@ -88,8 +94,9 @@ class ValidateTest {
     void validateWhenChallengeSucceededThenValidAndRepeatable() {
         Tracked tracked = track("signIn");
         succeed(tracked);
+        String access = accessToken(tracked);
         for (int i = 0; i < 2; i++) {
-            validate(Map.of("token", tracked.token(), "action", "signIn", "userId", tracked.userId()))
+            validate(Map.of("token", access, "action", "signIn", "userId", tracked.userId()))
                     .body("isValid", equalTo(true))
                     .body("state", equalTo("CHALLENGE_SUCCEEDED"))
                     .body("stateUpdatedAt", matchesPattern(ISO_MILLIS))
@@ -105,23 +112,31 @@ class ValidateTest {
     }
 
     @Test
-    void validateWithAccessTokenOfSucceededActionThenValid() {
+    void trackTokenOfASucceededActionShowsTheActionButIsNeverValid() {
         Tracked tracked = track("signIn");
         succeed(tracked);
-        String access = issuer.issue(TokenType.ACCESS, TestTenants.TENANT_ID, tracked.userId(), "signIn",
-                tracked.idempotencyKey(), Set.of(Scopes.READ_AUTHENTICATORS), null).token();
-        validate(Map.of("token", access)).body("isValid", equalTo(true));
+        // The backend holds the track token from the start: only the access token a verification
+        // earned may vouch for the action.
+        validate(Map.of("token", tracked.token(), "action", "signIn", "userId", tracked.userId()))
+                .body("isValid", equalTo(false))
+                .body("state", equalTo("CHALLENGE_SUCCEEDED"))
+                .body("userId", equalTo(tracked.userId()))
+                .body("idempotencyKey", equalTo(tracked.idempotencyKey()))
+                .body("$", not(hasKey("error")));
+        validate(Map.of("token", accessToken(tracked))).body("isValid", equalTo(true));
     }
 
     @Test
     void validateWhenOtherActionOrUserGivenThenNotValid() {
         Tracked tracked = track("signIn");
         succeed(tracked);
-        validate(Map.of("token", tracked.token(), "action", "payment"))
+        String access = accessToken(tracked);
+        validate(Map.of("token", access, "action", "payment"))
                 .body("isValid", equalTo(false)).body("state", equalTo("CHALLENGE_SUCCEEDED"))
                 .body("$", not(hasKey("error")));
-        validate(Map.of("token", tracked.token(), "userId", user()))
+        validate(Map.of("token", access, "userId", user()))
                 .body("isValid", equalTo(false));
+        validate(Map.of("token", access)).body("isValid", equalTo(true));
     }
 
     @Test

@@ -110,15 +110,18 @@ class KioskHandshakeGuardsTest {
     }
 
     @Test
-    void loopbackClientsAreNotCountedAgainstTheCap() {
+    void loopbackClientsAreCountedAgainstTheCapWithoutTheLocalRunsExemption() {
+        // countersign.exempt-loopback-peers is off here, as in any deployment but the local run.
         List<KioskClientSocket> open = new ArrayList<>();
         try {
-            for (int i = 0; i < CAP + 5; i++) {
+            awaitHeld("127.0.0.1", 0);
+            for (int i = 0; i < CAP; i++) {
                 open.add(KioskClientSocket.open(port(), TENANT, Map.of()));
             }
-            assertThat(open).allSatisfy(socket -> assertThat(socket.socket.isClosed()).isFalse());
-            assertThat(slots.held("127.0.0.1")).isZero();
-            assertThat(handshakeFrom("::1")).isEqualTo(101);
+            assertThat(slots.held("127.0.0.1")).isEqualTo(CAP);
+            assertThat(KioskClientSocket.handshake(port(), TENANT, Map.of(), true)).isEqualTo(429);
+            // A loopback address named by a trusted proxy is anyone's claim: counted as well.
+            assertThat(handshakeFrom("127.0.0.1")).isEqualTo(429);
         } finally {
             closeAll(open);
         }

@@ -123,7 +123,10 @@ public class ActionService {
     /**
      * Validate (docs/protocol/decisions.md#4-validate): repeatable, the same answer for the same token. A token that does
      * not verify for this tenant, or whose action is gone, is answered {@code isValid: false} with
-     * a reason instead of an HTTP error: the caller asked a question and this is the answer.
+     * a reason instead of an HTTP error: the caller asked a question and this is the answer. Only an
+     * access token, earned by a verification, can be valid: a track token answers its action with
+     * {@code isValid: false} whatever the state, as the backend that tracked holds it from the start
+     * (docs/protocol/decisions.md#5-token-kinds).
      */
     public Uni<Validation> validate(Tenant tenant, String token, Optional<String> actionCode, Optional<String> userId) {
         TokenClaims claims;
@@ -142,7 +145,8 @@ public class ActionService {
         return actions.find(tenant.id(), claims.idempotencyKey()).map(found -> found
                 .filter(action -> action.belongsTo(tenant.id(), claims.userId(), claims.actionCode()))
                 .map(action -> new Validation(
-                        action.state() == ActionState.CHALLENGE_SUCCEEDED
+                        claims.type() == TokenType.ACCESS
+                                && action.state() == ActionState.CHALLENGE_SUCCEEDED
                                 && actionCode.map(claims.actionCode()::equals).orElse(true)
                                 && userId.map(claims.userId()::equals).orElse(true),
                         Optional.of(action), Optional.empty()))

@@ -56,7 +56,7 @@ public class ClientChallengeResource {
             }
             Require.that(action.get().equals(track.actionCode()), "action does not match the token's action");
         }
-        return inApp.create(current.tenantId(), action, Optional.ofNullable(clientAddresses.of(request)))
+        return inApp.create(current.tenantId(), action, clientAddresses.counted(request))
                 .map(challenge -> new ClientChallengeResponse(challenge.challengeId(), null));
     }
 }

@@ -149,11 +149,12 @@ public class InitiationBudgets {
 
     /**
      * Admits into the address budget {@code key} names for the client's address (its /64 for IPv6);
-     * no address, or a loopback client (the host itself), is admitted uncounted.
+     * no address is admitted uncounted. The caller passes the address {@code ClientAddresses.counted}
+     * answers, so the local run's direct loopback peers come here as none.
      */
     private Uni<Gate> beforeAddress(Optional<String> clientIp, Function<String, String> key, Instant now,
             Duration window, int limit, String member) {
-        if (clientIp.isEmpty() || clientIp.get().isBlank() || !ClientAddress.isBudgeted(clientIp.get())) {
+        if (clientIp.isEmpty() || clientIp.get().isBlank()) {
             return Uni.createFrom().item(new Gate(InitiationBudgetStore.Outcome.ADMITTED, Duration.ZERO));
         }
         String address = ClientAddress.network(clientIp.get()).orElse(clientIp.get().strip());

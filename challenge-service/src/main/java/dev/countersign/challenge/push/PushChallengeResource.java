@@ -39,7 +39,7 @@ public class PushChallengeResource {
         TokenClaims token = caller.get().trackToken();
         PushChallengeRequest input = body == null ? PushChallengeRequest.EMPTY : body;
         return push.initiate(token, Optional.ofNullable(input.action()),
-                        Optional.ofNullable(input.userAuthenticatorId()), clientAddresses.of(request))
+                        Optional.ofNullable(input.userAuthenticatorId()), clientAddresses.counted(request).orElse(null))
                 .map(challenge -> new PushChallengeResponse(challenge.challengeId(),
                         challenge.targetCredentialIds().stream().map(PushChallengeResponse.DeliveryResult::new)
                                 .toList()));

@@ -18,6 +18,7 @@ import dev.countersign.common.auth.Caller;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.error.Require;
+import dev.countersign.common.http.ClientAddress;
 import dev.countersign.common.http.ClientAddresses;
 import dev.countersign.common.json.WireTime;
 import dev.countersign.common.token.TokenClaims;
@@ -56,8 +57,9 @@ public class QrChallengeResource {
         Optional<TokenClaims> token = who.scheme() == AuthScheme.BEARER ? Optional.of(who.trackToken())
                 : Optional.empty();
         QrChallengeRequest input = body == null ? QrChallengeRequest.EMPTY : body;
+        ClientAddress.Client client = clientAddresses.client(request);
         return qr.create(who.tenantId(), token, Optional.ofNullable(input.action()), custom(input.custom()),
-                        Optional.ofNullable(clientAddresses.of(request)),
+                        Optional.ofNullable(client.address()), clientAddresses.counted(client),
                         Optional.ofNullable(headers.getHeaderString(HttpHeaders.USER_AGENT)))
                 .map(created -> new QrChallengeResponse(created.challenge().challengeId(), created.deviceCode(),
                         WireTime.format(created.challenge().expiresAt())));

@@ -124,23 +124,24 @@ public class QrChallengeService {
      * what the claiming device is shown.
      *
      * @param custom the {@code custom} object as JSON text
+     * @param countedIp the address the budgets count ({@code ClientAddresses.counted}), none for an exempt client
      */
     public Uni<Created> create(String tenantId, Optional<TokenClaims> token, Optional<String> action,
-            Optional<String> custom, Optional<String> clientIp, Optional<String> userAgent) {
+            Optional<String> custom, Optional<String> clientIp, Optional<String> countedIp, Optional<String> userAgent) {
         if (token.isPresent()) {
             TokenClaims claims = token.get();
             Require.that(action.isEmpty() || action.get().equals(claims.actionCode()),
                     "action does not match the token's action");
             // The budgets after the action check, so a refused token spends none.
             return actions.challengeable(tenantId, claims).flatMap(attributes -> limits
-                    .beforeTrackedQr(tenantId, claims.userId(), clientIp)
+                    .beforeTrackedQr(tenantId, claims.userId(), countedIp)
                     .flatMap(admitted -> store(tenantId, claims.userId(), claims.actionCode(),
                             claims.idempotencyKey(), custom.or(() -> Optional.ofNullable(attributes.get("custom"))),
                             clientIp, userAgent)));
         }
         String actionCode = Require.valid(action, "action is required without a track token");
         ActionService.requireActionCode(actionCode);
-        return limits.beforeAnonymousQr(tenantId, clientIp).flatMap(admitted -> store(tenantId, null, actionCode,
+        return limits.beforeAnonymousQr(tenantId, countedIp).flatMap(admitted -> store(tenantId, null, actionCode,
                 UUID.randomUUID().toString(), custom, clientIp, userAgent));
     }
 

@@ -26,6 +26,13 @@ public interface CountersignConfig {
     /** CIDRs whose {@code X-Forwarded-For} is believed (the edge, the notifier). */
     Optional<List<String>> trustedProxies();
 
+    /**
+     * Whether per-address limits skip a client on the loopback that connected directly (the local
+     * run's tools on the same machine); never one named by {@code X-Forwarded-For}. Off unless set.
+     */
+    @WithDefault("false")
+    boolean exemptLoopbackPeers();
+
     interface Tenant {
 
         /** Hex SHA-256 of the Server API secret key. */

@@ -74,14 +74,23 @@ public final class ClientAddress {
      * A peer that is no IP address (none at all, a Unix socket) is answered as given.
      */
     public String of(String remoteAddress, String xForwardedFor) {
+        return client(remoteAddress, xForwardedFor).address();
+    }
+
+    /**
+     * The client address as {@link #of}, and whether it is the direct peer: {@code direct} is false
+     * once an {@code X-Forwarded-For} entry was believed, whatever address that entry names.
+     */
+    public Client client(String remoteAddress, String xForwardedFor) {
         Optional<InetAddress> peer = parseAddress(remoteAddress);
         if (peer.isEmpty()) {
-            return remoteAddress;
+            return new Client(remoteAddress, true);
         }
         InetAddress current = peer.get();
         if (!isTrusted(current) || xForwardedFor == null) {
-            return format(current);
+            return new Client(format(current), true);
         }
+        boolean direct = true;
         String[] hops = xForwardedFor.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
@@ -91,14 +100,22 @@ public final class ClientAddress {
             Optional<InetAddress> address = parseAddress(hop);
             if (address.isEmpty()) {
                 // The trusted hop in `current` wrote something we cannot read: believe no further.
-                return format(current);
+                return new Client(format(current), direct);
             }
             current = address.get();
+            direct = false;
             if (!isTrusted(current)) {
-                return format(current);
+                return new Client(format(current), false);
             }
         }
-        return format(current);
+        return new Client(format(current), direct);
+    }
+
+    /**
+     * A resolved client: its address (canonical when it is one), and whether it is the peer that
+     * opened the connection ({@code direct}) rather than an address a trusted proxy named.
+     */
+    public record Client(String address, boolean direct) {
     }
 
     /** Whether {@code address} lies in a trusted CIDR; false for anything that is no IP address. */
@@ -136,15 +153,9 @@ public final class ClientAddress {
         });
     }
 
-    /**
-     * Whether a per-address budget counts this client: every address but the host's own (127.0.0.0/8,
-     * ::1). A loopback client is a tool on the server's machine — the operator, a local test harness,
-     * the run command's own edge for a local browser — not a member of the public; behind a proxy the
-     * real client's address is counted once the proxy is listed in {@code countersign.trusted-proxies}.
-     * Per-user budgets and back-off apply to everyone.
-     */
-    public static boolean isBudgeted(String address) {
-        return parseAddress(address).map(parsed -> !parsed.isLoopbackAddress()).orElse(true);
+    /** Whether {@code address} is the host's own (127.0.0.0/8, ::1); false for anything that is no IP address. */
+    public static boolean isLoopback(String address) {
+        return parseAddress(address).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 
     /**

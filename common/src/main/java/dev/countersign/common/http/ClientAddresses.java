@@ -1,6 +1,7 @@
 package dev.countersign.common.http;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -13,7 +14,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * The client address of a request ({@link ClientAddress}) with this deployment's
  * {@code countersign.trusted-proxies}, read once. A resource gets the request with
- * {@code @Context HttpServerRequest request} and calls {@link #of}.
+ * {@code @Context HttpServerRequest request} and calls {@link #of}; a per-address limit asks
+ * {@link #counted} which address it counts.
  */
 @Singleton
 public class ClientAddresses {
@@ -21,14 +23,16 @@ public class ClientAddresses {
     static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
     private final ClientAddress resolver;
+    private final boolean exemptLoopbackPeers;
 
     @Inject
     public ClientAddresses(CountersignConfig config) {
-        this(config.trustedProxies().orElse(List.of()));
+        this(config.trustedProxies().orElse(List.of()), config.exemptLoopbackPeers());
     }
 
-    public ClientAddresses(List<String> trustedProxyCidrs) {
+    public ClientAddresses(List<String> trustedProxyCidrs, boolean exemptLoopbackPeers) {
         this.resolver = ClientAddress.trusting(trustedProxyCidrs);
+        this.exemptLoopbackPeers = exemptLoopbackPeers;
     }
 
     /** Parses the CIDRs at start, so a bad {@code countersign.trusted-proxies} stops the service rather than a request. */
@@ -38,10 +42,37 @@ public class ClientAddresses {
 
     /** The client's address: the peer, or what trusted proxies say in {@code X-Forwarded-For} (every header line). */
     public String of(HttpServerRequest request) {
+        return client(request).address();
+    }
+
+    /** The client as {@link #of} resolves it, and whether it is the direct peer. */
+    public ClientAddress.Client client(HttpServerRequest request) {
         String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         List<String> lines = request.headers().getAll(X_FORWARDED_FOR);
         String forwardedFor = lines == null || lines.isEmpty() ? null : String.join(",", lines);
-        return resolver.of(peer, forwardedFor);
+        return resolver.client(peer, forwardedFor);
+    }
+
+    /** The address a per-address limit counts for this request; see {@link #counted(ClientAddress.Client)}. */
+    public Optional<String> counted(HttpServerRequest request) {
+        return counted(client(request));
+    }
+
+    /**
+     * The address a per-address limit counts, or empty for one it does not count: no address, or,
+     * with {@code countersign.exempt-loopback-peers} on (the local run), a loopback peer that
+     * connected directly. Only the direct peer is exempt: a loopback address a trusted proxy put in
+     * {@code X-Forwarded-For} is anyone's claim, and a sidecar or proxy on the host connects from
+     * the loopback for every client behind it.
+     */
+    public Optional<String> counted(ClientAddress.Client client) {
+        if (client.address() == null || client.address().isBlank()) {
+            return Optional.empty();
+        }
+        if (exemptLoopbackPeers && client.direct() && ClientAddress.isLoopback(client.address())) {
+            return Optional.empty();
+        }
+        return Optional.of(client.address());
     }
 
     /** The same rule for a peer address and a header value obtained elsewhere (a WebSocket handshake, a test). */

@@ -172,17 +172,31 @@ class ClientAddressTest {
     }
 
     @Test
-    void onlyTheHostsOwnAddressesEscapePerAddressBudgets() {
-        assertThat(ClientAddress.isBudgeted("127.0.0.1")).isFalse();
-        assertThat(ClientAddress.isBudgeted("127.8.9.10")).isFalse();
-        assertThat(ClientAddress.isBudgeted("::1")).isFalse();
-        assertThat(ClientAddress.isBudgeted("[::1]:8080")).isFalse();
-        assertThat(ClientAddress.isBudgeted("::ffff:127.0.0.1")).isFalse();
-        assertThat(ClientAddress.isBudgeted("128.0.0.1")).isTrue();
-        assertThat(ClientAddress.isBudgeted("203.0.113.7")).isTrue();
-        assertThat(ClientAddress.isBudgeted("::2")).isTrue();
-        assertThat(ClientAddress.isBudgeted("2001:db8::1")).isTrue();
-        assertThat(ClientAddress.isBudgeted("not an address")).isTrue();
+    void loopbackMeansTheHostsOwnAddressesOnly() {
+        assertThat(ClientAddress.isLoopback("127.0.0.1")).isTrue();
+        assertThat(ClientAddress.isLoopback("127.8.9.10")).isTrue();
+        assertThat(ClientAddress.isLoopback("::1")).isTrue();
+        assertThat(ClientAddress.isLoopback("[::1]:8080")).isTrue();
+        assertThat(ClientAddress.isLoopback("::ffff:127.0.0.1")).isTrue();
+        assertThat(ClientAddress.isLoopback("128.0.0.1")).isFalse();
+        assertThat(ClientAddress.isLoopback("203.0.113.7")).isFalse();
+        assertThat(ClientAddress.isLoopback("::2")).isFalse();
+        assertThat(ClientAddress.isLoopback("2001:db8::1")).isFalse();
+        assertThat(ClientAddress.isLoopback("not an address")).isFalse();
+    }
+
+    @Test
+    void aClientIsDirectOnlyWhenNoForwardedEntryWasBelieved() {
+        ClientAddress resolver = ClientAddress.trusting(TRUSTED);
+        assertThat(resolver.client("203.0.113.7", "127.0.0.1")).isEqualTo(new ClientAddress.Client("203.0.113.7", true));
+        assertThat(resolver.client("127.0.0.1", null)).isEqualTo(new ClientAddress.Client("127.0.0.1", true));
+        assertThat(resolver.client("127.0.0.1", " , ")).isEqualTo(new ClientAddress.Client("127.0.0.1", true));
+        assertThat(resolver.client("127.0.0.1", "garbage")).isEqualTo(new ClientAddress.Client("127.0.0.1", true));
+        // A trusted proxy naming the loopback: the same address as the peer, but not the peer.
+        assertThat(resolver.client("127.0.0.1", "127.0.0.1")).isEqualTo(new ClientAddress.Client("127.0.0.1", false));
+        assertThat(resolver.client("10.0.0.1", "203.0.113.7")).isEqualTo(new ClientAddress.Client("203.0.113.7", false));
+        assertThat(resolver.client("10.0.0.1", "garbage, 10.0.0.2"))
+                .isEqualTo(new ClientAddress.Client("10.0.0.2", false));
     }
 
     @Test
@@ -192,7 +206,7 @@ class ClientAddressTest {
         assertThat(ClientAddress.canonical("[localhost]")).isEmpty();
         assertThat(ClientAddress.canonical("localhost:80")).isEmpty();
         assertThat(resolve("10.1.2.3", "localhost")).isEqualTo("10.1.2.3");
-        assertThat(ClientAddress.isBudgeted("localhost")).isTrue();
+        assertThat(ClientAddress.isLoopback("localhost")).isFalse();
         assertThatThrownBy(() -> ClientAddress.trusting(List.of("localhost/8")))
                 .isInstanceOf(IllegalArgumentException.class);
     }

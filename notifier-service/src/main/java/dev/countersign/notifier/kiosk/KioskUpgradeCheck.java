@@ -85,12 +85,11 @@ public class KioskUpgradeCheck implements HttpUpgradeCheck {
             LOG.debugf("Kiosk socket refused: origin %s not allowed for tenant %s", request.getHeader("Origin"), tenant.get().id());
             return CheckResult.rejectUpgrade(403);
         }
-        String clientAddress = clientAddresses.of(request);
-        // A loopback client (a tool on this machine) is not counted; see ClientAddress.isBudgeted.
-        boolean counted = ClientAddress.isBudgeted(clientAddress);
-        Optional<SocketsPerAddress.Slot> slot = counted ? slots.reserve(clientAddress) : Optional.empty();
-        if (counted && slot.isEmpty()) {
-            LOG.debugf("Kiosk socket refused: %s holds the most sockets allowed", clientAddress);
+        // Uncounted: no address, or the local run's direct loopback peer (ClientAddresses.counted).
+        Optional<String> counted = clientAddresses.counted(request);
+        Optional<SocketsPerAddress.Slot> slot = counted.flatMap(slots::reserve);
+        if (counted.isPresent() && slot.isEmpty()) {
+            LOG.debugf("Kiosk socket refused: %s holds the most sockets allowed", counted.get());
             return CheckResult.rejectUpgrade(429);
         }
         Optional<String> token = offered.stream().filter(p -> p.startsWith(TOKEN_PREFIX))

@@ -111,7 +111,7 @@ public final class CountersignStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_PROFILE", "prod");
         env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
-        env.put("COUNTERSIGN_TRUSTED_PROXIES", TRUSTED_PROXIES);
+        env.putAll(clientAddressEnvironment());
         env.put("COUNTERSIGN_SERVICES_CREDENTIAL_URL", "http://127.0.0.1:" + ports.get(CountersignService.CREDENTIAL));
         env.put("COUNTERSIGN_SERVICES_CHALLENGE_URL", "http://127.0.0.1:" + ports.get(CountersignService.CHALLENGE));
         env.put("COUNTERSIGN_TOKENS_PUBLIC_KEYS", secrets.publicKeyPem());
@@ -139,6 +139,15 @@ public final class CountersignStack implements AutoCloseable {
             env.putAll(settings.pushChannels());
         }
         return env;
+    }
+
+    /**
+     * How every service names clients here: the edge on the loopback is a trusted proxy, and tools
+     * on this machine calling a service's port directly (the device CLI, curl) spend no per-address
+     * budget; what comes through the edge is counted by its X-Forwarded-For address.
+     */
+    static Map<String, String> clientAddressEnvironment() {
+        return Map.of("COUNTERSIGN_TRUSTED_PROXIES", TRUSTED_PROXIES, "COUNTERSIGN_EXEMPT_LOOPBACK_PEERS", "true");
     }
 
     /**

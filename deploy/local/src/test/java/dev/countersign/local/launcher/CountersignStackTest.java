@@ -1,0 +1,16 @@
+package dev.countersign.local.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class CountersignStackTest {
+
+    @Test
+    void theLocalRunTrustsTheEdgeAndExemptsDirectLoopbackPeers() {
+        // The one deployment that turns the exemption on; the services default it to off.
+        assertThat(CountersignStack.clientAddressEnvironment())
+                .containsEntry("COUNTERSIGN_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
+                .containsEntry("COUNTERSIGN_EXEMPT_LOOPBACK_PEERS", "true");
+    }
+}
