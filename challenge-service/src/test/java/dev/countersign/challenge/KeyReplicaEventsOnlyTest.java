@@ -53,4 +53,23 @@ class KeyReplicaEventsOnlyTest {
                 CredentialKind.PUSH, key).await().indefinitely().isPresent());
         assertThat(TestCredentials.stubQueriesFor(key)).isEmpty();
     }
+
+    @Test
+    void userMissIsEmptyWithoutAskingUntilTheEventArrives() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = UUID.randomUUID().toString();
+        String userId = user();
+        TestCredentials.stubAnswers(TestTenants.TENANT_ID, credentialId, userId, "push", key, 1);
+
+        assertThat(replica.credentialIdsOf(TestTenants.TENANT_ID, userId, CredentialKind.PUSH).await().indefinitely())
+                .isEmpty();
+        assertThat(replica.kindsOf(TestTenants.TENANT_ID, userId).await().indefinitely()).isEmpty();
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).isEmpty();
+
+        TestCredentials.produce(event(CredentialEvent.ADDED, TestTenants.TENANT_ID, credentialId, 1, userId, "push",
+                key, Instant.now()));
+        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.credentialIdsOf(TestTenants.TENANT_ID, userId,
+                CredentialKind.PUSH).await().indefinitely().contains(credentialId));
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).isEmpty();
+    }
 }

@@ -121,4 +121,23 @@ final class TestCredentials {
         }
         return queries;
     }
+
+    /** Makes the stub answer the user's credential list with this status. */
+    static void stubFailsForUser(String tenantId, String userId, int status) {
+        given().contentType(ContentType.JSON).body(Map.of("tenantId", tenantId, "userId", userId, "status", status))
+                .put(stubUrl() + "/stub/user-failures").then().statusCode(200);
+    }
+
+    /** The stub's recorded queries that asked for this user's credential list. */
+    static List<String> stubUserQueriesFor(String userId) {
+        String encoded = java.net.URLEncoder.encode(userId, StandardCharsets.UTF_8);
+        List<String> queries = new ArrayList<>();
+        for (Object query : given().get(stubUrl() + "/stub/requests").then().statusCode(200)
+                .extract().jsonPath().getList("$")) {
+            if (query.toString().endsWith("&userId=" + encoded)) {
+                queries.add(query.toString());
+            }
+        }
+        return queries;
+    }
 }
