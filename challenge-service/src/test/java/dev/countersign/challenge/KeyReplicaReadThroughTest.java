@@ -124,15 +124,22 @@ class KeyReplicaReadThroughTest {
                 .isFalse();
     }
 
-    @Test
-    void tombstoneIsEmptyWithoutAsking() {
-        DevicePublicKey key = TestCredentials.newKey();
+    /**
+     * credential-service still says version 1, active (a stale answer); the replica saw the
+     * removal, version 2. Answers the credential's id.
+     */
+    private String staleAnswerAndRemoval(String userId, DevicePublicKey key) {
         String credentialId = UUID.randomUUID().toString();
-        String userId = user();
-        // credential-service would still say active (a stale answer); the removal the replica saw wins.
         TestCredentials.stubAnswers(TENANT, credentialId, userId, "push", key, 1);
         replica.apply(new Change(TENANT, credentialId, 2, userId, CredentialKind.PUSH, key.spkiBase64(), true),
                 key.fingerprint(), Optional.of(System.currentTimeMillis())).await().indefinitely();
+        return credentialId;
+    }
+
+    @Test
+    void tombstoneIsEmptyWithoutAsking() {
+        DevicePublicKey key = TestCredentials.newKey();
+        staleAnswerAndRemoval(user(), key);
 
         assertThat(find(CredentialKind.PUSH, key)).isEmpty();
         assertThat(TestCredentials.stubQueriesFor(key)).isEmpty();
@@ -209,11 +216,8 @@ class KeyReplicaReadThroughTest {
     @Test
     void userReadThroughOlderThanARemovalEventDoesNotBringTheCredentialBack() {
         DevicePublicKey key = TestCredentials.newKey();
-        String credentialId = UUID.randomUUID().toString();
         String userId = user();
-        TestCredentials.stubAnswers(TENANT, credentialId, userId, "push", key, 1);
-        replica.apply(new Change(TENANT, credentialId, 2, userId, CredentialKind.PUSH, key.spkiBase64(), true),
-                key.fingerprint(), Optional.of(System.currentTimeMillis())).await().indefinitely();
+        String credentialId = staleAnswerAndRemoval(userId, key);
         replica.applyPushTarget(TENANT, userId, credentialId, 2, "android", null).await().indefinitely();
 
         assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH).await().indefinitely()).isEmpty();

@@ -2,7 +2,8 @@ package dev.countersign.challenge;
 
 import static dev.countersign.challenge.ActionResourceTest.server;
 import static dev.countersign.challenge.ActionResourceTest.user;
-import static io.restassured.RestAssured.given;
+import static dev.countersign.challenge.PushChallengeTest.initiate;
+import static dev.countersign.challenge.PushChallengeTest.trackedEnrolment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,7 +30,6 @@ import dev.countersign.device.SimulatedDevice;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
 
 /**
  * A credential credential-service has added is usable by the next request, before its event
@@ -57,17 +57,6 @@ class ReadYourWritesTest {
         return server().contentType(ContentType.JSON).body(Map.of())
                 .post("/v1/users/{userId}/actions/{action}", userId, "signIn")
                 .then().statusCode(200).extract().path("token");
-    }
-
-    private static ValidatableResponse trackedEnrolment(String userId) {
-        return server().contentType(ContentType.JSON).body(Map.of())
-                .post("/v1/users/{userId}/actions/{action}", userId, "probe").then().statusCode(200);
-    }
-
-    private static ValidatableResponse initiate(String token, Map<String, Object> body) {
-        return given().header("Authorization", "Bearer " + token)
-                .header("X-Forwarded-For", InitiationBudgetsTest.address())
-                .contentType(ContentType.JSON).body(body).post("/v1/client/challenge/push").then();
     }
 
     private static JsonNode pushRequested(String challengeId) throws Exception {

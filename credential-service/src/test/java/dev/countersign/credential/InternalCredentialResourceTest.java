@@ -14,17 +14,18 @@ import io.restassured.response.ValidatableResponse;
 class InternalCredentialResourceTest extends CredentialTestSupport {
 
     private static ValidatableResponse lookup(String tenantId, String publicKey, String kind) {
+        return internalGet("/internal/v1/credentials", "tenantId", tenantId, "publicKey", publicKey, "kind", kind);
+    }
+
+    /** A GET with these query parameters (name, value, …); a null value is left out. */
+    private static ValidatableResponse internalGet(String path, String... parameters) {
         var request = given();
-        if (tenantId != null) {
-            request.queryParam("tenantId", tenantId);
+        for (int i = 0; i < parameters.length; i += 2) {
+            if (parameters[i + 1] != null) {
+                request.queryParam(parameters[i], parameters[i + 1]);
+            }
         }
-        if (publicKey != null) {
-            request.queryParam("publicKey", publicKey);
-        }
-        if (kind != null) {
-            request.queryParam("kind", kind);
-        }
-        return request.when().get("/internal/v1/credentials").then();
+        return request.when().get(path).then();
     }
 
     @Test
@@ -94,14 +95,7 @@ class InternalCredentialResourceTest extends CredentialTestSupport {
     }
 
     private static ValidatableResponse listOfUser(String tenantId, String userId) {
-        var request = given();
-        if (tenantId != null) {
-            request.queryParam("tenantId", tenantId);
-        }
-        if (userId != null) {
-            request.queryParam("userId", userId);
-        }
-        return request.when().get("/internal/v1/user-credentials").then();
+        return internalGet("/internal/v1/user-credentials", "tenantId", tenantId, "userId", userId);
     }
 
     @Test
