@@ -15,9 +15,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Stands in for credential-service's internal lookup ({@code GET /internal/v1/credentials}), on a
- * real HTTP port: it records every query and answers what a test put in for that public key, else
- * 404 {@code invalid_credential}. An answer may carry {@code status} (sent instead of the
+ * Stands in for credential-service's internal lookups ({@code GET /internal/v1/credentials}, by key,
+ * and {@code GET /internal/v1/user-credentials}, by user), on a real HTTP port: it records every
+ * query and answers what a test put in for that public key, else 404 {@code invalid_credential};
+ * a user's list is every answer put in for that user (none = an empty list), unless the user was
+ * given a failing {@code status} ({@code PUT /stub/user-failures}). An answer may carry {@code status} (sent instead of the
  * credential) or {@code answeredKey} (another key than the one asked for, as a broken server might).
  * Tests talk to it over HTTP ({@code PUT /stub/answers}, {@code GET /stub/requests}), which works
  * whatever class loader the test runs in.
@@ -31,6 +33,7 @@ public class CredentialServiceStub implements QuarkusTestResourceLifecycleManage
         vertx = Vertx.vertx();
         List<String> requests = new CopyOnWriteArrayList<>();
         Map<String, JsonObject> answers = new ConcurrentHashMap<>();
+        Map<String, JsonObject> userFailures = new ConcurrentHashMap<>();
         try {
             HttpServer server = vertx.createHttpServer().requestHandler(request -> {
                 HttpServerResponse response = request.response().putHeader("Content-Type", "application/json");
@@ -47,6 +50,29 @@ public class CredentialServiceStub implements QuarkusTestResourceLifecycleManage
                         response.end(answer.copy().put("publicKey", answer.getString("answeredKey",
                                 answer.getString("publicKey"))).encode());
                     }
+                } else if (request.method() == HttpMethod.GET
+                        && request.path().equals("/internal/v1/user-credentials")) {
+                    requests.add(request.query());
+                    String tenantId = request.getParam("tenantId");
+                    String userId = request.getParam("userId");
+                    JsonObject failure = userFailures.get(tenantId + "/" + userId);
+                    if (failure != null) {
+                        response.setStatusCode(failure.getInteger("status")).end("{}");
+                        return;
+                    }
+                    JsonArray credentials = new JsonArray();
+                    answers.values().stream()
+                            .filter(answer -> tenantId.equals(answer.getString("tenantId"))
+                                    && userId.equals(answer.getString("userId")) && !answer.containsKey("status"))
+                            .forEach(answer -> credentials.add(answer.copy().put("publicKey",
+                                    answer.getString("answeredKey", answer.getString("publicKey")))));
+                    response.end(new JsonObject().put("credentials", credentials).encode());
+                } else if (request.method() == HttpMethod.PUT && request.path().equals("/stub/user-failures")) {
+                    request.body().onSuccess(body -> {
+                        JsonObject failure = body.toJsonObject();
+                        userFailures.put(failure.getString("tenantId") + "/" + failure.getString("userId"), failure);
+                        response.end("{}");
+                    });
                 } else if (request.method() == HttpMethod.PUT && request.path().equals("/stub/answers")) {
                     request.body().onSuccess(body -> {
                         JsonObject answer = body.toJsonObject();

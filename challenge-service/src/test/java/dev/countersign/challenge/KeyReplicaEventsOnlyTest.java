@@ -37,20 +37,45 @@ class KeyReplicaEventsOnlyTest {
     @Inject
     KeyReplica replica;
 
+    private static final String TENANT = TestTenants.TENANT_ID;
+
+    /** Known to credential-service (its stand-in) only; answers the credential's id. */
+    private static String knownOnlyToCredentialService(String userId, DevicePublicKey key) {
+        String credentialId = UUID.randomUUID().toString();
+        TestCredentials.stubAnswers(TENANT, credentialId, userId, "push", key, 1);
+        return credentialId;
+    }
+
     @Test
     void missIsEmptyWithoutAskingUntilTheEventArrives() {
         DevicePublicKey key = TestCredentials.newKey();
-        String credentialId = UUID.randomUUID().toString();
         String userId = user();
-        TestCredentials.stubAnswers(TestTenants.TENANT_ID, credentialId, userId, "push", key, 1);
+        String credentialId = knownOnlyToCredentialService(userId, key);
 
-        assertThat(replica.find(TestTenants.TENANT_ID, CredentialKind.PUSH, key).await().indefinitely()).isEmpty();
+        assertThat(replica.find(TENANT, CredentialKind.PUSH, key).await().indefinitely()).isEmpty();
         assertThat(TestCredentials.stubQueriesFor(key)).isEmpty();
 
-        TestCredentials.produce(event(CredentialEvent.ADDED, TestTenants.TENANT_ID, credentialId, 1, userId, "push",
-                key, Instant.now()));
-        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.find(TestTenants.TENANT_ID,
-                CredentialKind.PUSH, key).await().indefinitely().isPresent());
+        TestCredentials.produce(event(CredentialEvent.ADDED, TENANT, credentialId, 1, userId, "push", key,
+                Instant.now()));
+        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.find(TENANT, CredentialKind.PUSH, key)
+                .await().indefinitely().isPresent());
         assertThat(TestCredentials.stubQueriesFor(key)).isEmpty();
+    }
+
+    @Test
+    void userMissIsEmptyWithoutAskingUntilTheEventArrives() {
+        String userId = user();
+        DevicePublicKey key = TestCredentials.newKey();
+        String credentialId = knownOnlyToCredentialService(userId, key);
+
+        assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH).await().indefinitely()).isEmpty();
+        assertThat(replica.kindsOf(TENANT, userId).await().indefinitely()).isEmpty();
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).isEmpty();
+
+        TestCredentials.produce(event(CredentialEvent.ADDED, TENANT, credentialId, 1, userId, "push", key,
+                Instant.now()));
+        await().atMost(KeyReplicaTest.EVENT_WAIT).until(() -> replica.kindsOf(TENANT, userId)
+                .await().indefinitely().contains(CredentialKind.PUSH));
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).isEmpty();
     }
 }

@@ -124,15 +124,22 @@ class KeyReplicaReadThroughTest {
                 .isFalse();
     }
 
-    @Test
-    void tombstoneIsEmptyWithoutAsking() {
-        DevicePublicKey key = TestCredentials.newKey();
+    /**
+     * credential-service still says version 1, active (a stale answer); the replica saw the
+     * removal, version 2. Answers the credential's id.
+     */
+    private String staleAnswerAndRemoval(String userId, DevicePublicKey key) {
         String credentialId = UUID.randomUUID().toString();
-        String userId = user();
-        // credential-service would still say active (a stale answer); the removal the replica saw wins.
         TestCredentials.stubAnswers(TENANT, credentialId, userId, "push", key, 1);
         replica.apply(new Change(TENANT, credentialId, 2, userId, CredentialKind.PUSH, key.spkiBase64(), true),
                 key.fingerprint(), Optional.of(System.currentTimeMillis())).await().indefinitely();
+        return credentialId;
+    }
+
+    @Test
+    void tombstoneIsEmptyWithoutAsking() {
+        DevicePublicKey key = TestCredentials.newKey();
+        staleAnswerAndRemoval(user(), key);
 
         assertThat(find(CredentialKind.PUSH, key)).isEmpty();
         assertThat(TestCredentials.stubQueriesFor(key)).isEmpty();
@@ -171,5 +178,86 @@ class KeyReplicaReadThroughTest {
         assertThatThrownBy(() -> find(CredentialKind.PUSH, key)).isInstanceOf(ApiException.class);
         assertThat(redis.key().exists(KeyReplicaStore.keyEntry(TENANT, CredentialKind.PUSH, key.fingerprint())))
                 .isFalse();
+    }
+
+    @Test
+    void userMissAsksCredentialServiceAndKeepsEachCredentialLikeItsEvent() {
+        DevicePublicKey pushKey = TestCredentials.newKey();
+        DevicePublicKey qrKey = TestCredentials.newKey();
+        String pushId = UUID.randomUUID().toString();
+        String qrId = UUID.randomUUID().toString();
+        String userId = user();
+        TestCredentials.stubAnswers(TENANT, pushKey, "push", Map.of("credentialId", pushId, "userId", userId,
+                "version", 4, "devicePlatform", "Android", "pushToken", "fcm-token-" + pushId));
+        TestCredentials.stubAnswers(TENANT, qrId, userId, "qr-code", qrKey, 2);
+
+        assertThat(replica.kindsOf(TENANT, userId).await().indefinitely())
+                .containsExactly(CredentialKind.PUSH, CredentialKind.QR_CODE);
+
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).singleElement().satisfies(query ->
+                assertThat(parameters(query)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "tenantId", TENANT, "userId", userId)));
+        assertThat(redis.hash(String.class).hgetall(KeyReplicaStore.userIndex(TENANT, userId)))
+                .containsOnlyKeys(pushId, qrId)
+                .hasEntrySatisfying(pushId, entry -> assertThat(entry).startsWith("4:0:push:"))
+                .hasEntrySatisfying(qrId, entry -> assertThat(entry).startsWith("2:0:qr-code:"));
+        // The keys are known too, and the push address: later lookups ask nothing more.
+        assertThat(find(CredentialKind.PUSH, pushKey)).contains(new ReplicaCredential(pushId, TENANT, userId,
+                CredentialKind.PUSH, pushKey.spkiBase64(), 4));
+        assertThat(find(CredentialKind.QR_CODE, qrKey)).isPresent();
+        assertThat(TestCredentials.stubQueriesFor(pushKey)).isEmpty();
+        assertThat(replica.pushTargets(TENANT, userId, List.of(pushId)).await().indefinitely())
+                .containsExactly(new PushTarget(pushId, "android", "fcm-token-" + pushId));
+        assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH).await().indefinitely())
+                .containsExactly(pushId);
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).hasSize(1);
+    }
+
+    @Test
+    void userReadThroughOlderThanARemovalEventDoesNotBringTheCredentialBack() {
+        DevicePublicKey key = TestCredentials.newKey();
+        String userId = user();
+        String credentialId = staleAnswerAndRemoval(userId, key);
+        replica.applyPushTarget(TENANT, userId, credentialId, 2, "android", null).await().indefinitely();
+
+        assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH).await().indefinitely()).isEmpty();
+        assertThat(replica.kindsOf(TENANT, userId).await().indefinitely()).isEmpty();
+
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).hasSize(2);
+        assertThat(redis.hash(String.class).hget(KeyReplicaStore.userIndex(TENANT, userId), credentialId))
+                .startsWith("2:1:");
+        assertThat(find(CredentialKind.PUSH, key)).isEmpty();
+    }
+
+    @Test
+    void credentialIdWantedButMissingFromTheIndexIsAskedFor() {
+        String userId = user();
+        String knownId = UUID.randomUUID().toString();
+        DevicePublicKey known = TestCredentials.newKey();
+        replica.apply(new Change(TENANT, knownId, 1, userId, CredentialKind.PUSH, known.spkiBase64(), false),
+                known.fingerprint(), Optional.of(System.currentTimeMillis())).await().indefinitely();
+        String newId = UUID.randomUUID().toString();
+        TestCredentials.stubAnswers(TENANT, newId, userId, "push", TestCredentials.newKey(), 1);
+
+        // Any of the user's push credentials: the index has one, so nothing is asked.
+        assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH).await().indefinitely())
+                .containsExactly(knownId);
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).isEmpty();
+        // The new one by id: the index lacks it, so credential-service is asked.
+        assertThat(replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH, Optional.of(newId))
+                .await().indefinitely()).containsExactlyInAnyOrder(knownId, newId);
+        assertThat(TestCredentials.stubUserQueriesFor(userId)).hasSize(1);
+    }
+
+    @Test
+    void credentialServiceFailingForAUserThenPushTargetsAreUnavailableAndKindsStayTheIndexs() {
+        String userId = user();
+        TestCredentials.stubFailsForUser(TENANT, userId, 500);
+
+        assertThatThrownBy(() -> replica.credentialIdsOf(TENANT, userId, CredentialKind.PUSH).await().indefinitely())
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+        assertThat(replica.kindsOf(TENANT, userId).await().indefinitely()).isEmpty();
+        assertThat(redis.key().exists(KeyReplicaStore.userIndex(TENANT, userId))).isFalse();
     }
 }

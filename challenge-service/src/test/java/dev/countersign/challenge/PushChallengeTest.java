@@ -818,7 +818,7 @@ class PushChallengeTest {
                 key(device).spkiBase64(), occurredAt, null, null, expiresAt);
     }
 
-    private static ValidatableResponse trackedEnrolment(String userId) {
+    static ValidatableResponse trackedEnrolment(String userId) {
         return server().contentType(ContentType.JSON).body(Map.of())
                 .post("/v1/users/{userId}/actions/{action}", userId, "probe").then().statusCode(200);
     }

@@ -112,13 +112,29 @@ final class TestCredentials {
     /** The stub's recorded queries that asked for this key. */
     static List<String> stubQueriesFor(DevicePublicKey key) {
         String encoded = java.net.URLEncoder.encode(key.spkiBase64(), StandardCharsets.UTF_8);
+        return stubQueries(query -> query.contains("publicKey=" + encoded));
+    }
+
+    private static List<String> stubQueries(java.util.function.Predicate<String> which) {
         List<String> queries = new ArrayList<>();
         for (Object query : given().get(stubUrl() + "/stub/requests").then().statusCode(200)
                 .extract().jsonPath().getList("$")) {
-            if (query.toString().contains("publicKey=" + encoded)) {
+            if (which.test(query.toString())) {
                 queries.add(query.toString());
             }
         }
         return queries;
+    }
+
+    /** Makes the stub answer the user's credential list with this status. */
+    static void stubFailsForUser(String tenantId, String userId, int status) {
+        given().contentType(ContentType.JSON).body(Map.of("tenantId", tenantId, "userId", userId, "status", status))
+                .put(stubUrl() + "/stub/user-failures").then().statusCode(200);
+    }
+
+    /** The stub's recorded queries that asked for this user's credential list. */
+    static List<String> stubUserQueriesFor(String userId) {
+        String encoded = java.net.URLEncoder.encode(userId, StandardCharsets.UTF_8);
+        return stubQueries(query -> query.endsWith("&userId=" + encoded));
     }
 }

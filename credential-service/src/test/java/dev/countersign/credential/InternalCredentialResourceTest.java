@@ -2,6 +2,7 @@ package dev.countersign.credential;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,17 +14,18 @@ import io.restassured.response.ValidatableResponse;
 class InternalCredentialResourceTest extends CredentialTestSupport {
 
     private static ValidatableResponse lookup(String tenantId, String publicKey, String kind) {
+        return internalGet("/internal/v1/credentials", "tenantId", tenantId, "publicKey", publicKey, "kind", kind);
+    }
+
+    /** A GET with these query parameters (name, value, …); a null value is left out. */
+    private static ValidatableResponse internalGet(String path, String... parameters) {
         var request = given();
-        if (tenantId != null) {
-            request.queryParam("tenantId", tenantId);
+        for (int i = 0; i < parameters.length; i += 2) {
+            if (parameters[i + 1] != null) {
+                request.queryParam(parameters[i], parameters[i + 1]);
+            }
         }
-        if (publicKey != null) {
-            request.queryParam("publicKey", publicKey);
-        }
-        if (kind != null) {
-            request.queryParam("kind", kind);
-        }
-        return request.when().get("/internal/v1/credentials").then();
+        return request.when().get(path).then();
     }
 
     @Test
@@ -90,5 +92,50 @@ class InternalCredentialResourceTest extends CredentialTestSupport {
         lookup(TestTenants.TENANT_ID, key, null).statusCode(400).body("error", equalTo("invalid_request"));
         lookup(TestTenants.TENANT_ID, key, "sms").statusCode(400).body("error", equalTo("invalid_request"));
         lookup(TestTenants.TENANT_ID, "%%%", "push").statusCode(400).body("error", equalTo("invalid_request"));
+    }
+
+    private static ValidatableResponse listOfUser(String tenantId, String userId) {
+        return internalGet("/internal/v1/user-credentials", "tenantId", tenantId, "userId", userId);
+    }
+
+    @Test
+    void listOfUserAnswersEachActiveCredentialWithItsVersionAndPushAddress() {
+        String user = newUser() + "/with slash";
+        TestDeviceKey pushKey = TestDeviceKey.generate();
+        var body = addBody(pushKey);
+        body.put("pushToken", "fcm-token-" + user);
+        String pushId = add("push", trackToken(user, dev.countersign.common.token.Scopes.ADD_AUTHENTICATORS), body)
+                .statusCode(200).extract().path("userAuthenticatorId");
+        TestDeviceKey qrKey = TestDeviceKey.generate();
+        String qrId = enrol("qr-code", user, qrKey);
+
+        listOfUser(TestTenants.TENANT_ID, user).statusCode(200)
+                .body("credentials.credentialId", org.hamcrest.Matchers.containsInAnyOrder(pushId, qrId))
+                .body("credentials.find { it.kind == 'push' }.publicKey", equalTo(pushKey.publicKey()))
+                .body("credentials.find { it.kind == 'push' }.userId", equalTo(user))
+                .body("credentials.find { it.kind == 'push' }.version", equalTo(1))
+                .body("credentials.find { it.kind == 'push' }.devicePlatform", equalTo("android"))
+                .body("credentials.find { it.kind == 'push' }.pushToken", equalTo("fcm-token-" + user))
+                .body("credentials.find { it.kind == 'qr-code' }.publicKey", equalTo(qrKey.publicKey()));
+    }
+
+    @Test
+    void listOfUserLeavesOutRemovedCredentialsAndOtherTenantsUsers() {
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        enrol("push", user, key);
+        listOfUser(TestTenants.OTHER_TENANT_ID, user).statusCode(200).body("credentials", hasSize(0));
+        listOfUser("not a tenant", user).statusCode(200).body("credentials", hasSize(0));
+
+        remove("push", key, key.signWindow(window())).statusCode(200);
+        listOfUser(TestTenants.TENANT_ID, user).statusCode(200).body("credentials", hasSize(0));
+    }
+
+    @Test
+    void listOfUserWithMissingOrMalformedParametersThenInvalidRequest() {
+        listOfUser(null, newUser()).statusCode(400).body("error", equalTo("invalid_request"));
+        listOfUser(TestTenants.TENANT_ID, null).statusCode(400).body("error", equalTo("invalid_request"));
+        listOfUser(TestTenants.TENANT_ID, "x".repeat(dev.countersign.common.wire.Identifiers.USER_ID_MAX_CHARACTERS + 1)).statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 }

@@ -440,6 +440,31 @@ class PushVerificationTest {
 
     // --- steps ----------------------------------------------------------------------------------------
 
+    /**
+     * Read your own writes: the add answered 200, so the very next requests see the credential,
+     * however far its credential event has got. Repeated, since a lost race shows only sometimes.
+     */
+    @Test
+    void pushStartedRightAfterEnrolmentReachesTheNewDeviceEveryTime() {
+        DeviceProfile[] profiles = DeviceProfile.values();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            String user = "user-" + UUID.randomUUID();
+            SimulatedDevice device = SimulatedDevice.create(profiles[attempt % profiles.length], stack.baseUrl(),
+                    stack.tenantId());
+            String id = enrol(device, user, track(user, "enrol", "{\"scope\":\"add:authenticators\"}").token());
+
+            ServerApi.Answer signIn = server.track(user, "signIn", "{}");
+            assertThat(signIn.status()).as("attempt %d: %s", attempt, signIn).isEqualTo(200);
+            assertThat(signIn.json().path("isEnrolled").asBoolean(false)).as("attempt %d: %s", attempt, signIn)
+                    .isTrue();
+            BrowserClient.Answer started = new BrowserClient(stack.baseUrl(), signIn.text("token"))
+                    .challengePush("signIn");
+            assertThat(started.status()).as("attempt %d: %s", attempt, started).isEqualTo(200);
+            assertThat(started.json().path("deliveryResults")).extracting(r -> r.path("userAuthenticatorId").asText())
+                    .containsExactly(id);
+        }
+    }
+
     private record Enrolled(String user, SimulatedDevice device, String credentialId) {
     }
 

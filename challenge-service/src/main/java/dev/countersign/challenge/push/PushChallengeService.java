@@ -113,7 +113,7 @@ public class PushChallengeService {
     }
 
     private Uni<List<String>> targets(String tenantId, String userId, Optional<String> userAuthenticatorId) {
-        return replica.credentialIdsOf(tenantId, userId, CredentialKind.PUSH).map(active -> {
+        return replica.credentialIdsOf(tenantId, userId, CredentialKind.PUSH, userAuthenticatorId).map(active -> {
             List<String> targets = userAuthenticatorId
                     .map(id -> active.contains(id) ? List.of(id) : List.<String>of())
                     .orElse(active);

@@ -3,6 +3,8 @@ package dev.countersign.challenge.replica;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
@@ -20,13 +22,15 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.http.HttpClient;
 
 /**
- * credential-service's internal lookup, for a key the replica has not heard of yet:
- * {@code GET /internal/v1/credentials?tenantId=&publicKey=&kind=} → the active credential, or 404.
+ * credential-service's internal lookups, for a key the replica has not heard of yet
+ * ({@code GET /internal/v1/credentials?tenantId=&publicKey=&kind=} → the active credential, or 404)
+ * and for a user whose index lacks a credential ({@code GET /internal/v1/user-credentials}).
  * A short timeout: a device is waiting, and a slow answer is no better than none.
  */
 @ApplicationScoped
@@ -55,21 +59,65 @@ public class CredentialServiceClient {
     public Uni<Optional<Answer>> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
         String uri = baseUrl + "/internal/v1/credentials?tenantId=" + encode(tenantId)
                 + "&publicKey=" + encode(key.spkiBase64()) + "&kind=" + encode(kind.wireName());
+        return get(uri, "Key", (status, body) -> {
+            if (status == 404) {
+                return Optional.<Answer>empty();
+            }
+            return answer(body, tenantId, kind, key);
+        });
+    }
+
+    /**
+     * The user's usable credentials as credential-service has them now:
+     * {@code GET /internal/v1/user-credentials?tenantId=&userId=} → {@code {credentials: [...]}}.
+     */
+    public Uni<List<UserCredential>> listOfUser(String tenantId, String userId) {
+        String uri = baseUrl + "/internal/v1/user-credentials?tenantId=" + encode(tenantId)
+                + "&userId=" + encode(userId);
+        return get(uri, "User", (status, body) -> {
+            if (status != 200) {
+                throw new IllegalStateException("credential-service answered " + status);
+            }
+            JsonArray credentials = body.getJsonArray("credentials");
+            if (credentials == null) {
+                throw new IllegalStateException("credential-service answered without credentials");
+            }
+            List<UserCredential> listed = new ArrayList<>();
+            for (int i = 0; i < credentials.size(); i++) {
+                JsonObject json = credentials.getJsonObject(i);
+                CredentialKind kind = CredentialKind.fromWireName(json.getString("kind"))
+                        .orElseThrow(() -> new IllegalStateException("credential-service answered an unknown kind"));
+                DevicePublicKey key = DevicePublicKey.fromSpkiBase64(json.getString("publicKey"))
+                        .orElseThrow(() -> new IllegalStateException("credential-service answered an unusable key"));
+                Answer answer = answer(json, tenantId, kind, key).orElseThrow();
+                if (!userId.equals(answer.userId())) {
+                    throw new IllegalStateException("credential-service answered for another user");
+                }
+                listed.add(new UserCredential(kind, key, answer));
+            }
+            return listed;
+        });
+    }
+
+    /**
+     * One GET with the read-through's rules: {@code read} gets the status (200 or 404; any other
+     * fails) and the JSON body; no answer in time, a refused connection or an answer that does not
+     * fit is 503 rather than a guess.
+     */
+    private <T> Uni<T> get(String uri, String what, java.util.function.BiFunction<Integer, JsonObject, T> read) {
         return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri)
                         .putHeader("Accept", "application/json"))
                 .flatMap(request -> request.send())
                 .flatMap(response -> response.body().map(body -> {
-                    if (response.statusCode() == 404) {
-                        return Optional.<Answer>empty();
-                    }
-                    if (response.statusCode() != 200) {
+                    if (response.statusCode() != 200 && response.statusCode() != 404) {
                         throw new IllegalStateException("credential-service answered " + response.statusCode());
                     }
-                    return answer(body.toJsonObject(), tenantId, kind, key);
+                    return read.apply(response.statusCode(),
+                            response.statusCode() == 200 ? body.toJsonObject() : null);
                 }))
                 .ifNoItem().after(TIMEOUT).fail()
                 .onFailure(failure -> !(failure instanceof ApiException)).transform(failure -> {
-                    LOG.warnf("Key lookup at credential-service failed: %s", failure.toString());
+                    LOG.warnf("%s lookup at credential-service failed: %s", what, failure.toString());
                     return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "Credential lookup is unavailable");
                 });
     }
@@ -104,5 +152,9 @@ public class CredentialServiceClient {
      */
     public record Answer(String credentialId, String userId, long version, Long expiresAtMillis,
             String devicePlatform, String pushToken) {
+    }
+
+    /** One of a user's credentials: its kind and key, and what credential-service says about it. */
+    public record UserCredential(CredentialKind kind, DevicePublicKey key, Answer answer) {
     }
 }

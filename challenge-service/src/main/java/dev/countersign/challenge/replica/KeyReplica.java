@@ -74,17 +74,8 @@ public class KeyReplica {
                 if (answer.isEmpty()) {
                     return Uni.createFrom().item(Optional.<ReplicaCredential>empty());
                 }
-                CredentialServiceClient.Answer found = answer.get();
-                Change change = new Change(tenantId, found.credentialId(), found.version(),
-                        found.userId(), kind, key.spkiBase64(), false, found.expiresAtMillis());
                 // Through the same versioned script as events: an event that landed meanwhile wins.
-                Uni<Void> applied = apply(change, fingerprint, Optional.empty());
-                if (kind == CredentialKind.PUSH) {
-                    // The push target as the event path records it (versioned too), so a device whose
-                    // event has not arrived yet still gets its APNs/FCM notification.
-                    applied = applied.flatMap(done -> applyPushTarget(tenantId, found.userId(),
-                            found.credentialId(), found.version(), found.devicePlatform(), found.pushToken()));
-                }
+                Uni<Void> applied = record(tenantId, kind, key, answer.get());
                 return applied
                         .flatMap(written -> store.find(tenantId, kind, fingerprint))
                         .map(stored -> stored.flatMap(this::active));
@@ -92,15 +83,76 @@ public class KeyReplica {
         });
     }
 
-    /** The kinds of the user's active (not removed, not expired) credentials, each once, in {@link CredentialKind} order. */
+    /**
+     * The kinds of the user's active (not removed, not expired) credentials, each once, in
+     * {@link CredentialKind} order. When the index has none, credential-service is asked first (see
+     * {@link #readThroughUser}); should it fail, the index's answer stands, since track's
+     * {@code isEnrolled} is advice to the page, not a verification.
+     */
     public Uni<List<CredentialKind>> kindsOf(String tenantId, String userId) {
+        return activeKinds(tenantId, userId).flatMap(kinds -> !kinds.isEmpty() || !readThrough
+                ? Uni.createFrom().item(kinds)
+                : readThroughUser(tenantId, userId).flatMap(done -> activeKinds(tenantId, userId))
+                        .onFailure(ApiException.class).recoverWithItem(kinds));
+    }
+
+    private Uni<List<CredentialKind>> activeKinds(String tenantId, String userId) {
         return store.activeKinds(tenantId, userId, clock.millis())
                 .map(kinds -> kinds.stream().distinct().sorted().toList());
     }
 
-    /** The ids of the user's active (not removed, not expired) credentials of one kind, as the events reported them. */
+    /**
+     * The ids of the user's active (not removed, not expired) credentials of one kind. When the
+     * index has none, or lacks {@code wanted}, credential-service is asked before answering (see
+     * {@link #readThroughUser}); its failure is 503, as for a key.
+     */
+    public Uni<List<String>> credentialIdsOf(String tenantId, String userId, CredentialKind kind,
+            Optional<String> wanted) {
+        return store.activeCredentialIds(tenantId, userId, kind, clock.millis()).flatMap(ids -> {
+            boolean complete = !ids.isEmpty() && wanted.map(ids::contains).orElse(true);
+            if (complete || !readThrough) {
+                return Uni.createFrom().item(ids);
+            }
+            return readThroughUser(tenantId, userId)
+                    .flatMap(done -> store.activeCredentialIds(tenantId, userId, kind, clock.millis()));
+        });
+    }
+
+    /** {@link #credentialIdsOf(String, String, CredentialKind, Optional)} with no particular credential wanted. */
     public Uni<List<String>> credentialIdsOf(String tenantId, String userId, CredentialKind kind) {
-        return store.activeCredentialIds(tenantId, userId, kind, clock.millis());
+        return credentialIdsOf(tenantId, userId, kind, Optional.empty());
+    }
+
+    /**
+     * Read-your-writes for lookups by user: a credential added a moment ago may not have reached
+     * the index through its event yet. credential-service's list of the user's credentials is
+     * written through the same versioned scripts as events (key entry, user index, push target),
+     * so an event that landed meanwhile, a removal above all, still wins.
+     */
+    private Uni<Void> readThroughUser(String tenantId, String userId) {
+        return credentialService.listOfUser(tenantId, userId).flatMap(listed -> {
+            Uni<Void> applied = Uni.createFrom().voidItem();
+            for (CredentialServiceClient.UserCredential credential : listed) {
+                applied = applied.flatMap(done -> record(tenantId, credential.kind(), credential.key(),
+                        credential.answer()));
+            }
+            return applied;
+        });
+    }
+
+    /** Writes one of credential-service's answers like an event without a time (it never displaces one). */
+    private Uni<Void> record(String tenantId, CredentialKind kind, DevicePublicKey key,
+            CredentialServiceClient.Answer found) {
+        Change change = new Change(tenantId, found.credentialId(), found.version(), found.userId(), kind,
+                key.spkiBase64(), false, found.expiresAtMillis());
+        Uni<Void> applied = apply(change, key.fingerprint(), Optional.empty());
+        if (kind == CredentialKind.PUSH) {
+            // The push target as the event path records it (versioned too), so a device whose
+            // event has not arrived yet still gets its APNs/FCM notification.
+            applied = applied.flatMap(done -> applyPushTarget(tenantId, found.userId(), found.credentialId(),
+                    found.version(), found.devicePlatform(), found.pushToken()));
+        }
+        return applied;
     }
 
     /** Applies one credential change to both the key entry and the user's index. */

@@ -20,10 +20,10 @@ import dev.countersign.credential.service.CredentialService;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Read-through for challenge-service when its key replica misses. Internal: no auth, never
- * routed by the edge or the Ingress.
+ * Read-through for challenge-service when its key replica misses, by key or by user. Internal: no
+ * auth, never routed by the edge or the Ingress.
  */
-@Path("/internal/v1/credentials")
+@Path("/internal/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class InternalCredentialResource {
 
@@ -34,6 +34,7 @@ public class InternalCredentialResource {
     }
 
     @GET
+    @Path("credentials")
     public Uni<InternalCredential> find(@QueryParam("tenantId") String tenantId,
             @QueryParam("publicKey") String publicKey, @QueryParam("kind") String kind) {
         Require.text(tenantId, "tenantId");
@@ -46,6 +47,29 @@ public class InternalCredentialResource {
         DevicePublicKey key = Requests.bodyKey(publicKey);
         // An expired credential is refused like a removed one: the verifier must not accept it.
         return service.findUsable(tenantId, credentialKind, key).map(InternalCredential::of);
+    }
+
+    /**
+     * {@code GET /internal/v1/user-credentials?tenantId=&userId=}: the user's usable credentials
+     * (none for an unknown user or tenant), so a credential added a moment ago is found before its
+     * event reaches challenge-service. Query parameters rather than a path segment: a user id may
+     * hold any printable character, a slash included.
+     */
+    @GET
+    @Path("user-credentials")
+    public Uni<UserCredentials> listOfUser(@QueryParam("tenantId") String tenantId,
+            @QueryParam("userId") String userId) {
+        Require.text(tenantId, "tenantId");
+        Require.userId(Require.present(userId, "userId"));
+        if (!Identifiers.isTenantId(tenantId)) {
+            return Uni.createFrom().item(new UserCredentials(java.util.List.of()));
+        }
+        return service.listUsableOfUser(tenantId, userId)
+                .map(list -> new UserCredentials(list.stream().map(InternalCredential::of).toList()));
+    }
+
+    /** A user's credentials, oldest first. */
+    public record UserCredentials(java.util.List<InternalCredential> credentials) {
     }
 
     /**

@@ -350,6 +350,16 @@ public class CredentialService {
         return credentials.listActiveOfUser(tenantId, userId);
     }
 
+    /**
+     * The read-through's answer for a user (challenge-service's per-user index missed): the user's
+     * active credentials that are not expired, as {@link #findUsable} would answer each of them.
+     */
+    @WithSession
+    public Uni<List<Credential>> listUsableOfUser(String tenantId, String userId) {
+        return credentials.listActiveOfUser(tenantId, userId).map(list -> list.stream()
+                .filter(credential -> !credential.isExpiredAt(clock.instant())).toList());
+    }
+
     /** Removal through the Server API: only the tenant's own user's active credential is found. */
     public Uni<Credential> removeOfUser(String tenantId, String userId, UUID credentialId) {
         return removeOfUserInTransaction(tenantId, userId, credentialId).invoke(relayer::kick);
