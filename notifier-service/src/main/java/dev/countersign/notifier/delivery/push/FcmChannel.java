@@ -32,10 +32,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.countersign.common.http.RetryAfter;
 import dev.countersign.notifier.config.NotifierConfig;
+import dev.countersign.notifier.delivery.OutboundPost;
 import dev.countersign.notifier.delivery.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -278,14 +278,7 @@ public class FcmChannel implements PushChannel {
     }
 
     private Uni<Response> post(URI url, String contentType, String authorization, byte[] body) {
-        RequestOptions request = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(url.toString())
-                .setFollowRedirects(false)
-                .setConnectTimeout(config.connectTimeout().toMillis())
-                .setIdleTimeout(config.readTimeout().toMillis())
-                .putHeader("Content-Type", contentType)
-                .putHeader("User-Agent", "countersign-notifier");
+        RequestOptions request = OutboundPost.to(url, contentType, config.connectTimeout(), config.readTimeout());
         if (authorization != null) {
             request.putHeader("Authorization", authorization);
         }

@@ -7,9 +7,9 @@ import jakarta.inject.Singleton;
 
 import dev.countersign.common.http.RetryAfter;
 import dev.countersign.notifier.config.NotifierConfig;
+import dev.countersign.notifier.delivery.OutboundPost;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -40,14 +40,7 @@ public class WebhookClient {
     }
 
     public Uni<Reply> post(URI url, byte[] body, String signature) {
-        RequestOptions request = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(url.toString())
-                .setFollowRedirects(false)
-                .setConnectTimeout(config.connectTimeout().toMillis())
-                .setIdleTimeout(config.readTimeout().toMillis())
-                .putHeader("Content-Type", "application/json")
-                .putHeader("User-Agent", "countersign-notifier")
+        RequestOptions request = OutboundPost.to(url, "application/json", config.connectTimeout(), config.readTimeout())
                 .putHeader(WebhookSignature.HEADER, signature);
         return client.request(request)
                 .flatMap(r -> r.send(Buffer.buffer(body)))
