@@ -10,8 +10,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import io.vertx.core.http.HttpServerRequest;
+
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.http.ClientAddresses;
 import dev.countersign.common.http.Cors;
 import dev.countersign.common.tenant.Tenant;
 import dev.countersign.common.tenant.Tenants;
@@ -31,15 +34,18 @@ public class AuthenticationFilter {
     private final Tenants tenants;
     private final TokenVerifier tokens;
     private final CurrentCaller current;
+    private final ClientAddresses clientAddresses;
 
-    public AuthenticationFilter(Tenants tenants, TokenVerifier tokens, CurrentCaller current) {
+    public AuthenticationFilter(Tenants tenants, TokenVerifier tokens, CurrentCaller current,
+            ClientAddresses clientAddresses) {
+        this.clientAddresses = clientAddresses;
         this.tenants = tenants;
         this.tokens = tokens;
         this.current = current;
     }
 
     @ServerRequestFilter
-    public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
+    public void authenticate(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
         RequiresAuth required = Optional.ofNullable(resource.getResourceMethod())
                 .map(m -> m.getAnnotation(RequiresAuth.class))
                 .or(() -> Optional.ofNullable(resource.getResourceClass()).map(c -> c.getAnnotation(RequiresAuth.class)))
@@ -50,7 +56,7 @@ public class AuthenticationFilter {
         Set<AuthScheme> allowed = Set.copyOf(Arrays.asList(required.value()));
         Caller caller = authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION), allowed);
         if (!Cors.allows(caller.tenant(), request.getHeaderString("Origin"), request.getHeaderString(HttpHeaders.HOST),
-                request.getHeaderString("X-Forwarded-Host"))) {
+                clientAddresses.forwardedHost(http).orElse(null))) {
             throw new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin not allowed for this tenant");
         }
         current.set(caller);

@@ -33,6 +33,14 @@ public interface CountersignConfig {
     @WithDefault("false")
     boolean exemptLoopbackPeers();
 
+    /**
+     * Whether every response names the answering service in {@code X-Countersign-Service}: the
+     * local run turns it on (its end-to-end tests prove routing with it); off elsewhere, so a
+     * deployment does not tell the world its internal layout.
+     */
+    @WithDefault("false")
+    boolean serviceNameHeader();
+
     interface Tenant {
 
         /** Hex SHA-256 of the Server API secret key. */

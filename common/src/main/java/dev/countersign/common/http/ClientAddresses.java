@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 public class ClientAddresses {
 
     static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    static final String X_FORWARDED_HOST = "X-Forwarded-Host";
 
     private final ClientAddress resolver;
     private final boolean exemptLoopbackPeers;
@@ -73,6 +74,22 @@ public class ClientAddresses {
             return Optional.empty();
         }
         return Optional.of(client.address());
+    }
+
+    /**
+     * The host the browser addressed, as the first trusted proxy wrote it in
+     * {@code X-Forwarded-Host} (a chain appends, so the first entry); empty when the direct peer is
+     * not a trusted proxy — a client's own {@code X-Forwarded-Host} would let any page pass as
+     * same-origin. Same-origin checks (REST CORS, the kiosk socket's {@code Origin}) read it here.
+     */
+    public Optional<String> forwardedHost(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        String header = request.getHeader(X_FORWARDED_HOST);
+        if (header == null || !resolver.isTrusted(peer)) {
+            return Optional.empty();
+        }
+        String first = header.split(",", 2)[0].trim();
+        return first.isEmpty() ? Optional.empty() : Optional.of(first);
     }
 
     /** The same rule for a peer address and a header value obtained elsewhere (a WebSocket handshake, a test). */

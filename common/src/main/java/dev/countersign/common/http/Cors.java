@@ -29,8 +29,10 @@ public class Cors {
     private static final String ALLOWED_METHODS = "GET, POST, PATCH, DELETE";
 
     private final List<String> anyTenantOrigins;
+    private final ClientAddresses clientAddresses;
 
-    public Cors(Tenants tenants) {
+    public Cors(Tenants tenants, ClientAddresses clientAddresses) {
+        this.clientAddresses = clientAddresses;
         this.anyTenantOrigins = tenants.all().stream()
                 .flatMap(t -> t.allowedOrigins().stream())
                 .distinct()
@@ -76,7 +78,8 @@ public class Cors {
     /**
      * Whether a cross-origin request may act for {@code tenant}. Same-origin requests (a page
      * served by the deployment itself) and requests without {@code Origin} (servers, apps) are not
-     * cross-origin.
+     * cross-origin. {@code forwardedHost} must come from {@link ClientAddresses#forwardedHost}
+     * (trusted proxies only), never from the request's header directly.
      */
     public static boolean allows(Tenant tenant, String origin, String host, String forwardedHost) {
         if (origin == null || sameHost(origin, host) || sameHost(origin, forwardedHost)) {
@@ -85,8 +88,9 @@ public class Cors {
         return tenant.allowsOrigin(origin);
     }
 
-    private static boolean isSameOrigin(HttpServerRequest request, String origin) {
-        return sameHost(origin, request.getHeader(HttpHeaders.HOST)) || sameHost(origin, request.getHeader("X-Forwarded-Host"));
+    private boolean isSameOrigin(HttpServerRequest request, String origin) {
+        return sameHost(origin, request.getHeader(HttpHeaders.HOST))
+                || sameHost(origin, clientAddresses.forwardedHost(request).orElse(null));
     }
 
     private static boolean sameHost(String origin, String host) {

@@ -1,6 +1,7 @@
 package dev.countersign.common.token;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -30,16 +31,24 @@ import dev.countersign.common.error.Require;
  * <p>
  * Not a JWT: Android hands the nonce to Play Integrity, which takes only URL-safe base64 of at most
  * 500 bytes, and a JWT has dots and is longer. So the nonce is
- * {@code base64url-no-padding(body ‖ DER signature)} with a 57-byte body: version {@code 1}, the
+ * {@code base64url-no-padding(body ‖ DER signature)} with a 57-byte body: version {@code 2}, the
  * expiry (epoch seconds, 8 bytes big-endian), the id (UUID, 16 bytes), and
  * {@code SHA-256(UTF-8(tenantId + "\n" + idempotencyKey))} (32 bytes), which binds it to the track
  * token's action. The signature is ES256 (SHA256withECDSA, BouncyCastle) with the token signing key
- * over the body; verifiers try the configured token public keys (rotation) — about 170 characters.
+ * over {@link #CONTEXT} followed by the body; verifiers try the configured token public keys
+ * (rotation) — about 170 characters.
+ * <p>
+ * The key is shared with the tokens, so the signed bytes are separated by context: a JWS signs
+ * {@code base64url(header) "." ...}, which starts with {@code "ey"}, and the nonce signs bytes
+ * starting with the context string, so neither signature ever verifies as the other. Version
+ * {@code 1} signed the bare body and is no longer accepted.
  */
 @Singleton
 public class AttestationNonces {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    /** Prefix of the signed bytes, so a nonce signature is never a token's (and vice versa). */
+    static final byte[] CONTEXT = "countersign-attestation-nonce-v2\n".getBytes(StandardCharsets.US_ASCII);
     private static final int BODY_LENGTH = 1 + 8 + 16 + 32;
 
     private final Optional<PrivateKey> signingKey;
@@ -78,7 +87,7 @@ public class AttestationNonces {
         try {
             Signature signer = Signature.getInstance("SHA256withECDSA", EcdsaP256.PROVIDER);
             signer.initSign(key);
-            signer.update(body);
+            signer.update(signedBytes(body));
             byte[] signature = signer.sign();
             byte[] nonce = Arrays.copyOf(body, body.length + signature.length);
             System.arraycopy(signature, 0, nonce, body.length, signature.length);
@@ -91,6 +100,10 @@ public class AttestationNonces {
     public static byte[] body(UUID id, Instant expiresAt, byte[] binding) {
         return ByteBuffer.allocate(BODY_LENGTH).put(VERSION).putLong(expiresAt.getEpochSecond())
                 .putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).put(binding).array();
+    }
+
+    private static byte[] signedBytes(byte[] body) {
+        return ByteBuffer.allocate(CONTEXT.length + body.length).put(CONTEXT).put(body).array();
     }
 
     public static byte[] binding(String tenantId, String idempotencyKey) {
@@ -114,7 +127,8 @@ public class AttestationNonces {
         }
         byte[] body = Arrays.copyOf(bytes, BODY_LENGTH);
         byte[] signature = Arrays.copyOfRange(bytes, BODY_LENGTH, bytes.length);
-        if (publicKeys.stream().noneMatch(key -> EcdsaP256.verify(key, body, signature))) {
+        byte[] signed = signedBytes(body);
+        if (publicKeys.stream().noneMatch(key -> EcdsaP256.verify(key, signed, signature))) {
             throw Require.invalid("The attestation nonce is not valid");
         }
         ByteBuffer buffer = ByteBuffer.wrap(body, 1, BODY_LENGTH - 1);

@@ -38,7 +38,8 @@ class AuthenticationFilterTest {
     private final TokenIssuer issuer = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(keys.getPrivate()), clock);
     private final AuthenticationFilter filter = new AuthenticationFilter(
             new Tenants(List.of(new Tenant("tenant-123", Sha256.digest("sk_secret"), List.of(), Map.of()))),
-            new TokenVerifier("countersign", List.of(keys.getPublic()), clock), new CurrentCaller());
+            new TokenVerifier("countersign", List.of(keys.getPublic()), clock), new CurrentCaller(),
+            new dev.countersign.common.http.ClientAddresses(List.of(), false));
 
     @Test
     void tenantBasicInEveryClientEncoding() {

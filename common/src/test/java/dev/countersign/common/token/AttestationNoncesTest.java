@@ -74,6 +74,70 @@ class AttestationNoncesTest {
         assertRefused(() -> nonces.verify(null, "tenant-1", "idem-1"));
     }
 
+    @Test
+    void bodySignedWithoutTheNonceContextIsRefusedSoNoOtherSignatureOfTheTokenKeyPassesAsANonce() throws Exception {
+        byte[] body = AttestationNonces.body(UUID.randomUUID(), NOW.plusSeconds(300),
+                AttestationNonces.binding("tenant-1", "idem-1"));
+        java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA",
+                dev.countersign.common.crypto.EcdsaP256.PROVIDER);
+        signer.initSign(keys.getPrivate());
+        signer.update(body);
+        byte[] signature = signer.sign();
+        byte[] bare = java.util.Arrays.copyOf(body, body.length + signature.length);
+        System.arraycopy(signature, 0, bare, body.length, signature.length);
+
+        assertRefused(() -> nonces.verify(Base64.getUrlEncoder().withoutPadding().encodeToString(bare),
+                "tenant-1", "idem-1"));
+    }
+
+    @Test
+    void tokenSignedWithTheSameKeyIsNeverAcceptedAsANonce() {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        String token = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(keys.getPrivate()), clock)
+                .issue(TokenType.TRACK, "tenant-1", "user-1", "signIn", "idem-1", java.util.Set.of(), null).token();
+        String[] parts = token.split("\\.");
+        // The token, and its signing input with its signature turned to DER as a nonce would carry it.
+        byte[] input = (parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] der = derOf(Base64.getUrlDecoder().decode(parts[2]));
+        byte[] asNonce = java.util.Arrays.copyOf(input, input.length + der.length);
+        System.arraycopy(der, 0, asNonce, input.length, der.length);
+
+        assertRefused(() -> nonces.verify(token, "tenant-1", "idem-1"));
+        assertRefused(() -> nonces.verify(Base64.getUrlEncoder().withoutPadding().encodeToString(asNonce),
+                "tenant-1", "idem-1"));
+    }
+
+    @Test
+    void nonceSignedWithTheTokenKeyIsNeverAcceptedAsAToken() {
+        TokenVerifier verifier = new TokenVerifier("countersign", List.of(keys.getPublic()),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        String nonce = nonces.issue("tenant-1", "idem-1", Duration.ofMinutes(5)).nonce();
+
+        assertThatThrownBy(() -> verifier.verify(nonce)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+    }
+
+    /** JWS carries ES256 as r‖s; the nonce carries DER. */
+    private static byte[] derOf(byte[] rs) {
+        byte[] r = integer(java.util.Arrays.copyOfRange(rs, 0, 32));
+        byte[] s = integer(java.util.Arrays.copyOfRange(rs, 32, 64));
+        byte[] der = new byte[2 + r.length + s.length];
+        der[0] = 0x30;
+        der[1] = (byte) (r.length + s.length);
+        System.arraycopy(r, 0, der, 2, r.length);
+        System.arraycopy(s, 0, der, 2 + r.length, s.length);
+        return der;
+    }
+
+    private static byte[] integer(byte[] unsigned) {
+        byte[] value = new java.math.BigInteger(1, unsigned).toByteArray();
+        byte[] encoded = new byte[2 + value.length];
+        encoded[0] = 0x02;
+        encoded[1] = (byte) value.length;
+        System.arraycopy(value, 0, encoded, 2, value.length);
+        return encoded;
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));

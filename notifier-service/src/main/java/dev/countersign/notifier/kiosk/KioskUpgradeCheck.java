@@ -8,9 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.error.ApiException;
-import dev.countersign.common.http.ClientAddress;
 import dev.countersign.common.http.ClientAddresses;
 import dev.countersign.common.http.Cors;
 import dev.countersign.common.tenant.Tenant;
@@ -53,15 +51,13 @@ public class KioskUpgradeCheck implements HttpUpgradeCheck {
     private final Tenants tenants;
     private final TokenVerifier tokens;
     private final ClientAddresses clientAddresses;
-    private final ClientAddress trustedProxies;
     private final SocketsPerAddress slots;
 
     public KioskUpgradeCheck(Tenants tenants, TokenVerifier tokens, ClientAddresses clientAddresses,
-            CountersignConfig config, SocketsPerAddress slots) {
+            SocketsPerAddress slots) {
         this.tenants = tenants;
         this.tokens = tokens;
         this.clientAddresses = clientAddresses;
-        this.trustedProxies = ClientAddress.trusting(config.trustedProxies().orElse(List.of()));
         this.slots = slots;
     }
 
@@ -111,18 +107,7 @@ public class KioskUpgradeCheck implements HttpUpgradeCheck {
         if (host == null && request.authority() != null) {
             host = request.authority().toString();
         }
-        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        String forwardedHost = trustedProxies.isTrusted(peer) ? firstForwardedHost(request.getHeader("X-Forwarded-Host")) : null;
-        return Cors.allows(tenant, request.getHeader("Origin"), host, forwardedHost);
-    }
-
-    /** The host the first proxy saw (a chain of proxies appends to the list). */
-    private static String firstForwardedHost(String header) {
-        if (header == null) {
-            return null;
-        }
-        String first = header.split(",", 2)[0].trim();
-        return first.isEmpty() ? null : first;
+        return Cors.allows(tenant, request.getHeader("Origin"), host, clientAddresses.forwardedHost(request).orElse(null));
     }
 
     /**

@@ -112,6 +112,7 @@ public final class CountersignStack implements AutoCloseable {
         env.put("QUARKUS_PROFILE", "prod");
         env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
         env.putAll(clientAddressEnvironment());
+        env.putAll(routingEnvironment());
         env.put("COUNTERSIGN_SERVICES_CREDENTIAL_URL", "http://127.0.0.1:" + ports.get(CountersignService.CREDENTIAL));
         env.put("COUNTERSIGN_SERVICES_CHALLENGE_URL", "http://127.0.0.1:" + ports.get(CountersignService.CHALLENGE));
         env.put("COUNTERSIGN_TOKENS_PUBLIC_KEYS", secrets.publicKeyPem());
@@ -139,6 +140,11 @@ public final class CountersignStack implements AutoCloseable {
             env.putAll(settings.pushChannels());
         }
         return env;
+    }
+
+    /** Every response names its service, which is how the end-to-end tests prove the edge's routes. */
+    static Map<String, String> routingEnvironment() {
+        return Map.of("COUNTERSIGN_SERVICE_NAME_HEADER", "true");
     }
 
     /**

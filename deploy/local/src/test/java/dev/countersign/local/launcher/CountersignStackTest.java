@@ -13,4 +13,10 @@ class CountersignStackTest {
                 .containsEntry("COUNTERSIGN_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
                 .containsEntry("COUNTERSIGN_EXEMPT_LOOPBACK_PEERS", "true");
     }
+
+    @Test
+    void theLocalRunNamesTheAnsweringServiceOnEveryResponse() {
+        // The end-to-end routing tests read it; the services default it to off.
+        assertThat(CountersignStack.routingEnvironment()).containsEntry("COUNTERSIGN_SERVICE_NAME_HEADER", "true");
+    }
 }
