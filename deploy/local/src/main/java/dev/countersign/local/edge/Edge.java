@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.countersign.common.error.ErrorBody;
 import dev.countersign.common.error.ErrorCode;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -59,7 +61,8 @@ public final class Edge implements AutoCloseable {
                     }
                     addForwardedHeaders(request);
                     proxies.get(service.get()).handle(request);
-                });
+                })
+                .invalidRequestHandler(Edge::invalidRequest);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -99,6 +102,33 @@ public final class Edge implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * A request the HTTP decoder could not read (line or headers over Vert.x' limits, bad syntax):
+     * the statuses Vert.x would choose, with the error model's JSON instead of an empty body.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String description;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            description = "Request line too long";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            description = "Request headers too large";
+        } else {
+            status = 400;
+            description = "Malformed HTTP request";
+        }
+        request.response()
+                .setStatusCode(status)
+                // The decoder's state is unknown after a bad request: never reuse the connection.
+                .putHeader("Connection", "close")
+                .putHeader("Content-Type", "application/json")
+                .end(ErrorCode.forStatus(status).body(description).toJson())
+                .onComplete(ignored -> request.connection().close());
     }
 
     private static void notFound(HttpServerRequest request) {

@@ -1,0 +1,81 @@
+package dev.countersign.local.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests the edge's HTTP decoder refuses before routing, sent over a raw socket: each gets the
+ * error model's JSON, never an empty body.
+ */
+class EdgeRefusalTest {
+
+    private static Edge edge;
+
+    @BeforeAll
+    static void start() {
+        RouteTable routes = RouteTable.load();
+        Map<String, InetSocketAddress> services = new HashMap<>();
+        // Nothing reaches a service in these tests.
+        routes.services().forEach(service -> services.put(service, new InetSocketAddress("127.0.0.1", 9)));
+        edge = Edge.start("127.0.0.1", 0, routes, services);
+    }
+
+    @AfterAll
+    static void stop() {
+        edge.close();
+    }
+
+    @Test
+    void requestLineOverTheLimitIs414WithJson() throws IOException {
+        String answer = send("GET /v1/validate?x=" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: edge\r\n\r\n");
+        // The line was never read to its version, so Vert.x answers as HTTP/1.0.
+        assertThat(answer).startsWith("HTTP/1.0 414 ");
+        assertThat(body(answer)).isEqualTo("{\"error\":\"invalid_request\",\"errorCode\":\"invalid_request\","
+                + "\"errorDescription\":\"Request line too long\"}");
+    }
+
+    @Test
+    void headersOverTheLimitAre431WithJson() throws IOException {
+        String answer = send("GET /v1/validate HTTP/1.1\r\nHost: edge\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 431 ");
+        assertThat(body(answer)).isEqualTo("{\"error\":\"invalid_request\",\"errorCode\":\"invalid_request\","
+                + "\"errorDescription\":\"Request headers too large\"}");
+    }
+
+    @Test
+    void malformedContentLengthIs400WithJson() throws IOException {
+        String answer = send("POST /v1/validate HTTP/1.1\r\nHost: edge\r\nContent-Length: ten\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(body(answer)).isEqualTo("{\"error\":\"invalid_request\",\"errorCode\":\"invalid_request\","
+                + "\"errorDescription\":\"Malformed HTTP request\"}");
+    }
+
+    /** Writes the raw request and reads until the edge closes the connection. */
+    private static String send(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            in.transferTo(answer);
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String body(String answer) {
+        return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    }
+}
