@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,20 +24,28 @@ import org.junit.jupiter.api.Test;
  */
 class EdgeRefusalTest {
 
+    private static final Vertx VERTX = Vertx.vertx();
+
     private static Edge edge;
+    private static HttpServer origin;
 
     @BeforeAll
     static void start() {
         RouteTable routes = RouteTable.load();
         Map<String, InetSocketAddress> services = new HashMap<>();
         // Nothing reaches a service in these tests.
-        routes.services().forEach(service -> services.put(service, new InetSocketAddress("127.0.0.1", 9)));
+        // Every service is one origin that answers with the length of the body it received.
+        origin = VERTX.createHttpServer().requestHandler(request -> request.body().onSuccess(body ->
+                request.response().end("received " + body.length()))).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().join();
+        routes.services().forEach(service -> services.put(service, new InetSocketAddress("127.0.0.1", origin.actualPort())));
         edge = Edge.start("127.0.0.1", 0, routes, services);
     }
 
     @AfterAll
     static void stop() {
         edge.close();
+        VERTX.close();
     }
 
     @Test
@@ -54,6 +65,27 @@ class EdgeRefusalTest {
     void malformedContentLengthIs400WithJson() throws IOException {
         assertRefused(send("POST /v1/validate HTTP/1.1\r\nHost: edge\r\nContent-Length: ten\r\n\r\n"),
                 "HTTP/1.1 400 ", "Malformed HTTP request");
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitIs413WithJson() throws IOException {
+        String chunk = "a".repeat(8192);
+        StringBuilder request = new StringBuilder("POST /v1/validate HTTP/1.1\r\nHost: edge\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 9; i++) {
+            request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        String answer = send(request.append("0\r\n\r\n").toString());
+        assertThat(answer).startsWith("HTTP/1.1 413 ");
+        assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).isEqualTo("{\"error\":\"payload_too_large\","
+                + "\"errorCode\":\"payload_too_large\",\"errorDescription\":\"Request body too large\"}");
+    }
+
+    @Test
+    void chunkedBodyWithinTheLimitReachesTheService() throws IOException {
+        String answer = send("POST /v1/validate HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("received 11");
     }
 
     private static void assertRefused(String answer, String statusLine, String description) {
