@@ -64,6 +64,14 @@ public final class Edge implements AutoCloseable {
                         refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Path must be canonical"));
                         return;
                     }
+                    String coding = request.getHeader("Transfer-Encoding");
+                    if (coding != null && !coding.strip().equalsIgnoreCase("chunked")) {
+                        // Where the body ends is unknown, so the connection cannot be reused.
+                        request.response().putHeader("Connection", "close")
+                                .endHandler(ignored -> request.connection().close());
+                        refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Unsupported transfer coding"));
+                        return;
+                    }
                     Optional<String> service = routes.serviceFor(request.path());
                     if (service.isEmpty()) {
                         notFound(request);

@@ -68,6 +68,12 @@ class EdgeRefusalTest {
     }
 
     @Test
+    void transferCodingOtherThanChunkedIs400WithJson() throws IOException {
+        assertRefused(send("POST /v1/validate HTTP/1.1\r\nHost: edge\r\nTransfer-Encoding: gzip\r\n\r\nabc"),
+                "HTTP/1.1 400 ", "Unsupported transfer coding");
+    }
+
+    @Test
     void chunkedBodyOverTheLimitIs413WithJson() throws IOException {
         String chunk = "a".repeat(8192);
         StringBuilder request = new StringBuilder("POST /v1/validate HTTP/1.1\r\nHost: edge\r\n"
