@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import jakarta.inject.Inject;
 
@@ -32,6 +36,8 @@ import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrame;
 
 /**
  * The kiosk socket on a real server, real Kafka, against a fake challenge-service that records
@@ -258,6 +264,60 @@ class KioskSocketTest {
                 assertThat(socket.messages).as(text).isEmpty();
             }
         }
+    }
+
+    @Test
+    void oversizedMessageClosesTheSocketWith1009WithoutAnErrorLog() {
+        // A CREATE_CHALLENGE whose custom object nearly fills the 16 KiB limit is still served.
+        String filler = "x".repeat(15_000);
+        String oversized = "{\"type\":\"CREATE_CHALLENGE\",\"data\":{\"custom\":{\"f\":\"" + "x".repeat(17_000) + "\"}}}";
+        List<LogRecord> errors = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(handler);
+        try {
+            try (KioskClientSocket socket = anonymous()) {
+                socket.send("{\"type\":\"CREATE_CHALLENGE\",\"data\":{\"challengeType\":\"QR_CODE\",\"actionCode\":\"kioskLogin\","
+                        + "\"custom\":{\"note\":\"" + filler + "\"}}}");
+                assertThat(socket.next(WAIT).path("type").asText()).isEqualTo("CHALLENGE_CREATED");
+            }
+            // One frame over the limit.
+            try (KioskClientSocket socket = anonymous()) {
+                socket.send(oversized);
+                assertThat(socket.awaitClose(WAIT)).isEqualTo((short) 1009);
+                assertThat(socket.messages).isEmpty();
+            }
+            // Small frames adding up to a message over the limit.
+            try (KioskClientSocket socket = anonymous()) {
+                String half = oversized.substring(0, oversized.length() / 2);
+                socket.socket.writeFrame(WebSocketFrame.textFrame(half, false));
+                socket.socket.writeFrame(WebSocketFrame.continuationFrame(
+                        Buffer.buffer(oversized.substring(half.length())), true));
+                assertThat(socket.awaitClose(WAIT)).isEqualTo((short) 1009);
+                assertThat(socket.messages).isEmpty();
+            }
+            try (KioskClientSocket socket = anonymous()) {
+                assertThat(create(socket, "kioskLogin").path("type").asText()).isEqualTo("CHALLENGE_CREATED");
+            }
+        } finally {
+            root.removeHandler(handler);
+        }
+        assertThat(errors).extracting(LogRecord::getMessage).isEmpty();
     }
 
     @Test

@@ -10,10 +10,12 @@ import dev.countersign.notifier.kiosk.client.ChallengeServiceException;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
@@ -28,6 +30,9 @@ public class KioskSocket {
 
     /** Policy violation: a malformed message ends the socket (docs/protocol/decisions.md#14-kiosk-websocket). */
     static final CloseReason MALFORMED = new CloseReason(1008, "malformed message");
+
+    /** Message too big: over {@code quarkus.websockets-next.server.max-message-size}. */
+    static final CloseReason TOO_BIG = new CloseReason(1009, "message too big");
 
     private static final Logger LOG = Logger.getLogger(KioskSocket.class);
     private static final int MAX_ACTION_LENGTH = 64;
@@ -108,6 +113,26 @@ public class KioskSocket {
     @OnBinaryMessage
     Uni<Void> binary(WebSocketConnection connection, Buffer ignored) {
         return connection.close(MALFORMED);
+    }
+
+    /**
+     * Vert.x drops a message over the size limit and reports it here; the client hears 1009 and the
+     * log stays quiet, since it is the client's mistake.
+     */
+    @OnError
+    Uni<Void> tooBig(WebSocketConnection connection, IllegalStateException failure) {
+        if (String.valueOf(failure.getMessage()).contains("max message size")) {
+            LOG.debugf("Kiosk socket %s sent a message over the limit", connection.id());
+            return connection.isOpen() ? connection.close(TOO_BIG) : Uni.createFrom().voidItem();
+        }
+        LOG.errorf(failure, "Kiosk socket %s failed", connection.id());
+        return connection.isOpen() ? connection.close(new CloseReason(1011, "server error")) : Uni.createFrom().voidItem();
+    }
+
+    /** A frame over the frame limit: Netty has already sent 1009 and closed the connection. */
+    @OnError
+    void frameTooBig(WebSocketConnection connection, CorruptedWebSocketFrameException failure) {
+        LOG.debugf("Kiosk socket %s sent a bad frame: %s", connection.id(), failure.getMessage());
     }
 
     @OnClose

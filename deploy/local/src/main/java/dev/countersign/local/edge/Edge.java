@@ -9,14 +9,25 @@ import java.util.concurrent.TimeUnit;
 
 import dev.countersign.common.error.ErrorBody;
 import dev.countersign.common.error.ErrorCode;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyOptions;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
 
 /**
  * The local edge: one port serving the public API, routed to the services by {@link RouteTable}
@@ -45,11 +56,20 @@ public final class Edge implements AutoCloseable {
         Map<String, HttpProxy> proxies = new HashMap<>();
         services.forEach((name, address) -> proxies.put(name,
                 HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
-                        .origin(address.getPort(), address.getHostString())));
+                        .origin(address.getPort(), address.getHostString())
+                        .addInterceptor(new ChunkedBodyLimit())));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
                 .requestHandler(request -> {
                     if (!isCanonical(request.path())) {
                         refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Path must be canonical"));
+                        return;
+                    }
+                    String coding = request.getHeader("Transfer-Encoding");
+                    if (coding != null && !coding.strip().equalsIgnoreCase("chunked")) {
+                        // Where the body ends is unknown, so the connection cannot be reused.
+                        request.response().putHeader("Connection", "close")
+                                .endHandler(ignored -> request.connection().close());
+                        refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Unsupported transfer coding"));
                         return;
                     }
                     Optional<String> service = routes.serviceFor(request.path());
@@ -59,7 +79,8 @@ public final class Edge implements AutoCloseable {
                     }
                     addForwardedHeaders(request);
                     proxies.get(service.get()).handle(request);
-                });
+                })
+                .invalidRequestHandler(Edge::invalidRequest);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -99,6 +120,81 @@ public final class Edge implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * A request the HTTP decoder could not read (line or headers over Vert.x' limits, bad syntax):
+     * the statuses Vert.x would choose, with the error model's JSON instead of an empty body.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String description;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            description = "Request line too long";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            description = "Request headers too large";
+        } else {
+            status = 400;
+            description = "Malformed HTTP request";
+        }
+        request.response()
+                .setStatusCode(status)
+                // The decoder's state is unknown after a bad request: never reuse the connection.
+                .putHeader("Connection", "close")
+                .putHeader("Content-Type", "application/json")
+                .end(ErrorCode.forStatus(status).body(description).toJson())
+                .onComplete(ignored -> request.connection().close());
+    }
+
+    /** The services' {@code quarkus.http.limits.max-body-size} (common's defaults). */
+    static final int MAX_BODY = 64 * 1024;
+
+    /**
+     * A chunked body has no length to check up front. Past the services' limit they answer an
+     * empty 413 and drop the connection mid-stream, which the proxy reports as errors; so the edge
+     * reads such a body itself, refuses it in the error model once over the limit, and forwards it
+     * with a length otherwise. Requests with Content-Length stream through as before.
+     */
+    static final class ChunkedBodyLimit implements ProxyInterceptor {
+        @Override
+        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+            ProxyRequest request = context.request();
+            HttpServerRequest incoming = request.proxiedRequest();
+            if (!incoming.headers().contains("Transfer-Encoding", "chunked", true)) {
+                return context.sendRequest();
+            }
+            Promise<ProxyResponse> result = Promise.promise();
+            ReadStream<Buffer> stream = request.getBody().stream();
+            Buffer body = Buffer.buffer();
+            stream.handler(chunk -> {
+                if (result.future().isComplete()) {
+                    return; // drained until the connection closes
+                }
+                body.appendBuffer(chunk);
+                if (body.length() > MAX_BODY) {
+                    // The rest of the body is not read: the connection cannot be reused.
+                    incoming.response().endHandler(ignored -> incoming.connection().close());
+                    result.complete(request.response()
+                            .setStatusCode(413)
+                            .putHeader("Content-Type", "application/json")
+                            .setBody(Body.body(Buffer.buffer(
+                                    ErrorCode.PAYLOAD_TOO_LARGE.body("Request body too large").toJson()))));
+                }
+            });
+            stream.exceptionHandler(result::tryFail);
+            stream.endHandler(ignored -> {
+                if (!result.future().isComplete()) {
+                    request.headers().remove("Transfer-Encoding");
+                    request.setBody(Body.body(body));
+                    context.sendRequest().onComplete(result);
+                }
+            });
+            stream.resume();
+            return result.future();
+        }
     }
 
     private static void notFound(HttpServerRequest request) {
