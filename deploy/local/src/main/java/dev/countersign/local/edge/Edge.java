@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import dev.countersign.common.error.BodyLimit;
 import dev.countersign.common.error.ErrorBody;
 import dev.countersign.common.error.ErrorCode;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -149,8 +150,8 @@ public final class Edge implements AutoCloseable {
                 .onComplete(ignored -> request.connection().close());
     }
 
-    /** The services' {@code quarkus.http.limits.max-body-size} (common's defaults). */
-    static final int MAX_BODY = 64 * 1024;
+    /** The services' {@code quarkus.http.limits.max-body-size}, read from common's configuration. */
+    static final long MAX_BODY = BodyLimit.maxBytes();
 
     /**
      * A chunked body has no length to check up front. Past the services' limit they answer an

@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
+import dev.countersign.common.wire.Identifiers;
 import dev.countersign.local.infra.InfrastructureSettings;
 
 /**
@@ -64,16 +64,14 @@ public record StackSettings(
     /** What a browser developer's page runs on: any port of this machine, by either name. */
     public static final String LOCAL_ORIGINS = "http://localhost:*,http://127.0.0.1:*";
 
-    /** A tenant id the launcher accepts: it becomes a configuration map key and an environment variable's part. */
-    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
     public StackSettings {
         tenantIds = List.copyOf(tenantIds);
         if (tenantIds.isEmpty()) {
             throw new IllegalArgumentException("COUNTERSIGN_TENANTS names no tenant");
         }
         for (String id : tenantIds) {
-            if (!TENANT_ID.matcher(id).matches()) {
+            // The services' own rule: the id becomes a configuration map key and part of an environment variable.
+            if (!Identifiers.isTenantId(id)) {
                 throw new IllegalArgumentException("Tenant id '" + id + "' is not 1 to 64 of A-Z, a-z, 0-9, '_' and '-'");
             }
         }
