@@ -157,6 +157,29 @@ class PushChallengeTest {
                 .body(Map.of("challengeId", challengeId)).post("/v1/client/verify/push").then();
     }
 
+    /** Runs the calls on threads of their own, released together; answers their results in order. */
+    static <T> List<T> allAtOnce(List<Callable<T>> calls) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> running = new ArrayList<>();
+            for (Callable<T> call : calls) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> result : running) {
+                results.add(result.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     Map<String, String> stored(String challengeId) {
         return redis.hash(String.class).hgetall(ChallengeStore.key(challengeId));
     }
@@ -560,26 +583,15 @@ class PushChallengeTest {
         String challengeId = initiate(tracked);
         assertThat(stored(challengeId).get("targets").split(" ")).containsExactlyInAnyOrderElementsOf(ids);
 
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Integer>> answers = new ArrayList<>();
-            for (SimulatedDevice device : devices) {
-                Callable<Integer> answer = () -> {
-                    start.await();
-                    return device.updateChallenge(PUSH, challengeId, true, null).status();
-                };
-                answers.add(pool.submit(answer));
-            }
-            start.countDown();
-            Map<Integer, Integer> statuses = new HashMap<>();
-            for (Future<Integer> answer : answers) {
-                statuses.merge(answer.get(), 1, Integer::sum);
-            }
-            assertThat(statuses).isEqualTo(Map.of(200, 1, 409, 49));
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Integer>> answers = new ArrayList<>();
+        for (SimulatedDevice device : devices) {
+            answers.add(() -> device.updateChallenge(PUSH, challengeId, true, null).status());
         }
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (int status : allAtOnce(answers)) {
+            statuses.merge(status, 1, Integer::sum);
+        }
+        assertThat(statuses).isEqualTo(Map.of(200, 1, 409, 49));
         assertThat(stored(challengeId)).containsEntry("state", "approved").containsEntry("version", "2");
         String winner = stored(challengeId).get("credentialId");
         assertThat(ids).contains(winner);
@@ -685,25 +697,11 @@ class PushChallengeTest {
         for (int i = 0; i < tabs; i++) {
             tracked.add(track(userId));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(tabs);
-        List<String> ids = new ArrayList<>();
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<String>> started = new ArrayList<>();
-            for (Tracked tab : tracked) {
-                Callable<String> initiation = () -> {
-                    start.await();
-                    return initiate(tab);
-                };
-                started.add(pool.submit(initiation));
-            }
-            start.countDown();
-            for (Future<String> initiation : started) {
-                ids.add(initiation.get());
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Callable<String>> initiations = new ArrayList<>();
+        for (Tracked tab : tracked) {
+            initiations.add(() -> initiate(tab));
         }
+        List<String> ids = allAtOnce(initiations);
 
         List<String> pendingIds = ids.stream().filter(id -> "pending".equals(stored(id).get("state"))).toList();
         assertThat(pendingIds).hasSize(1);
