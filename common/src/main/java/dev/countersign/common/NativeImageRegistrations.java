@@ -1,5 +1,6 @@
 package dev.countersign.common;
 
+import dev.countersign.common.event.AttestationVerdict;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.ChallengeEventDeserializer;
 import dev.countersign.common.event.CredentialEvent;
@@ -17,8 +18,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * service's {@code config/NativeImageRegistrations} adds its own. BouncyCastle (ES256 tokens, device
  * signatures) is registered by the native profile (quarkus.security.security-providers=BC).
  */
-@RegisterForReflection(targets = {ChallengeEvent.class, CredentialEvent.class, PushTarget.class,
-        DeliveryEvent.class, DeliveryStatus.class, ChallengeEventDeserializer.class,
+@RegisterForReflection(targets = {ChallengeEvent.class, CredentialEvent.class, AttestationVerdict.class,
+        PushTarget.class, DeliveryEvent.class, DeliveryStatus.class, ChallengeEventDeserializer.class,
         CredentialEventDeserializer.class, DeliveryEventDeserializer.class},
         // BouncyCastle's P-256 ECDSA services, which EcdsaP256 and the ES256 tokens ask BC for by
         // name: quarkus-security's BC support registers the provider and its key factories, not these.

@@ -12,6 +12,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.event.AttestationVerdict;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
@@ -51,6 +52,11 @@ public class Credential extends PanacheEntityBase {
 
     @JdbcTypeCode(SqlTypes.JSON)
     public Attestation attestation;
+
+    /** What checking {@link #attestation} concluded; null when the tenant's mode was {@code off}. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "attestation_verdict")
+    public AttestationVerdict attestationVerdict;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

@@ -3,15 +3,24 @@ package dev.countersign.credential;
 import static io.restassured.RestAssured.given;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 
 import dev.countersign.common.token.Scopes;
@@ -121,5 +130,39 @@ abstract class CredentialTestSupport {
 
     long outboxEventsFor(String credentialId) {
         return count("select count(*) from credential_outbox where aggregate_id = $1", UUID.fromString(credentialId));
+    }
+
+    /** A consumer of credential-events from the start, in a group of its own. */
+    static KafkaConsumer<String, String> consumer() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer());
+        consumer.subscribe(List.of("credential-events"));
+        return consumer;
+    }
+
+    /** Polls until {@code expected} records of the credential arrived, then a little longer to catch extras. */
+    static List<ConsumerRecord<String, String>> recordsFor(KafkaConsumer<String, String> consumer, String id,
+            int expected) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (found.size() < expected && Instant.now().isBefore(deadline)) {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                if (id.equals(r.key())) {
+                    found.add(r);
+                }
+            });
+        }
+        consumer.poll(Duration.ofMillis(1000)).forEach(r -> {
+            if (id.equals(r.key())) {
+                found.add(r);
+            }
+        });
+        return found;
     }
 }

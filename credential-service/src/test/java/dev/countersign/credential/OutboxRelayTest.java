@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,39 +108,6 @@ class OutboxRelayTest extends CredentialTestSupport {
         } finally {
             otherReplica.close().await().indefinitely();
         }
-    }
-
-    private KafkaConsumer<String, String> consumer() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "outbox-test-" + UUID.randomUUID());
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new StringDeserializer());
-        consumer.subscribe(List.of("credential-events"));
-        return consumer;
-    }
-
-    /** Polls until {@code expected} records of the credential arrived, then a little longer to catch extras. */
-    private static List<ConsumerRecord<String, String>> recordsFor(KafkaConsumer<String, String> consumer, String id,
-            int expected) {
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (found.size() < expected && Instant.now().isBefore(deadline)) {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                if (id.equals(r.key())) {
-                    found.add(r);
-                }
-            });
-        }
-        consumer.poll(Duration.ofMillis(1000)).forEach(r -> {
-            if (id.equals(r.key())) {
-                found.add(r);
-            }
-        });
-        return found;
     }
 
     private void awaitOutboxEmptyFor(String id) throws InterruptedException {

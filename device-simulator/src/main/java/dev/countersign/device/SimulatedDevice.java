@@ -139,21 +139,53 @@ public final class SimulatedDevice {
 
     /** docs/protocol/wire.md#32-add-a-credential add credential, with the track token as Bearer. */
     public DeviceResponse addCredential(CredentialKind kind, String trackToken) {
-        WireJson body = WireJson.object()
+        return post(credentialPath(kind), "Bearer " + trackToken, addBody(kind));
+    }
+
+    /** The add body's fields every SDK version sends, in their order. */
+    private WireJson addBody(CredentialKind kind) {
+        return WireJson.object()
                 .put("publicKey", publicKey(kind))
                 .put("deviceName", profile.deviceName())
                 .put("devicePlatform", profile.devicePlatform());
-        return post(credentialPath(kind), "Bearer " + trackToken, body);
     }
 
     /** docs/protocol/wire.md#32-add-a-credential add credential with the newer SDKs' {@code pushToken} (docs/protocol/wire.md#72-additions-of-the-newer-sdks: Android 3.8.1, iOS 2.7.1). */
     public DeviceResponse addCredential(CredentialKind kind, String trackToken, String pushToken) {
-        WireJson body = WireJson.object()
-                .put("publicKey", publicKey(kind))
-                .put("deviceName", profile.deviceName())
-                .put("devicePlatform", profile.devicePlatform())
-                .put("pushToken", pushToken);
-        return post(credentialPath(kind), "Bearer " + trackToken, body);
+        return post(credentialPath(kind), "Bearer " + trackToken, addBody(kind).put("pushToken", pushToken));
+    }
+
+    /**
+     * docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce the attestation nonce for the
+     * track token's action: {@code POST /client/challenge}, Bearer track token, {@code {}}.
+     */
+    public DeviceResponse requestAttestationNonce(String trackToken) {
+        return post("/client/challenge", "Bearer " + trackToken, WireJson.object());
+    }
+
+    /**
+     * docs/protocol/wire.md#32-add-a-credential add credential with an App Attest statement (e.g. from
+     * {@code AppAttestAuthority}) and Countersign's {@code nonce} beside it, which the official iOS
+     * SDK does not send (docs/attestation.md).
+     */
+    public DeviceResponse addCredentialWithAppAttest(CredentialKind kind, String trackToken, String statement,
+            String keyId, String nonce) {
+        return addCredentialWithAttestation(kind, trackToken, WireJson.object().put("provider", "APP_ATTEST")
+                .put("token", statement).put("keyId", keyId).putOptional("nonce", nonce));
+    }
+
+    /**
+     * docs/protocol/wire.md#32-add-a-credential add credential with a Play Integrity token (e.g. from
+     * {@code PlayIntegrityAuthority}), as the Android SDK sends it: the nonce only inside the token.
+     */
+    public DeviceResponse addCredentialWithPlayIntegrity(CredentialKind kind, String trackToken, String token) {
+        return addCredentialWithAttestation(kind, trackToken,
+                WireJson.object().put("provider", "PLAY_INTEGRITY").put("token", token));
+    }
+
+    private DeviceResponse addCredentialWithAttestation(CredentialKind kind, String trackToken, WireJson attestation) {
+        return post(credentialPath(kind), "Bearer " + trackToken,
+                addBody(kind).putOptional("performAttestation", attestation));
     }
 
     /** docs/protocol/wire.md#31-get-a-credential get credential by {@code ?publicKey=}. */

@@ -58,6 +58,51 @@ public interface CountersignConfig {
 
         /** HMAC key of the webhook's {@code X-Signature-V2}; from the environment, never committed. */
         Optional<String> webhookSecret();
+
+        /** What enrolment asks of {@code performAttestation}, per platform (docs/attestation.md). */
+        Attestation attestation();
+    }
+
+    /** The tenant's attestation policy; every key is optional, and nothing set means {@code off}. */
+    interface Attestation {
+
+        Ios ios();
+
+        Android android();
+    }
+
+    interface Ios {
+
+        /** {@code off} (store only), {@code record} (verify, enrol anyway) or {@code enforce}. */
+        @WithDefault("off")
+        String mode();
+
+        /** {@code <teamId>.<bundleId>}: its SHA-256 is the App Attest RP id hash. */
+        Optional<String> appId();
+
+        /** Whether the development environment (AAGUID {@code appattestdevelop}) meets the minimum. */
+        @WithDefault("false")
+        boolean allowDevelopment();
+    }
+
+    interface Android {
+
+        /** {@code off} (store only), {@code record} (verify, enrol anyway) or {@code enforce}. */
+        @WithDefault("off")
+        String mode();
+
+        /** The app's package name, as Play Integrity reports {@code requestPackageName}. */
+        Optional<String> packageName();
+
+        /** Play Integrity response decryption key: base64 AES-256 (from the environment, never committed). */
+        Optional<String> decryptionKey();
+
+        /** Play Integrity response verification key: base64 X.509 SubjectPublicKeyInfo (EC P-256). */
+        Optional<String> verificationKey();
+
+        /** How old (or how far ahead of our clock) the token's {@code timestampMillis} may be. */
+        @WithDefault("PT5M")
+        Duration maxTokenAge();
     }
 
     interface Tokens {

@@ -8,7 +8,13 @@ public enum ErrorCode {
     INVALID_REQUEST(400, "invalid_request"),
     UNAUTHORIZED(401, "unauthorized"),
     EXPIRED_TOKEN(401, "expired_token"),
+    /** The statement in {@code performAttestation} failed a check (docs/attestation.md). */
+    ATTESTATION_INVALID(400, "attestation_invalid"),
     INSUFFICIENT_SCOPE(403, "insufficient_scope"),
+    /** The tenant enforces attestation for the platform and none (or no usable nonce) was sent. */
+    ATTESTATION_REQUIRED(403, "attestation_required"),
+    /** The statement verified, but its verdicts are below the tenant's minimum. */
+    ATTESTATION_INSUFFICIENT(403, "attestation_insufficient"),
     ORIGIN_NOT_ALLOWED(403, "origin_not_allowed"),
     INVALID_CREDENTIAL(404, "invalid_credential"),
     NOT_FOUND(404, "not_found"),

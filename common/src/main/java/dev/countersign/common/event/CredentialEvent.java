@@ -26,7 +26,18 @@ public record CredentialEvent(
         String pushToken,
         // When the credential stops answering challenges unless renewed (PATCH push with
         // resetExpiry); null = never, and what events written before this field mean.
-        Instant expiresAt) {
+        Instant expiresAt,
+        // The verified attestation verdict (credential.added of a tenant that checks attestation);
+        // null when nothing was checked, and in events written before this field.
+        AttestationVerdict attestation) {
+
+    /** An event without an attestation verdict (every type but a checked {@code credential.added}). */
+    public CredentialEvent(String eventId, String type, String tenantId, String credentialId, long version,
+            String userId, String kind, String publicKey, Instant occurredAt, String devicePlatform,
+            String pushToken, Instant expiresAt) {
+        this(eventId, type, tenantId, credentialId, version, userId, kind, publicKey, occurredAt, devicePlatform,
+                pushToken, expiresAt, null);
+    }
 
     public static final String ADDED = "credential.added";
     public static final String UPDATED = "credential.updated";

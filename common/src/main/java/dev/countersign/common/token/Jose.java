@@ -10,14 +10,14 @@ import dev.countersign.common.crypto.EcdsaP256;
  * jose4j pointed at BouncyCastle. jose4j selects providers by name, so BC is registered — last,
  * so nothing else picks it up by accident — and then named for every signature operation.
  */
-final class Jose {
+public final class Jose {
 
     static final String PROVIDER_NAME = EcdsaP256.PROVIDER.getName();
 
     private Jose() {
     }
 
-    static ProviderContext bouncyCastle() {
+    public static ProviderContext bouncyCastle() {
         if (Security.getProvider(PROVIDER_NAME) == null) {
             Security.addProvider(EcdsaP256.PROVIDER);
         }

@@ -1,6 +1,7 @@
 package dev.countersign.credential.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -29,6 +30,17 @@ public interface CredentialConfig {
     Duration signingMessageTtl();
 
     Outbox outbox();
+
+    Attestation attestation();
+
+    interface Attestation {
+
+        /**
+         * Roots App Attest chains must lead to: certificates as base64 DER or PEM. Absent (the
+         * default): Apple's App Attestation Root CA, shipped with the service (docs/attestation.md).
+         */
+        Optional<List<String>> appAttestRoots();
+    }
 
     interface Outbox {
 

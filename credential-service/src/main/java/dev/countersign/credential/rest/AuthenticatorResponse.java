@@ -1,10 +1,12 @@
 package dev.countersign.credential.rest;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.countersign.common.event.AttestationVerdict;
 import dev.countersign.common.json.WireTime;
 import dev.countersign.credential.Attestation;
 import dev.countersign.credential.Credential;
@@ -39,22 +41,38 @@ public record AuthenticatorResponse(
         return new AuthenticatorResponse(credential.userId, credential.id.toString(),
                 credential.credentialKind().verificationMethod(), credential.kind, created, created,
                 WireTime.format(credential.lastVerifiedAt), platform(credential.devicePlatform), credential.deviceName,
-                WireTime.format(credential.expiresAt), AttestationView.of(credential.attestation),
+                WireTime.format(credential.expiresAt),
+                AttestationView.of(credential.attestation, credential.attestationVerdict),
                 credential.deviceMetadata);
     }
 
     /**
      * The stored attestation: the vendor statement is handed back so a relying party can verify it
-     * itself; {@code nonceVerified} says whether Countersign checked the nonce it was bound to.
+     * itself; {@code nonceVerified} says whether Countersign checked the nonce it was bound to, and
+     * {@code verdict} what checking the statement concluded (absent when the tenant's mode is off).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AttestationView(String provider, String token, String keyId, boolean nonceVerified,
-            String nonceId) {
+            String nonceId, AttestationVerdictView verdict) {
 
-        static AttestationView of(Attestation attestation) {
+        static AttestationView of(Attestation attestation, AttestationVerdict verdict) {
             return attestation == null ? null
                     : new AttestationView(attestation.provider(), attestation.token(), attestation.keyId(),
-                            attestation.nonceId() != null, attestation.nonceId());
+                            attestation.nonceId() != null, attestation.nonceId(), AttestationVerdictView.of(verdict));
+        }
+    }
+
+    /** {@link AttestationVerdict} with the wire's time format. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttestationVerdictView(boolean verified, String checkedAt, String failure, String environment,
+            String appRecognitionVerdict, List<String> deviceRecognitionVerdict, String appLicensingVerdict,
+            boolean meetsMinimum) {
+
+        static AttestationVerdictView of(AttestationVerdict verdict) {
+            return verdict == null ? null
+                    : new AttestationVerdictView(verdict.verified(), WireTime.format(verdict.checkedAt()),
+                            verdict.failure(), verdict.environment(), verdict.appRecognitionVerdict(),
+                            verdict.deviceRecognitionVerdict(), verdict.appLicensingVerdict(), verdict.meetsMinimum());
         }
     }
 

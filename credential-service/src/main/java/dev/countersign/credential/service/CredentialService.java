@@ -25,13 +25,14 @@ import dev.countersign.common.token.Scopes;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.credential.Attestation;
 import dev.countersign.credential.Credential;
+import dev.countersign.credential.attestation.AttestationChecks;
+import dev.countersign.credential.service.DeviceDetails.AttestationClaim;
 import dev.countersign.credential.SigningChallenge;
 import dev.countersign.credential.config.CredentialConfig;
 import dev.countersign.credential.messaging.OutboxRelayer;
 import dev.countersign.credential.repository.CredentialRepository;
 import dev.countersign.credential.repository.OutboxRepository;
 import dev.countersign.credential.repository.SigningChallengeRepository;
-import dev.countersign.credential.service.DeviceDetails.AttestationClaim;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -52,21 +53,21 @@ public class CredentialService {
     private final OutboxRelayer relayer;
     private final Clock clock;
     private final SigningChallengeRepository signingChallenges;
-    private final AttestationNonces nonces;
+    private final AttestationChecks attestationChecks;
     private final Optional<Duration> lifetime;
     private final Duration signingMessageTtl;
     private final SecureRandom random = new SecureRandom();
 
     public CredentialService(CredentialRepository credentials, OutboxRepository outbox, RemoveWindow removeWindow,
             OutboxRelayer relayer, Clock clock, SigningChallengeRepository signingChallenges,
-            AttestationNonces nonces, CredentialConfig config) {
+            AttestationChecks attestationChecks, CredentialConfig config) {
         this.credentials = credentials;
         this.outbox = outbox;
         this.removeWindow = removeWindow;
         this.relayer = relayer;
         this.clock = clock;
         this.signingChallenges = signingChallenges;
-        this.nonces = nonces;
+        this.attestationChecks = attestationChecks;
         this.lifetime = config.lifetime();
         this.signingMessageTtl = config.signingMessageTtl();
     }
@@ -77,11 +78,11 @@ public class CredentialService {
      */
     public Uni<Enrolment> add(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
             DeviceDetails device) {
-        // Signature, binding to this tenant and action, and expiry: before any database work.
-        Optional<AttestationNonces.Verified> nonce = Optional.ofNullable(device.attestation())
-                .map(AttestationClaim::nonce)
-                .map(value -> nonces.verify(value, tenantId, token.idempotencyKey()));
-        return addInTransaction(tenantId, token, kind, key, device, nonce)
+        // The nonce (signature, binding to this tenant and action, expiry) and the tenant's
+        // attestation policy: before any database work, so a refusal writes nothing.
+        AttestationChecks.Outcome attested = attestationChecks.check(tenantId, token.idempotencyKey(),
+                device.attestation(), device.devicePlatform());
+        return addInTransaction(tenantId, token, kind, key, device, attested)
                 // A concurrent enrolment of the same key by another user won the unique index:
                 // answer as if it had been there first.
                 .onFailure(CredentialService::isUniqueViolation).recoverWithUni(() -> credentials
@@ -95,8 +96,9 @@ public class CredentialService {
 
     @WithTransaction
     Uni<Enrolment> addInTransaction(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
-            DeviceDetails device, Optional<AttestationNonces.Verified> nonce) {
-        return addOrFind(tenantId, token, kind, key, device, nonce).call(enrolment -> nonce.isEmpty()
+            DeviceDetails device, AttestationChecks.Outcome attested) {
+        Optional<AttestationNonces.Verified> nonce = attested.nonce();
+        return addOrFind(tenantId, token, kind, key, device, attested).call(enrolment -> nonce.isEmpty()
                 ? Uni.createFrom().voidItem()
                 // Single use, in the enrolment's transaction: a failed enrolment does not burn it.
                 : credentials.recordNonceUse(nonce.get().id(), tenantId, enrolment.credential().id, now())
@@ -109,7 +111,7 @@ public class CredentialService {
     }
 
     private Uni<Enrolment> addOrFind(String tenantId, TokenClaims token, CredentialKind kind, DevicePublicKey key,
-            DeviceDetails device, Optional<AttestationNonces.Verified> nonce) {
+            DeviceDetails device, AttestationChecks.Outcome attested) {
         String userId = token.userId();
         return credentials.lockUser(tenantId, userId)
                 .chain(() -> credentials.findActiveByKey(tenantId, kind, key.spkiBase64()))
@@ -123,12 +125,12 @@ public class CredentialService {
                                         "The user already has authenticators; the token needs scope "
                                                 + Scopes.ADD_AUTHENTICATORS);
                             }
-                            return insert(tenantId, userId, kind, key, device, nonce);
+                            return insert(tenantId, userId, kind, key, device, attested);
                         }));
     }
 
     private Uni<Enrolment> insert(String tenantId, String userId, CredentialKind kind, DevicePublicKey key,
-            DeviceDetails device, Optional<AttestationNonces.Verified> nonce) {
+            DeviceDetails device, AttestationChecks.Outcome attested) {
         Credential credential = new Credential();
         credential.id = UUID.randomUUID();
         credential.tenantId = tenantId;
@@ -138,23 +140,25 @@ public class CredentialService {
         credential.deviceName = device.deviceName();
         credential.devicePlatform = device.devicePlatform();
         credential.pushToken = device.pushToken();
-        credential.attestation = attestation(device.attestation(), nonce);
+        credential.attestation = attestation(device.attestation(), attested);
+        credential.attestationVerdict = attested.verdict();
         credential.deviceMetadata = device.metadata();
         credential.createdAt = now();
         credential.expiresAt = lifetime.map(credential.createdAt::plus).orElse(null);
         credential.version = 1;
         return credentials.persist(credential)
-                .chain(() -> outbox.append(event(CredentialEvent.ADDED, credential, credential.createdAt)))
+                .chain(() -> outbox.append(added(credential)))
                 .replaceWith(new Enrolment(credential, true));
     }
 
-    private static Attestation attestation(AttestationClaim claim, Optional<AttestationNonces.Verified> nonce) {
+    private static Attestation attestation(AttestationClaim claim, AttestationChecks.Outcome attested) {
         if (claim == null) {
             return null;
         }
+        Optional<AttestationNonces.Verified> nonce = attested.nonce();
         return new Attestation(claim.provider(), claim.token(), claim.keyId(),
                 nonce.map(AttestationNonces.Verified::id).orElse(null),
-                nonce.map(AttestationNonces.Verified::expiresAt).orElse(null));
+                nonce.map(AttestationNonces.Verified::expiresAt).orElse(null), attested.receipt());
     }
 
     /**
@@ -389,6 +393,14 @@ public class CredentialService {
         credential.removedAt = now();
         credential.version++;
         return outbox.append(event(CredentialEvent.REMOVED, credential, credential.removedAt)).replaceWith(credential);
+    }
+
+    /** {@code credential.added}, with the attestation verdict when one was checked (never the statement). */
+    private static CredentialEvent added(Credential credential) {
+        return new CredentialEvent(UUID.randomUUID().toString(), CredentialEvent.ADDED, credential.tenantId,
+                credential.id.toString(), credential.version, credential.userId, credential.kind, credential.publicKey,
+                credential.createdAt, credential.devicePlatform, credential.pushToken, credential.expiresAt,
+                credential.attestationVerdict);
     }
 
     private static CredentialEvent event(String type, Credential credential, Instant at) {

@@ -41,6 +41,11 @@ class RemoveWindowTest {
             public Outbox outbox() {
                 return () -> 100;
             }
+
+            @Override
+            public Attestation attestation() {
+                return java.util.Optional::empty;
+            }
         });
     }
 
