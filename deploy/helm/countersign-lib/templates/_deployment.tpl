@@ -32,7 +32,7 @@ spec:
         {{- if $v.metrics.enabled }}
         prometheus.io/scrape: "true"
         prometheus.io/path: /q/metrics
-        prometheus.io/port: {{ $v.containerPort | quote }}
+        prometheus.io/port: {{ $v.managementPort | quote }}
         {{- end }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
@@ -63,6 +63,10 @@ spec:
             - name: http
               containerPort: {{ $v.containerPort }}
               protocol: TCP
+            # /q/* (health, metrics, OpenAPI): never on the http port, never behind the Ingress.
+            - name: management
+              containerPort: {{ $v.managementPort }}
+              protocol: TCP
           env:
             - name: QUARKUS_PROFILE
               value: kubernetes
@@ -70,6 +74,14 @@ spec:
               value: /etc/countersign/application.properties
             - name: QUARKUS_HTTP_PORT
               value: {{ $v.containerPort | quote }}
+            - name: QUARKUS_MANAGEMENT_PORT
+              value: {{ $v.managementPort | quote }}
+            # The same for every service: challenge-service sends it, credential-service requires it on /internal/*.
+            - name: COUNTERSIGN_INTERNAL_SECRET
+              valueFrom:
+                secretKeyRef:
+                  name: {{ include "countersign-lib.internalSecretName" $ctx }}
+                  key: {{ include "countersign-lib.internalSecretKey" $ctx }}
             # The pod's name, for per-replica settings (e.g. the notifier's per-replica consumer group).
             - name: POD_NAME
               valueFrom:
@@ -93,20 +105,20 @@ spec:
           startupProbe:
             httpGet:
               path: /q/health/started
-              port: http
+              port: management
             periodSeconds: 2
             failureThreshold: {{ $v.startupProbe.failureThreshold }}
           livenessProbe:
             httpGet:
               path: /q/health/live
-              port: http
+              port: management
             periodSeconds: 10
             timeoutSeconds: 3
             failureThreshold: 3
           readinessProbe:
             httpGet:
               path: /q/health/ready
-              port: http
+              port: management
             periodSeconds: 5
             timeoutSeconds: 3
             failureThreshold: 3
@@ -159,6 +171,13 @@ spec:
       port: {{ .Values.service.port }}
       targetPort: http
       protocol: TCP
+    {{- if .Values.metrics.serviceMonitor.enabled }}
+    # Only for the ServiceMonitor; the Ingress routes to http alone.
+    - name: management
+      port: {{ .Values.managementPort }}
+      targetPort: management
+      protocol: TCP
+    {{- end }}
   selector:
     {{- include "countersign-lib.selectorLabels" . | nindent 4 }}
 {{- end }}
@@ -240,7 +259,7 @@ spec:
 
 {{/*
 Ingress to the service port only from the release's other pods, the ingress controller and the
-scraper (networkPolicy.ingressFrom); egress open unless allowExternalEgress is false, then DNS,
+scraper (networkPolicy.ingressFrom), to the management port only from the latter; egress open unless allowExternalEgress is false, then DNS,
 the release's pods and networkPolicy.extraEgress (Kafka, PostgreSQL, Redis, webhook receivers).
 */}}
 {{- define "countersign-lib.networkpolicy" -}}
@@ -273,6 +292,14 @@ spec:
         {{- with .Values.networkPolicy.ingressFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+    {{- with .Values.networkPolicy.ingressFrom }}
+    # The management port (metrics) only for the listed peers (the scraper), not the release's pods.
+    - ports:
+        - port: management
+          protocol: TCP
+      from:
+        {{- toYaml . | nindent 8 }}
+    {{- end }}
   {{- if not .Values.networkPolicy.allowExternalEgress }}
   egress:
     - ports:
@@ -309,7 +336,7 @@ spec:
     matchLabels:
       {{- include "countersign-lib.selectorLabels" . | nindent 6 }}
   endpoints:
-    - port: http
+    - port: management
       path: /q/metrics
       interval: {{ .Values.metrics.serviceMonitor.interval }}
 {{- end }}

@@ -70,3 +70,17 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "countersign-lib.property" -}}
 {{ .key }}={{ .value | toString | replace "\\" "\\\\" | replace "\n" "\\n" }}
 {{- end }}
+
+{{/*
+The Secret with countersign.internal.secret, shared by every service: global.countersign.internalSecret.existingSecret,
+or the one the umbrella chart creates (<release>-countersign-internal; keep in step with countersign.internalSecretName).
+*/}}
+{{- define "countersign-lib.internalSecretName" -}}
+{{- $s := (((.Values.global).countersign).internalSecret) | default dict -}}
+{{- $s.existingSecret | default (printf "%s-countersign-internal" .Release.Name) }}
+{{- end }}
+
+{{- define "countersign-lib.internalSecretKey" -}}
+{{- $s := (((.Values.global).countersign).internalSecret) | default dict -}}
+{{- $s.key | default "internal-secret" }}
+{{- end }}

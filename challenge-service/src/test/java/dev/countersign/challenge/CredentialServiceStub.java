@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.countersign.common.internal.InternalSecret;
+import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -21,6 +23,7 @@ import io.vertx.core.json.JsonObject;
  * a user's list is every answer put in for that user (none = an empty list), unless the user was
  * given a failing {@code status} ({@code PUT /stub/user-failures}). An answer may carry {@code status} (sent instead of the
  * credential) or {@code answeredKey} (another key than the one asked for, as a broken server might).
+ * Like credential-service, it answers {@code /internal/*} only with the shared secret.
  * Tests talk to it over HTTP ({@code PUT /stub/answers}, {@code GET /stub/requests}), which works
  * whatever class loader the test runs in.
  */
@@ -37,6 +40,14 @@ public class CredentialServiceStub implements QuarkusTestResourceLifecycleManage
         try {
             HttpServer server = vertx.createHttpServer().requestHandler(request -> {
                 HttpServerResponse response = request.response().putHeader("Content-Type", "application/json");
+                // As credential-service: no internal answer without the shared secret (so every
+                // read-through test also proves the client sends it).
+                if (request.path().startsWith("/internal/")
+                        && !TestTenants.INTERNAL_SECRET.equals(request.getHeader(InternalSecret.HEADER))) {
+                    response.setStatusCode(401).end(new JsonObject().put("error", "unauthorized")
+                            .put("errorCode", "unauthorized").put("errorDescription", "No secret").encode());
+                    return;
+                }
                 if (request.method() == HttpMethod.GET && request.path().equals("/internal/v1/credentials")) {
                     requests.add(request.query());
                     JsonObject answer = answers.get(request.getParam("publicKey"));

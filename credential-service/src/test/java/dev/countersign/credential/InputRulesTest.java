@@ -161,7 +161,8 @@ class InputRulesTest extends CredentialTestSupport {
 
     @Test
     void internalLookupWithAnInvalidTenantIdIsNotFound() {
-        given().queryParam("tenantId", "bad tenant\u0000").queryParam("kind", "push")
+        given().header(dev.countersign.common.internal.InternalSecret.HEADER, TestTenants.INTERNAL_SECRET)
+                .queryParam("tenantId", "bad tenant\u0000").queryParam("kind", "push")
                 .queryParam("publicKey", TestDeviceKey.generate().publicKey())
                 .when().get("/internal/v1/credentials")
                 .then().statusCode(404).contentType(ContentType.JSON).body("errorCode", equalTo("invalid_credential"));

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import org.junit.jupiter.api.Test;
 
+import dev.countersign.common.internal.InternalSecret;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -19,13 +20,40 @@ class InternalCredentialResourceTest extends CredentialTestSupport {
 
     /** A GET with these query parameters (name, value, …); a null value is left out. */
     private static ValidatableResponse internalGet(String path, String... parameters) {
+        return internalGetWithSecret(TestTenants.INTERNAL_SECRET, path, parameters);
+    }
+
+    /** The same with this secret in the internal header (null: none). */
+    private static ValidatableResponse internalGetWithSecret(String secret, String path, String... parameters) {
         var request = given();
+        if (secret != null) {
+            request.header(InternalSecret.HEADER, secret);
+        }
         for (int i = 0; i < parameters.length; i += 2) {
             if (parameters[i + 1] != null) {
                 request.queryParam(parameters[i], parameters[i + 1]);
             }
         }
         return request.when().get(path).then();
+    }
+
+    @Test
+    void lookupWithoutOrWithAWrongSecretIsUnauthorizedAndAnswersNoCredential() {
+        String user = newUser();
+        TestDeviceKey key = TestDeviceKey.generate();
+        enrol("push", user, key);
+        for (String secret : new String[] {null, "", TestTenants.INTERNAL_SECRET + "x",
+            TestTenants.INTERNAL_SECRET.substring(1), TestTenants.SECRET_KEY}) {
+            internalGetWithSecret(secret, "/internal/v1/credentials", "tenantId", TestTenants.TENANT_ID,
+                    "publicKey", key.publicKey(), "kind", "push")
+                    .statusCode(401).contentType("application/json")
+                    .body("errorCode", equalTo("unauthorized"))
+                    .body("credentialId", org.hamcrest.Matchers.nullValue());
+            internalGetWithSecret(secret, "/internal/v1/user-credentials", "tenantId", TestTenants.TENANT_ID, "userId", user)
+                    .statusCode(401).body("errorCode", equalTo("unauthorized"))
+                    .body("credentials", org.hamcrest.Matchers.nullValue());
+        }
+        lookup(TestTenants.TENANT_ID, key.publicKey(), "push").statusCode(200).body("userId", equalTo(user));
     }
 
     @Test

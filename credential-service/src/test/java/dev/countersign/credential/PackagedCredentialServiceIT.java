@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasSize;
 import dev.countersign.common.crypto.Sha256;
 import dev.countersign.testkit.TestTenants;
 
+import dev.countersign.testkit.Management;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -61,12 +62,18 @@ class PackagedCredentialServiceIT {
     }
 
     @Test
+    void managementPathsAreOnlyOnTheManagementPort() {
+        given().when().get("/q/health/ready").then().statusCode(404).contentType(ContentType.JSON)
+                .body("errorCode", equalTo("not_found"));
+    }
+
+    @Test
     void packagedServiceIsReadyWithDatabaseAndKafkaChecks() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        Management.given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("Database connections health check"));
-        given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -81,10 +88,15 @@ class PackagedCredentialServiceIT {
     }
 
     @Test
-    void internalReadThroughAnswersInvalidCredentialForAnUnknownKey() {
+    void internalReadThroughNeedsTheSecretThenAnswersInvalidCredentialForAnUnknownKey() {
         // A well-formed P-256 SPKI (the curve's generator point) that no device ever enrolled here.
         String spki = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEaxfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpZP40Li/hp/m47n60p8D54WK84zV2sxXs7LtkBoN79R9Q==";
         given().queryParam("tenantId", TestTenants.TENANT_ID).queryParam("publicKey", spki).queryParam("kind", "push")
+                .when().get("/internal/v1/credentials")
+                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().header(dev.countersign.common.internal.InternalSecret.HEADER, TestTenants.INTERNAL_SECRET)
+                .queryParam("tenantId", TestTenants.TENANT_ID).queryParam("publicKey", spki)
+                .queryParam("kind", "push")
                 .when().get("/internal/v1/credentials")
                 .then().statusCode(404).body("error", equalTo("invalid_credential"));
     }

@@ -215,7 +215,8 @@ class PushCredentialUpdateTest extends CredentialTestSupport {
     }
 
     private static io.restassured.response.ValidatableResponse internal(String publicKey) {
-        return given().queryParam("tenantId", TestTenants.TENANT_ID).queryParam("publicKey", publicKey)
+        return given().header(dev.countersign.common.internal.InternalSecret.HEADER, TestTenants.INTERNAL_SECRET)
+                .queryParam("tenantId", TestTenants.TENANT_ID).queryParam("publicKey", publicKey)
                 .queryParam("kind", "push").when().get("/internal/v1/credentials").then();
     }
 

@@ -79,7 +79,7 @@ class KioskSocketTest {
     /** Until the kiosk consumer holds its partitions an event could pass it by (it starts at "latest"). */
     private void awaitReady() {
         Instant deadline = Instant.now().plus(WAIT);
-        while (RestAssured.given().baseUri(root.toString()).get("/q/health/ready").statusCode() != 200) {
+        while (dev.countersign.testkit.Management.given().get("/q/health/ready").statusCode() != 200) {
             assertThat(Instant.now()).as("ready in time").isBefore(deadline);
             try {
                 Thread.sleep(100);

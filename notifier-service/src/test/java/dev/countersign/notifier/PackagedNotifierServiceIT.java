@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import dev.countersign.testkit.Management;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 import org.junit.jupiter.api.Test;
@@ -19,16 +20,16 @@ class PackagedNotifierServiceIT {
 
     @Test
     void packagedServiceIsReadyWithItsKafkaChannels() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        Management.given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("SmallRye Reactive Messaging - readiness check"));
-        given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void prometheusMetricsAreExposed() {
-        given().when().get("/q/metrics").then().statusCode(200)
+        Management.given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("process_uptime_seconds"));
     }
 }

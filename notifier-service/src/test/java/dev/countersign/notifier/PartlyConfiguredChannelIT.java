@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.countersign.testkit.TestTenants;
+
 /**
  * The packaged artifact, started as an operator starts it (prod profile, configuration from the
  * environment), with APNs half configured: it must exit at start naming what is missing, not run
- * and silently skip iOS devices. No infrastructure: the refusal comes before Kafka matters (the
+ * and silently skip iOS devices; likewise without the services' internal secret. No infrastructure: the refusal comes before Kafka matters (the
  * bootstrap address points at a closed port).
  */
 class PartlyConfiguredChannelIT {
@@ -25,6 +27,22 @@ class PartlyConfiguredChannelIT {
 
     @Test
     void apnsTeamIdWithoutKeyThenTheServiceExitsAtStartNamingTheMissingKeys() throws Exception {
+        String output = startExpectingExit(Map.of(
+                "COUNTERSIGN_INTERNAL_SECRET", TestTenants.INTERNAL_SECRET,
+                "COUNTERSIGN_NOTIFIER_APNS_TEAM_ID", "TEAM123456"));
+        assertThat(output).contains("countersign.notifier.apns is partly configured")
+                .contains("signing-key").contains("key-id").contains("topic");
+    }
+
+    @Test
+    void withoutTheInternalSecretThenTheServiceExitsAtStartNamingTheProperty() throws Exception {
+        // Fail closed: prod has no default for it (only the dev profile does).
+        String output = startExpectingExit(Map.of());
+        assertThat(output).contains("countersign.internal.secret").contains("COUNTERSIGN_INTERNAL_SECRET");
+    }
+
+    /** Starts the packaged notifier with {@code settings} and returns its output once it exited (not zero). */
+    private static String startExpectingExit(Map<String, String> settings) throws Exception {
         List<String> command = new ArrayList<>();
         Path nativeExecutable = Path.of(System.getProperty("native.image.path", "target/none"));
         if (Files.isExecutable(nativeExecutable)) {
@@ -43,8 +61,10 @@ class PartlyConfiguredChannelIT {
         env.put("QUARKUS_PROFILE", "prod");
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + freePort());
-        env.put("COUNTERSIGN_NOTIFIER_APNS_TEAM_ID", "TEAM123456");
+        env.putAll(settings);
 
         Process process = builder.start();
         try {
@@ -52,8 +72,7 @@ class PartlyConfiguredChannelIT {
             String output = Files.readString(log);
             assertThat(exited).as("exited at start; output:%n%s", output).isTrue();
             assertThat(process.exitValue()).as(output).isNotZero();
-            assertThat(output).contains("countersign.notifier.apns is partly configured")
-                    .contains("signing-key").contains("key-id").contains("topic");
+            return output;
         } finally {
             if (process.isAlive()) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package dev.countersign.testkit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.countersign.local.infra.FreePorts;
 import dev.countersign.local.infra.InfrastructureEndpoints;
 import dev.countersign.local.infra.InfrastructureSettings;
 import dev.countersign.local.infra.LocalInfrastructure;
@@ -38,6 +39,13 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         DemoSecrets tokenKeys = DemoSecrets.generate(TestTenants.TENANT_ID);
         config.put("countersign.tokens.signing-key", tokenKeys.signingKeyPem());
         config.put("countersign.tokens.public-keys", tokenKeys.publicKeyPem());
+        // /q/* on a free port of its own (Management), whether the test runs in this JVM or a packaged artifact.
+        String managementPort = String.valueOf(FreePorts.pick());
+        config.put("quarkus.management.port", managementPort);
+        config.put(Management.PORT_PROPERTY, managementPort);
+        System.setProperty(Management.PORT_PROPERTY, managementPort);
+        // The packaged artifact runs in prod, where the test profile's fixed secret does not apply.
+        config.put("countersign.internal.secret", TestTenants.INTERNAL_SECRET);
         return config;
     }
 

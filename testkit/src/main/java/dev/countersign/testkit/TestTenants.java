@@ -16,6 +16,8 @@ public final class TestTenants {
     public static final String TENANT_ID = "test-tenant";
     public static final String SECRET_KEY = "sk_test_countersign_0123456789abcdef";
     public static final String OTHER_TENANT_ID = "other-tenant";
+    /** countersign.internal.secret of every service under test (RealInfrastructure sets it). */
+    public static final String INTERNAL_SECRET = "test-internal-secret-not-for-production-use";
     public static final String OTHER_SECRET_KEY = "sk_test_other_fedcba9876543210";
 
     private TestTenants() {

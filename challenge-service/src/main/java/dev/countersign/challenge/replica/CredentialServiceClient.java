@@ -18,6 +18,7 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.internal.InternalSecret;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -41,8 +42,10 @@ public class CredentialServiceClient {
 
     private final HttpClient http;
     private final String baseUrl;
+    private final InternalSecret secret;
 
-    public CredentialServiceClient(Vertx vertx, CountersignConfig config) {
+    public CredentialServiceClient(Vertx vertx, CountersignConfig config, InternalSecret secret) {
+        this.secret = secret;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) TIMEOUT.toMillis())
                 .setKeepAlive(true));
@@ -105,8 +108,8 @@ public class CredentialServiceClient {
      * fit is 503 rather than a guess.
      */
     private <T> Uni<T> get(String uri, String what, java.util.function.BiFunction<Integer, JsonObject, T> read) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri)
-                        .putHeader("Accept", "application/json"))
+        return http.request(secret.authorize(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri)
+                        .putHeader("Accept", "application/json")))
                 .flatMap(request -> request.send())
                 .flatMap(response -> response.body().map(body -> {
                     if (response.statusCode() != 200 && response.statusCode() != 404) {

@@ -23,6 +23,9 @@ public interface CountersignConfig {
 
     Services services();
 
+    /** The service-to-service routes ({@code /internal/*}); see {@code InternalSecret}. */
+    Internal internal();
+
     /** CIDRs whose {@code X-Forwarded-For} is believed (the edge, the notifier). */
     Optional<List<String>> trustedProxies();
 
@@ -118,6 +121,12 @@ public interface CountersignConfig {
 
         /** PEMs of the public keys tokens may be signed with (current and previous, for rotation). */
         Optional<List<String>> publicKeys();
+    }
+
+    interface Internal {
+
+        /** Shared by every service: sent and required on {@code /internal/*}. From the environment, never committed. */
+        Optional<String> secret();
     }
 
     interface Services {

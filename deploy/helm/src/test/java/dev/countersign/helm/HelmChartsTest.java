@@ -98,8 +98,17 @@ class HelmChartsTest {
                     assertThat(c.at("/startupProbe/httpGet/path").asText()).as(where).isEqualTo("/q/health/started");
                     assertThat(c.at("/livenessProbe/httpGet/path").asText()).as(where).isEqualTo("/q/health/live");
                     assertThat(c.at("/readinessProbe/httpGet/path").asText()).as(where).isEqualTo("/q/health/ready");
-                    assertThat(c.at("/readinessProbe/httpGet/port").asText()).as(where).isEqualTo("http");
+                    // /q/* lives on the management port only: the http port answers it with 404.
+                    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                        assertThat(c.at("/" + probe + "/httpGet/port").asText()).as(where + " " + probe).isEqualTo("management");
+                    }
                     assertThat(c.at("/ports/0/name").asText()).as(where).isEqualTo("http");
+                    assertThat(c.at("/ports/1/name").asText()).as(where).isEqualTo("management");
+                    assertThat(c.at("/ports/1/containerPort").asInt()).as(where).isEqualTo(9000);
+                    assertThat(env(c).get("QUARKUS_MANAGEMENT_PORT").path("value").asText()).as(where).isEqualTo("9000");
+                    if (d.at("/spec/template/metadata/annotations").has("prometheus.io/scrape")) {
+                        assertThat(d.at("/spec/template/metadata/annotations/prometheus.io~1port").asText()).as(where).isEqualTo("9000");
+                    }
                 }
             });
         }
@@ -308,7 +317,7 @@ class HelmChartsTest {
                         "quarkus.datasource.username", "quarkus.datasource.password"),
                 "challenge-service", List.of("quarkus.redis.hosts", "countersign.tokens.signing-key"),
                 "notifier-service", List.of());
-        List<String> common = List.of("kafka.bootstrap.servers", "countersign.tokens.public-keys",
+        List<String> common = List.of("kafka.bootstrap.servers", "countersign.tokens.public-keys", "countersign.internal.secret",
                 "countersign.services.credential-url", "countersign.services.challenge-url");
         for (Charts.Render render : renders) {
             for (String service : SERVICES) {
@@ -417,7 +426,10 @@ class HelmChartsTest {
                 assertThat(monitors).as("%s: ServiceMonitor of %s", render.name(), service).hasSize(enabled ? 1 : 0);
                 if (enabled) {
                     assertThat(monitors.get(0).at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
-                    assertThat(monitors.get(0).at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+                    assertThat(monitors.get(0).at("/spec/endpoints/0/port").asText()).isEqualTo("management");
+                    JsonNode servicePorts = render.ofKind("Service").filter(x -> name(x).equals(RELEASE + "-" + service))
+                            .findFirst().orElseThrow().at("/spec/ports");
+                    assertThat(servicePorts.findValuesAsText("name")).contains("http", "management");
                 }
             }
         }
@@ -430,6 +442,56 @@ class HelmChartsTest {
             render.ofKind("Deployment").forEach(d -> assertThat(d.at("/spec/template/metadata/annotations/checksum~1config").asText())
                     .as(render.name()).matches("[0-9a-f]{64}"));
         }
+    }
+
+    @Test
+    void everyServiceReadsTheOneInternalSecretFromTheSecretTheUmbrellaCreatesOrTheOperatorNames() {
+        Map<String, String> expected = Map.of(
+                "default-values.yaml", RELEASE + "-countersign-internal/internal-secret",
+                "no-ingress-values.yaml", RELEASE + "-countersign-internal/internal-secret",
+                "production-values.yaml", "countersign-internal/secret");
+        expected.forEach((file, secretAndKey) -> {
+            Charts.Render render = find(UMBRELLA, file);
+            for (String service : SERVICES) {
+                if (!render.serviceEnabled(service)) {
+                    continue;
+                }
+                JsonNode ref = env(containers(deployment(render, service)).get(0)).get("COUNTERSIGN_INTERNAL_SECRET")
+                        .at("/valueFrom/secretKeyRef");
+                assertThat(ref.path("name").asText() + "/" + ref.path("key").asText()).as(file + " " + service)
+                        .isEqualTo(secretAndKey);
+            }
+            List<JsonNode> secrets = render.ofKind("Secret")
+                    .filter(x -> name(x).equals(RELEASE + "-countersign-internal")).toList();
+            if (!file.equals("no-ingress-values.yaml")) {
+                // existingSecret: none; generated: a pre-install hook, which helm-java's render leaves
+                // out like every hook (checked as text below).
+                assertThat(secrets).as(file).isEmpty();
+                return;
+            }
+            assertThat(secrets).as(file).hasSize(1);
+            String value = new String(Base64.getDecoder().decode(secrets.get(0).at("/data/internal-secret").asText()),
+                    StandardCharsets.UTF_8);
+            assertThat(value).isEqualTo("ci-internal-secret-0123456789abcdef0123");
+            assertThat(secrets.get(0).at("/metadata/annotations/helm.sh~1hook").asText())
+                    .as("from values: an ordinary part of the release").isEmpty();
+        });
+    }
+
+    @Test
+    void aGeneratedInternalSecretIsMadeOnceAtInstallAndLongEnough() throws IOException {
+        // Not in helm-java's render (hooks are kept apart from the manifest): the template itself.
+        String template = Files.readString(Charts.SOURCE.resolve(UMBRELLA + "/templates/internal-secret.yaml"));
+        assertThat(template).contains("helm.sh/hook: pre-install").contains("randAlphaNum 48")
+                .contains("{{- if not $s.value }}");
+    }
+
+    @Test
+    void aShortInternalSecretIsRefused() {
+        assertThatThrownBy(() -> new Helm(Charts.WORK.resolve(UMBRELLA)).template().withName(RELEASE)
+                .withValuesFile(Charts.SOURCE.resolve(UMBRELLA + "/ci/default-values.yaml"))
+                .set("global.countersign.internalSecret.value", "too-short").call())
+                .hasMessageContaining("at least 32 characters");
     }
 
     @Test

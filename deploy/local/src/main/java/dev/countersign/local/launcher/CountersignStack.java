@@ -74,7 +74,7 @@ public final class CountersignStack implements AutoCloseable {
         for (int replica = 2; replica <= settings.notifierReplicas(); replica++) {
             CountersignService notifier = CountersignService.NOTIFIER;
             services.add(ServiceProcess.start(notifier, notifier.jar(settings.projectRoot()), FreePorts.pick(),
-                    environment(notifier, settings, infrastructure.endpoints(), ports),
+                    FreePorts.pick(), environment(notifier, settings, infrastructure.endpoints(), ports),
                     tenantProperties(settings),
                     settings.logDir().orElse(runDirectory.path().resolve("logs")), notifier.serviceName() + "-" + replica));
         }
@@ -116,6 +116,8 @@ public final class CountersignStack implements AutoCloseable {
         env.put("COUNTERSIGN_SERVICES_CREDENTIAL_URL", "http://127.0.0.1:" + ports.get(CountersignService.CREDENTIAL));
         env.put("COUNTERSIGN_SERVICES_CHALLENGE_URL", "http://127.0.0.1:" + ports.get(CountersignService.CHALLENGE));
         env.put("COUNTERSIGN_TOKENS_PUBLIC_KEYS", secrets.publicKeyPem());
+        // The same fresh secret for every service: challenge-service sends it to credential-service's /internal/*.
+        env.put("COUNTERSIGN_INTERNAL_SECRET", secrets.internalSecret());
         switch (service) {
             case CREDENTIAL -> {
                 env.put("QUARKUS_DATASOURCE_REACTIVE_URL", endpoints.postgres().reactiveUrl());
@@ -172,6 +174,25 @@ public final class CountersignStack implements AutoCloseable {
 
     public int edgePort() {
         return edge.port();
+    }
+
+    /** Each service's API port, by service name (the first replica's): what the edge forwards to. */
+    public Map<String, Integer> servicePorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        services.forEach(s -> ports.putIfAbsent(s.service().serviceName(), s.port()));
+        return ports;
+    }
+
+    /** Each service's management port ({@code /q/*}: health, metrics), by service name; a second replica's is left out. */
+    public Map<String, Integer> managementPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        services.forEach(s -> ports.putIfAbsent(s.service().serviceName(), s.managementPort()));
+        return ports;
+    }
+
+    /** The {@code countersign.internal.secret} this run gave every service. */
+    public String internalSecret() {
+        return secrets.internalSecret();
     }
 
     /** Each notifier replica's own port, the first being the one behind the edge. */

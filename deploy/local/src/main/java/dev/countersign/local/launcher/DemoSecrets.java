@@ -14,9 +14,10 @@ import dev.countersign.common.crypto.Sha256;
 /**
  * Secrets made fresh at every start of the run command, so nothing secret is ever committed:
  * each tenant's Server API secret (services get only its SHA-256) and the ES256 key pair that
- * challenge-service signs client tokens with. The first tenant is the demo tenant.
+ * challenge-service signs client tokens with, and the services' shared {@code countersign.internal.secret}.
+ * The first tenant is the demo tenant.
  */
-public record DemoSecrets(List<TenantSecret> tenants, String signingKeyPem, String publicKeyPem) {
+public record DemoSecrets(List<TenantSecret> tenants, String signingKeyPem, String publicKeyPem, String internalSecret) {
 
     /** One tenant's id and its Server API secret key. */
     public record TenantSecret(String tenantId, String secretKey) {
@@ -51,16 +52,22 @@ public record DemoSecrets(List<TenantSecret> tenants, String signingKeyPem, Stri
             KeyPair keys = generator.generateKeyPair();
             return new DemoSecrets(tenants,
                     pem("PRIVATE KEY", keys.getPrivate().getEncoded()),
-                    pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+                    pem("PUBLIC KEY", keys.getPublic().getEncoded()),
+                    randomText(random));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("No P-256 key generation in this JDK", e);
         }
     }
 
     private static String secretKey(SecureRandom random) {
+        return "sk_local_" + randomText(random);
+    }
+
+    /** 256 random bits as 43 base64url characters. */
+    private static String randomText(SecureRandom random) {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
-        return "sk_local_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /** The demo (first) tenant's id. */

@@ -33,6 +33,9 @@ public final class Launcher {
 
         System.err.printf("Countersign: ready in %.1f s (Ctrl-C to stop)%n", (System.nanoTime() - started) / 1e9);
         System.err.println("Countersign: kiosk page at http://127.0.0.1:" + stack.edgePort() + "/kiosk?tenantId=" + stack.tenantId());
+        // /q/* is on each service's management port only, never behind the edge.
+        stack.managementPorts().forEach((service, port) ->
+                System.err.println("Countersign: " + service + " health and metrics at http://127.0.0.1:" + port + "/q/"));
         System.out.println("COUNTERSIGN_BASE_URL=" + stack.baseUrl());
         System.out.print(tenantLines(stack.tenants()));
         System.out.flush();

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.countersign.local.infra.FreePorts;
+
 /** One packaged service running as its own JVM, configured through its environment. */
 final class ServiceProcess implements AutoCloseable {
 
@@ -23,12 +25,14 @@ final class ServiceProcess implements AutoCloseable {
     private final CountersignService service;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private ServiceProcess(CountersignService service, Process process, int port, Path log) {
+    private ServiceProcess(CountersignService service, Process process, int port, int managementPort, Path log) {
         this.service = service;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -39,12 +43,15 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(CountersignService service, Path jar, int port, Map<String, String> environment,
             Map<String, String> properties, Path logDir) {
-        return start(service, jar, port, environment, properties, logDir, service.serviceName());
+        return start(service, jar, port, FreePorts.pick(), environment, properties, logDir, service.serviceName());
     }
 
-    /** The same, logging to {@code <logName>.log} (a second replica of a service needs its own). */
-    static ServiceProcess start(CountersignService service, Path jar, int port, Map<String, String> environment,
-            Map<String, String> properties, Path logDir, String logName) {
+    /**
+     * The same, logging to {@code <logName>.log} (a second replica of a service needs its own), with
+     * {@code /q/*} (health, metrics) on {@code managementPort}.
+     */
+    static ServiceProcess start(CountersignService service, Path jar, int port, int managementPort,
+            Map<String, String> environment, Map<String, String> properties, Path logDir, String logName) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -DskipTests)");
         }
@@ -61,16 +68,19 @@ final class ServiceProcess implements AutoCloseable {
             builder.environment().putAll(environment);
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            return new ServiceProcess(service, builder.start(), port, log);
+            // Health and metrics on a port of their own, on the loopback like the API port.
+            builder.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+            return new ServiceProcess(service, builder.start(), port, managementPort, log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + service.serviceName(), e);
         }
     }
 
-    /** Waits until {@code /q/health/ready} answers 200, or fails with the tail of the service's log. */
+    /** Waits until {@code /q/health/ready} answers 200 on the management port, or fails with the tail of the service's log. */
     void awaitReady() {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
@@ -100,6 +110,10 @@ final class ServiceProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    int managementPort() {
+        return managementPort;
     }
 
     private String tail() {
