@@ -99,6 +99,9 @@ public final class Edge implements AutoCloseable {
                                 .recover(e -> Future.failedFuture(new NoConnection(e))))
                         .addInterceptor(new BufferedBody())));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+                        // Without h2c, Vert.x hands over the connection when it opens, not after the
+                        // first request's headers (where it would look for an h2c upgrade).
+                        .setHttp2ClearTextEnabled(false)
                         .setIdleTimeout((int) settings.clientIdleTimeout().toMillis())
                         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
                 .connectionHandler(this::accepted)
@@ -174,7 +177,7 @@ public final class Edge implements AutoCloseable {
 
         synchronized void awaitRequest(Duration within) {
             cancel();
-            timer = vertx.setTimer(within.toMillis(), id -> connection.close());
+                        timer = vertx.setTimer(within.toMillis(), id -> connection.close());
         }
 
         synchronized void cancel() {
