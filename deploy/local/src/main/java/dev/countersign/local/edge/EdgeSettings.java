@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 
+import dev.countersign.common.http.IdleTimeouts;
+
 /**
  * The edge's budgets and timeouts (docs/local-run.md#the-edge). Each is read from
  * {@code COUNTERSIGN_EDGE_<NAME>} or the system property {@code countersign.edge.<name>}; durations
@@ -17,8 +19,9 @@ import java.util.function.Function;
  * @param upstreamConnectTimeout TCP connect to a service; past it 502
  * @param upstreamResponseTimeout from the forwarded request to the service's response (and between
  *        its parts); past it 504
- * @param upstreamKeepAlive how long an unused pooled connection is kept; shorter than every
- *        service's {@code quarkus.http.idle-timeout}, so the edge never reuses one the service is closing
+ * @param upstreamKeepAlive how long an unused pooled connection is kept; shorter than the services'
+ *        {@code quarkus.http.idle-timeout} ({@link IdleTimeouts}), so the edge never reuses one the
+ *        service is closing
  * @param clientIdleTimeout a client connection with no traffic, or waiting for its next request, is closed
  * @param requestHeaderTimeout a new connection's first request line and headers must arrive within it
  * @param requestBodyTimeout a request's body must arrive within it of its headers; past it 408
@@ -40,7 +43,7 @@ public record EdgeSettings(
 
     public static EdgeSettings defaults() {
         return new EdgeSettings(64, 256, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                IdleTimeouts.clientKeepAlive(), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 512, Duration.ofMinutes(5));
     }
 
@@ -56,6 +59,10 @@ public record EdgeSettings(
         }
         if (upstreamKeepAlive.toSeconds() < 1) {
             throw new IllegalArgumentException("The upstream keep-alive is counted in whole seconds");
+        }
+        if (upstreamKeepAlive.compareTo(IdleTimeouts.service()) >= 0) {
+            throw new IllegalArgumentException("The upstream keep-alive must be shorter than the services' idle timeout ("
+                    + IdleTimeouts.service().toSeconds() + " s)");
         }
     }
 
