@@ -3,6 +3,7 @@ package dev.countersign.common.http;
 import java.time.Duration;
 
 import dev.countersign.common.config.CommonConfiguration;
+import dev.countersign.common.config.QuarkusDuration;
 
 /**
  * The services close an HTTP connection idle for {@code quarkus.http.idle-timeout} (common's
@@ -19,29 +20,11 @@ public final class IdleTimeouts {
 
     /** How long a service keeps an idle connection. */
     public static Duration service() {
-        return parse(CommonConfiguration.value(KEY));
+        return QuarkusDuration.parse(CommonConfiguration.value(KEY));
     }
 
     /** How long a client keeps an idle pooled connection to a service: a third of {@link #service()}. */
     public static Duration clientKeepAlive() {
         return service().dividedBy(3);
-    }
-
-    /** A duration as Quarkus reads it: ISO-8601 ({@code PT60S}), or a number of seconds with an optional {@code s}/{@code m}. */
-    static Duration parse(String text) {
-        String value = text.strip();
-        if (value.toUpperCase().startsWith("P")) {
-            return Duration.parse(value);
-        }
-        char unit = value.charAt(value.length() - 1);
-        if (Character.isDigit(unit)) {
-            return Duration.ofSeconds(Long.parseLong(value));
-        }
-        long amount = Long.parseLong(value.substring(0, value.length() - 1));
-        return switch (Character.toLowerCase(unit)) {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            default -> throw new IllegalArgumentException("Unsupported duration " + text);
-        };
     }
 }

@@ -6,12 +6,13 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 
+import dev.countersign.common.config.QuarkusDuration;
 import dev.countersign.common.http.IdleTimeouts;
 
 /**
  * The edge's budgets and timeouts (docs/local-run.md#the-edge). Each is read from
  * {@code COUNTERSIGN_EDGE_<NAME>} or the system property {@code countersign.edge.<name>}; durations
- * are written {@code 500ms}, {@code 30s} or {@code 5m}.
+ * are written as for Quarkus ({@code 500ms}, {@code 30s}, {@code 5m}, {@code PT30S}).
  *
  * @param requestPoolSize upstream connections per service for forwarded requests
  * @param requestQueueSize requests per service waiting for one of those connections; past it 503
@@ -71,15 +72,15 @@ public record EdgeSettings(
         return new EdgeSettings(
                 read("REQUEST_POOL_SIZE", Integer::parseInt, d.requestPoolSize),
                 read("REQUEST_QUEUE_SIZE", Integer::parseInt, d.requestQueueSize),
-                read("REQUEST_QUEUE_TIMEOUT", EdgeSettings::duration, d.requestQueueTimeout),
-                read("UPSTREAM_CONNECT_TIMEOUT", EdgeSettings::duration, d.upstreamConnectTimeout),
-                read("UPSTREAM_RESPONSE_TIMEOUT", EdgeSettings::duration, d.upstreamResponseTimeout),
-                read("UPSTREAM_KEEP_ALIVE", EdgeSettings::duration, d.upstreamKeepAlive),
-                read("CLIENT_IDLE_TIMEOUT", EdgeSettings::duration, d.clientIdleTimeout),
-                read("REQUEST_HEADER_TIMEOUT", EdgeSettings::duration, d.requestHeaderTimeout),
-                read("REQUEST_BODY_TIMEOUT", EdgeSettings::duration, d.requestBodyTimeout),
+                read("REQUEST_QUEUE_TIMEOUT", QuarkusDuration::parse, d.requestQueueTimeout),
+                read("UPSTREAM_CONNECT_TIMEOUT", QuarkusDuration::parse, d.upstreamConnectTimeout),
+                read("UPSTREAM_RESPONSE_TIMEOUT", QuarkusDuration::parse, d.upstreamResponseTimeout),
+                read("UPSTREAM_KEEP_ALIVE", QuarkusDuration::parse, d.upstreamKeepAlive),
+                read("CLIENT_IDLE_TIMEOUT", QuarkusDuration::parse, d.clientIdleTimeout),
+                read("REQUEST_HEADER_TIMEOUT", QuarkusDuration::parse, d.requestHeaderTimeout),
+                read("REQUEST_BODY_TIMEOUT", QuarkusDuration::parse, d.requestBodyTimeout),
                 read("TUNNELS_PER_SERVICE", Integer::parseInt, d.tunnelsPerService),
-                read("TUNNEL_IDLE_TIMEOUT", EdgeSettings::duration, d.tunnelIdleTimeout));
+                read("TUNNEL_IDLE_TIMEOUT", QuarkusDuration::parse, d.tunnelIdleTimeout));
     }
 
     private static <T> T read(String name, Function<String, T> parse, T fallback) {
@@ -92,20 +93,6 @@ public record EdgeSettings(
                 throw new IllegalArgumentException(env + ": cannot read '" + value + "'", e);
             }
         }).orElse(fallback);
-    }
-
-    /** {@code 500ms}, {@code 30s}, {@code 5m}. */
-    static Duration duration(String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        long amount = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            default -> throw new IllegalArgumentException("A duration ends in ms, s or m");
-        };
     }
 
     public EdgeSettings withRequestPool(int size, int queue) {

@@ -157,6 +157,21 @@ class EdgeForwardingTest {
         assertThat(answer.body()).isEqualTo("ok");
     }
 
+    @Test
+    void clientAskingToContinueIsToldByTheEdgeAndItsBodyForwarded() throws IOException {
+        Edge edge = edge(EdgeSettings.defaults());
+        Socket socket = open(edge);
+        socket.getOutputStream().write(("POST /v1/validate HTTP/1.1\r\nHost: edge\r\nContent-Type: application/json\r\n"
+                + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: 2\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        byte[] interim = socket.getInputStream().readNBytes("HTTP/1.1 100 Continue\r\n\r\n".length());
+        assertThat(new String(interim, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+        socket.getOutputStream().write("{}".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String answer = readToEnd(socket);
+        assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("ok");
+    }
+
     private Socket open(Edge edge) throws IOException {
         Socket socket = new Socket("127.0.0.1", edge.port());
         socket.setSoTimeout((int) PATIENCE.toMillis());

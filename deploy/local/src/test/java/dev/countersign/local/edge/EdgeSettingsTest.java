@@ -12,11 +12,28 @@ import org.junit.jupiter.api.Test;
 class EdgeSettingsTest {
 
     @Test
-    void durationsAreWrittenInMillisecondsSecondsOrMinutes() {
-        assertThat(EdgeSettings.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(EdgeSettings.duration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(EdgeSettings.duration("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThatThrownBy(() -> EdgeSettings.duration("5h")).isInstanceOf(IllegalArgumentException.class);
+    void settingsAreReadFromSystemProperties() {
+        System.setProperty("countersign.edge.tunnel-idle-timeout", "90s");
+        System.setProperty("countersign.edge.request-pool-size", "7");
+        try {
+            EdgeSettings settings = EdgeSettings.fromEnvironment();
+            assertThat(settings.tunnelIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+            assertThat(settings.requestPoolSize()).isEqualTo(7);
+        } finally {
+            System.clearProperty("countersign.edge.tunnel-idle-timeout");
+            System.clearProperty("countersign.edge.request-pool-size");
+        }
+    }
+
+    @Test
+    void unreadableSettingNamesItsVariable() {
+        System.setProperty("countersign.edge.request-body-timeout", "soon");
+        try {
+            assertThatThrownBy(EdgeSettings::fromEnvironment).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("COUNTERSIGN_EDGE_REQUEST_BODY_TIMEOUT");
+        } finally {
+            System.clearProperty("countersign.edge.request-body-timeout");
+        }
     }
 
     @Test
