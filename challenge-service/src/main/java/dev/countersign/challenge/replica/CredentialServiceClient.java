@@ -18,6 +18,7 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.http.IdleTimeouts;
 import dev.countersign.common.internal.InternalSecret;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
@@ -48,7 +49,9 @@ public class CredentialServiceClient {
         this.secret = secret;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) TIMEOUT.toMillis())
-                .setKeepAlive(true));
+                .setKeepAlive(true)
+                // Given up before the service closes it (IdleTimeouts).
+                .setKeepAliveTimeout((int) IdleTimeouts.clientKeepAlive().toSeconds()));
         String url = config.services().credentialUrl();
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }

@@ -20,13 +20,16 @@ public enum ErrorCode {
     NOT_FOUND(404, "not_found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
     NOT_ACCEPTABLE(406, "not_acceptable"),
+    REQUEST_TIMEOUT(408, "request_timeout"),
     CHALLENGE_ALREADY_ANSWERED(409, "challenge_already_answered"),
     CHALLENGE_EXPIRED(410, "challenge_expired"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     TOO_MANY_REQUESTS(429, "too_many_requests"),
     SERVER_ERROR(500, "server_error"),
-    SERVICE_UNAVAILABLE(503, "service_unavailable");
+    BAD_GATEWAY(502, "bad_gateway"),
+    SERVICE_UNAVAILABLE(503, "service_unavailable"),
+    GATEWAY_TIMEOUT(504, "gateway_timeout");
 
     private final int status;
     private final String code;
@@ -57,10 +60,13 @@ public enum ErrorCode {
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;
             case 406 -> NOT_ACCEPTABLE;
+            case 408 -> REQUEST_TIMEOUT;
             case 413 -> PAYLOAD_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 429 -> TOO_MANY_REQUESTS;
+            case 502 -> BAD_GATEWAY;
             case 503 -> SERVICE_UNAVAILABLE;
+            case 504 -> GATEWAY_TIMEOUT;
             default -> status >= 400 && status < 500 ? INVALID_REQUEST : SERVER_ERROR;
         };
     }

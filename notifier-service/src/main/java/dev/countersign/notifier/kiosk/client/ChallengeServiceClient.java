@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.countersign.common.config.CountersignConfig;
+import dev.countersign.common.http.IdleTimeouts;
 import dev.countersign.notifier.config.NotifierConfig;
 import dev.countersign.notifier.kiosk.KioskClient;
 import io.smallrye.mutiny.Uni;
@@ -60,7 +61,9 @@ public class ChallengeServiceClient {
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) this.config.challengeServiceTimeout().toMillis())
                 .setMaxPoolSize(64)
-                .setKeepAlive(true));
+                .setKeepAlive(true)
+                // Given up before the service closes it (IdleTimeouts).
+                .setKeepAliveTimeout((int) IdleTimeouts.clientKeepAlive().toSeconds()));
     }
 
     /** {@code POST /v1/client/challenge/qr-code} with the socket's credentials and context. */
