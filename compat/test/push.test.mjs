@@ -141,6 +141,27 @@ describe("push with @authsignal/browser", () => {
     assert.equal(answered.status, 200, answered.text);
   });
 
+  test("a second push.challenge supersedes the first: its push.verify is challenge_expired, the device sees the second", TIMEOUT, async () => {
+    const user = await enrolledUser();
+    const first = await startSignIn(user);
+    // The page reloaded: tracked again, a new push for the same user.
+    const second = await startSignIn(user);
+    assert.notEqual(second.challengeId, first.challengeId);
+
+    browser.setToken(first.tracked.token);
+    const ended = await browser.push.verify({ challengeId: first.challengeId });
+    assert.equal(ended.data, undefined, JSON.stringify(ended));
+    assert.equal(ended.errorCode, "challenge_expired", JSON.stringify(ended));
+
+    const late = await user.device.updatePushChallenge(first.challengeId, true);
+    assert.equal(late.status, 410, late.text);
+    assert.equal(late.json.error, "challenge_expired");
+    const answered = await user.device.updatePushChallenge(second.challengeId, true);
+    assert.equal(answered.status, 200, answered.text);
+    const firstAction = await user.client.getAction({ userId: user.userId, action: "signIn", idempotencyKey: first.tracked.idempotencyKey });
+    assert.equal(firstAction.state, "CHALLENGE_REQUIRED");
+  });
+
   test("rejected on the device: push.verify is consumed, not verified, without a token", TIMEOUT, async () => {
     const user = await enrolledUser();
     const { tracked, challengeId } = await startSignIn(user);

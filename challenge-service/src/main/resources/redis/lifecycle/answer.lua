@@ -4,7 +4,7 @@
 -- ARGV: tenantId, userId (of the answering credential), credentialId, approved (1|0),
 --       verification code ('' = none), now (epoch ms), max wrong codes, outbox retention ms
 -- Checks, in this order: the challenge is this user's and targets this credential (else not_found),
--- it is still pending (else expired or answered), its deadline has not passed (expired), and for an
+-- it is still pending (else expired — superseded and burned alike — or answered), its deadline has not passed (expired), and for an
 -- approval the code when one is required: a wrong one is counted and the last allowed one burns the
 -- challenge; a wrong one among the offered choices (codeChoices) burns it at once, so a device
 -- shown the choices cannot try them in turn (decision 12), while a mistyped code keeps its tries. Only then the final state, the credential and version+1 are written. A burn records
@@ -25,7 +25,7 @@ end
 if not targeted then
   return {'not_found'}
 end
-if c[4] == 'expired' or c[4] == 'burned' then
+if c[4] == 'expired' or c[4] == 'burned' or c[4] == 'superseded' then
   return {'expired'}
 end
 if c[4] ~= 'pending' then

@@ -75,6 +75,11 @@ class InitiationBudgetsTest {
         limits.beforeInitiation(TENANT, userId, ip).await().atMost(Duration.ofSeconds(5));
     }
 
+    /** An initiation counted as {@code slot}, as push counts its challenge id. */
+    void initiate(String userId, String ip, String slot) {
+        limits.beforeInitiation(TENANT, userId, ip, slot).await().atMost(Duration.ofSeconds(5));
+    }
+
     ApiException refused(String userId, String ip) {
         ApiException refusal = catchThrowableOfType(ApiException.class, () -> initiate(userId, ip));
         assertThat(refusal).as("refused").isNotNull();
@@ -82,8 +87,13 @@ class InitiationBudgetsTest {
         return refusal;
     }
 
+    /** An answer to a challenge that holds no place in the budget (the back-off alone). */
     void answer(String userId, boolean approved) {
-        limits.onAnswered(TENANT, userId, approved).await().atMost(Duration.ofSeconds(5));
+        answer(userId, approved, "no-slot-" + UUID.randomUUID());
+    }
+
+    void answer(String userId, boolean approved, String slot) {
+        limits.onAnswered(TENANT, userId, approved, slot).await().atMost(Duration.ofSeconds(5));
     }
 
     void at(Duration sinceStart) {
@@ -231,6 +241,28 @@ class InitiationBudgetsTest {
         // The run starts over: the next rejection costs the base wait again.
         answer(userId, false);
         assertThat(refused(userId, null).retryAfter()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void approvedInitiationsGiveTheirUserPlaceBackButKeepTheirAddressPlace() {
+        String userId = user();
+        String ip = address();
+        String userKey = InitiationBudgetStore.userBudgetKey(TENANT, userId);
+        String ipKey = InitiationBudgetStore.addressBudgetKey(TENANT, ip.replace("::1", "::/64"));
+        for (int i = 0; i < 25; i++) {
+            String slot = "challenge-" + i;
+            initiate(userId, ip, slot);
+            answer(userId, true, slot);
+        }
+        assertThat(counted(userKey)).isZero();
+        assertThat(counted(ipKey)).isEqualTo(25);
+
+        // Rejected ones keep their place (and pause the user); so do unanswered ones.
+        initiate(userId, ip, "rejected");
+        answer(userId, false, "rejected");
+        at(Duration.ofSeconds(30));
+        initiate(userId, ip, "unanswered");
+        assertThat(redis.sortedSet(String.class).zrange(userKey, 0, -1)).containsExactly("rejected", "unanswered");
     }
 
     @Test

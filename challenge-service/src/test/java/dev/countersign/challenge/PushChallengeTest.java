@@ -42,6 +42,7 @@ import dev.countersign.challenge.lifecycle.ChallengeStore;
 import dev.countersign.challenge.lifecycle.ChallengeSweeper;
 import dev.countersign.challenge.lifecycle.PendingIndex;
 import dev.countersign.challenge.lifecycle.SweepStore;
+import dev.countersign.challenge.limits.InitiationBudgetStore;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
@@ -154,6 +155,29 @@ class PushChallengeTest {
     static ValidatableResponse poll(String token, String challengeId) {
         return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON)
                 .body(Map.of("challengeId", challengeId)).post("/v1/client/verify/push").then();
+    }
+
+    /** Runs the calls on threads of their own, released together; answers their results in order. */
+    static <T> List<T> allAtOnce(List<Callable<T>> calls) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> running = new ArrayList<>();
+            for (Callable<T> call : calls) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> result : running) {
+                results.add(result.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     Map<String, String> stored(String challengeId) {
@@ -559,26 +583,15 @@ class PushChallengeTest {
         String challengeId = initiate(tracked);
         assertThat(stored(challengeId).get("targets").split(" ")).containsExactlyInAnyOrderElementsOf(ids);
 
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Integer>> answers = new ArrayList<>();
-            for (SimulatedDevice device : devices) {
-                Callable<Integer> answer = () -> {
-                    start.await();
-                    return device.updateChallenge(PUSH, challengeId, true, null).status();
-                };
-                answers.add(pool.submit(answer));
-            }
-            start.countDown();
-            Map<Integer, Integer> statuses = new HashMap<>();
-            for (Future<Integer> answer : answers) {
-                statuses.merge(answer.get(), 1, Integer::sum);
-            }
-            assertThat(statuses).isEqualTo(Map.of(200, 1, 409, 49));
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Integer>> answers = new ArrayList<>();
+        for (SimulatedDevice device : devices) {
+            answers.add(() -> device.updateChallenge(PUSH, challengeId, true, null).status());
         }
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (int status : allAtOnce(answers)) {
+            statuses.merge(status, 1, Integer::sum);
+        }
+        assertThat(statuses).isEqualTo(Map.of(200, 1, 409, 49));
         assertThat(stored(challengeId)).containsEntry("state", "approved").containsEntry("version", "2");
         String winner = stored(challengeId).get("credentialId");
         assertThat(ids).contains(winner);
@@ -593,20 +606,156 @@ class PushChallengeTest {
     // --- initiation --------------------------------------------------------------------------------
 
     @Test
-    void secondPendingPushForTheUserIsTooManyRequestsUntilTheFirstIsAnswered() {
+    void secondPushSupersedesTheFirstWhichEndsForBrowserDeviceAndEvents() {
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
+        String userId = user();
+        String credentialId = enrol(userId, phone).get(0);
+        Tracked tracked = track(userId);
+        String first = initiate(tracked);
+        assertThat(phone.getPushChallenge().text("challengeId")).isEqualTo(first);
+
+        // The sign-in page reloaded: the same track token asks again.
+        String second = initiate(tracked);
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(stored(first)).containsEntry("state", "superseded").containsEntry("version", "2")
+                .containsEntry("supersededBy", second).containsKey("endedAt").doesNotContainKey("credentialId");
+        assertThat(stored(second)).containsEntry("state", "pending").containsEntry("version", "1");
+        assertThat(redis.sortedSet(String.class).zrange(PendingIndex.key(TENANT, userId), 0, -1))
+                .containsExactly(second);
+        // The old browser learns it is over (as for an expiry: over without a decision, not declined).
+        poll(tracked.token(), first).statusCode(410).body("error", equalTo("challenge_expired"))
+                .body("errorCode", equalTo("challenge_expired"));
+        poll(tracked.token(), second).statusCode(200).body("isConsumed", equalTo(false));
+        // The device sees only the new one, and an answer to the old one is refused like a late one.
+        DeviceResponse fetched = phone.getPushChallenge();
+        assertThat(fetched.text("challengeId")).isEqualTo(second);
+        assertThat(fetched.text("userAuthenticatorId")).isEqualTo(credentialId);
+        DeviceResponse late = phone.updateChallenge(PUSH, first, true, null);
+        assertThat(late.status()).as(late.toString()).isEqualTo(410);
+        assertThat(late.text("error")).isEqualTo("challenge_expired");
+        assertThat(phone.updateChallenge(PUSH, first, false, null).status()).isEqualTo(410);
+        assertThat(stored(first)).containsEntry("state", "superseded").containsEntry("version", "2");
+        assertThat(actionState(tracked, "signIn")).isEqualTo("CHALLENGE_REQUIRED");
+
+        assertThat(phone.updateChallenge(PUSH, second, true, null).status()).isEqualTo(200);
+        poll(tracked.token(), second).statusCode(200).body("isVerified", equalTo(true));
+        poll(tracked.token(), first).statusCode(410);
+        assertThat(actionState(tracked, "signIn")).isEqualTo("CHALLENGE_SUCCEEDED");
+
+        List<ConsumerRecord<String, String>> events = awaitTypes(first, "challenge.created", "push.requested",
+                "challenge.superseded");
+        List<ConsumerRecord<String, String>> superseded = events.stream()
+                .filter(r -> type(r).endsWith("challenge.superseded")).toList();
+        assertThat(superseded).hasSize(1);
+        assertThat(header(superseded.get(0), "ce_type")).isEqualTo("dev.countersign.challenge.superseded");
+        assertThat(header(superseded.get(0), "ce_source")).isEqualTo("/countersign/challenge-service");
+        assertThat(header(superseded.get(0), "ce_subject")).isEqualTo(first);
+        JsonNode event = value(superseded.get(0));
+        assertThat(event.get("type").asText()).isEqualTo("challenge.superseded");
+        assertThat(event.get("version").asLong()).isEqualTo(2);
+        assertThat(event.get("kind").asText()).isEqualTo("push");
+        assertThat(event.get("userId").asText()).isEqualTo(userId);
+        assertThat(event.get("credentialId").isNull()).isTrue();
+        assertThat(events).noneMatch(r -> type(r).endsWith("challenge.approved") || type(r).endsWith("challenge.expired"));
+        assertThat(awaitTypes(second, "challenge.approved")).noneMatch(r -> type(r).endsWith("challenge.superseded"));
+        // Once ended, the sweeper leaves it as it is: no expiry follows the supersession.
+        clock.advance(Duration.ofMinutes(6));
+        await().atMost(Duration.ofSeconds(15)).until(() -> redis.sortedSet(String.class)
+                .zscore(SweepStore.DEADLINES, first).isEmpty());
+        assertThat(stored(first)).containsEntry("state", "superseded").containsEntry("version", "2");
+    }
+
+    @Test
+    void pushFromASecondTabSupersedesThePushOfTheFirstTab() {
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
+        String userId = user();
+        enrol(userId, phone);
+        Tracked firstTab = track(userId);
+        Tracked secondTab = track(userId, "payment", Map.of());
+        String first = initiate(firstTab);
+
+        String second = initiate(secondTab.token(), null).statusCode(200).extract().path("challengeId");
+
+        poll(firstTab.token(), first).statusCode(410).body("error", equalTo("challenge_expired"));
+        assertThat(phone.getPushChallenge().text("challengeId")).isEqualTo(second);
+        assertThat(phone.updateChallenge(PUSH, first, true, null).status()).isEqualTo(410);
+        assertThat(phone.updateChallenge(PUSH, second, true, null).status()).isEqualTo(200);
+        assertThat(actionState(secondTab, "payment")).isEqualTo("CHALLENGE_SUCCEEDED");
+        // The first tab's action may still get a challenge of its own.
+        assertThat(actionState(firstTab, "signIn")).isEqualTo("CHALLENGE_REQUIRED");
+        initiate(firstTab.token(), null).statusCode(200);
+    }
+
+    @Test
+    void concurrentInitiationsForOneUserLeaveExactlyOnePending() throws Exception {
         SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         enrol(userId, phone);
-        String first = initiate(track(userId));
-        Tracked other = track(userId, "payment", Map.of());
+        int tabs = 6;
+        List<Tracked> tracked = new ArrayList<>();
+        for (int i = 0; i < tabs; i++) {
+            tracked.add(track(userId));
+        }
+        List<Callable<String>> initiations = new ArrayList<>();
+        for (Tracked tab : tracked) {
+            initiations.add(() -> initiate(tab));
+        }
+        List<String> ids = allAtOnce(initiations);
 
-        String retryAfter = initiate(other.token(), null).statusCode(429)
-                .body("error", equalTo("too_many_requests")).extract().header("Retry-After");
-        assertThat(Long.parseLong(retryAfter)).isBetween(295L, 300L);
+        List<String> pendingIds = ids.stream().filter(id -> "pending".equals(stored(id).get("state"))).toList();
+        assertThat(pendingIds).hasSize(1);
+        String survivor = pendingIds.get(0);
+        assertThat(ids).filteredOn(id -> !id.equals(survivor))
+                .allSatisfy(id -> assertThat(stored(id)).containsEntry("state", "superseded"));
+        assertThat(redis.sortedSet(String.class).zrange(PendingIndex.key(TENANT, userId), 0, -1))
+                .containsExactly(survivor);
+        assertThat(phone.getPushChallenge().text("challengeId")).isEqualTo(survivor);
+        for (String id : ids) {
+            if (!id.equals(survivor)) {
+                assertThat(awaitTypes(id, "challenge.superseded")
+                        .stream().filter(r -> type(r).endsWith("challenge.superseded")).count()).isEqualTo(1);
+            }
+        }
+    }
 
-        // Approved (a rejection would also start the back-off of InitiationBudgets).
-        assertThat(phone.updateChallenge(PUSH, first, true, null).status()).isEqualTo(200);
-        initiate(other.token(), null).statusCode(200);
+    @Test
+    void approvedPushesBeyondTheUserBudgetAllSucceed() {
+        SimulatedDevice phone = device(DeviceProfile.ANDROID_3_8);
+        String userId = user();
+        enrol(userId, phone);
+        // The user budget is 10 per window (countersign.challenge.limits.user-pushes).
+        for (int i = 0; i < 13; i++) {
+            Tracked tracked = track(userId);
+            String challengeId = initiate(tracked);
+            assertThat(phone.updateChallenge(PUSH, challengeId, true, null).status()).isEqualTo(200);
+            poll(tracked.token(), challengeId).statusCode(200).body("isVerified", equalTo(true));
+        }
+        assertThat(redis.sortedSet(String.class).zcard(InitiationBudgetStore.userBudgetKey(TENANT, userId))).isZero();
+    }
+
+    @Test
+    void rejectedPushesStillCountAndPauseTheUser() {
+        SimulatedDevice phone = device(DeviceProfile.IOS_2_7);
+        String userId = user();
+        enrol(userId, phone);
+        String rejected = initiate(track(userId));
+        assertThat(phone.updateChallenge(PUSH, rejected, false, null).status()).isEqualTo(200);
+
+        initiate(track(userId).token(), null).statusCode(429).body("error", equalTo("too_many_requests"))
+                .body("errorDescription", containsString("paused")).header("Retry-After", "30");
+        assertThat(redis.sortedSet(String.class).zrange(InitiationBudgetStore.userBudgetKey(TENANT, userId), 0, -1))
+                .containsExactly(rejected);
+
+        // After the back-off, superseded pushes keep counting too: the budget still ends the bombing.
+        clock.advance(Duration.ofSeconds(30));
+        for (int i = 0; i < 9; i++) {
+            initiate(track(userId));
+        }
+        initiate(track(userId).token(), null).statusCode(429)
+                .body("errorDescription", equalTo("Too many push challenges for this user"));
+        assertThat(redis.sortedSet(String.class).zcard(InitiationBudgetStore.userBudgetKey(TENANT, userId)))
+                .isEqualTo(10);
     }
 
     @Test

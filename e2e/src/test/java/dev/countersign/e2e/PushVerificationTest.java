@@ -346,21 +346,27 @@ class PushVerificationTest {
     }
 
     @Test
-    void secondPushWhileOneIsPendingThenTooManyRequestsWithRetryAfter() {
+    void secondPushWhileOneIsPendingSupersedesTheFirst() {
         Enrolled phone = enrolPushDevice(DeviceProfile.ANDROID_3_8);
-        BrowserClient browser = browser(track(phone.user(), "signIn", "{}"));
-        String challengeId = startPush(browser);
+        BrowserClient firstTab = browser(track(phone.user(), "signIn", "{}"));
+        String first = startPush(firstTab);
+        BrowserClient secondTab = browser(track(phone.user(), "signIn", "{}"));
 
-        BrowserClient.Answer again = browser(track(phone.user(), "signIn", "{}")).challengePush("signIn");
+        String second = startPush(secondTab);
 
-        assertThat(again.status()).as("%s", again).isEqualTo(429);
-        assertThat(again.text("error")).isEqualTo("too_many_requests");
-        assertThat(again.text("errorCode")).isEqualTo("too_many_requests");
-        assertThat(again.text("errorDescription")).isNotBlank();
-        assertThat(again.retryAfter()).as("Retry-After").isPresent();
-        assertThat(Long.parseLong(again.retryAfter().get().strip())).isPositive();
-        assertThat(phone.device().getPushChallenge().text("challengeId")).as("still the first one").isEqualTo(challengeId);
-        assertPending(browser, challengeId);
+        BrowserClient.Answer ended = firstTab.verifyPush(first);
+        assertThat(ended.status()).as("%s", ended).isEqualTo(410);
+        assertThat(ended.text("error")).isEqualTo("challenge_expired");
+        assertThat(ended.text("errorCode")).isEqualTo("challenge_expired");
+        assertThat(ended.text("errorDescription")).isNotBlank();
+        assertPending(secondTab, second);
+        assertThat(phone.device().getPushChallenge().text("challengeId")).as("only the new one").isEqualTo(second);
+        assertRefused(phone.device().updateChallenge(CredentialKind.PUSH, first, true, null), 410, "challenge_expired");
+
+        DeviceResponse approved = phone.device().updateChallenge(CredentialKind.PUSH, second, true, null);
+        assertThat(approved.status()).as("%s", approved).isEqualTo(200);
+        BrowserClient.Answer verified = secondTab.verifyPush(second);
+        assertThat(verified.flag("isVerified")).as("%s", verified).isTrue();
     }
 
     // --- fifty devices, one challenge ---------------------------------------------------------------

@@ -134,10 +134,6 @@ public interface ChallengeConfig {
     /** Push challenges. */
     interface Push {
 
-        /** Pending push challenges one user may have at a time; one more is 429 until the oldest ends. */
-        @WithDefault("1")
-        int maxPending();
-
         /**
          * Wrong typed number-matching codes a challenge takes; the last one burns it. A wrong one of
          * the offered choices burns it at once (docs/protocol/decisions.md#12-number-matching).

@@ -17,7 +17,7 @@ public record Answer(Outcome outcome, Optional<Snapshot> challenge, int triesLef
         /** Another user's challenge, one not targeting the credential, or none at all. */
         NOT_FOUND,
         ALREADY_ANSWERED,
-        /** Past its deadline, expired or burned. */
+        /** Past its deadline, expired, burned or superseded. */
         EXPIRED,
         CODE_REQUIRED,
         WRONG_CODE,
@@ -42,7 +42,7 @@ public record Answer(Outcome outcome, Optional<Snapshot> challenge, int triesLef
         };
     }
 
-    /** A challenge past its deadline, expired or burned: 410. */
+    /** A challenge past its deadline, expired, burned or superseded: 410. */
     public static ApiException expired() {
         return new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The challenge has expired");
     }

@@ -8,7 +8,9 @@ public enum ChallengeState {
     /** Its deadline passed while pending (marked by the sweeper). */
     EXPIRED,
     /** Too many wrong verification codes (docs/protocol/decisions.md#12-number-matching). */
-    BURNED;
+    BURNED,
+    /** A newer push challenge of the same user replaced it while pending (docs/protocol/decisions.md#26-a-new-push-supersedes-the-pending-ones). */
+    SUPERSEDED;
 
     public String stored() {
         return name().toLowerCase(java.util.Locale.ROOT);

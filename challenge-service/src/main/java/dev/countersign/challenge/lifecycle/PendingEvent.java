@@ -13,7 +13,8 @@ public record PendingEvent(String type, long version, Instant occurredAt) {
 
     // Within one version: created before push.requested, as the initiation announces them.
     private static final List<String> ORDER = List.of(ChallengeEvent.CREATED, ChallengeEvent.PUSH_REQUESTED,
-            ChallengeEvent.CLAIMED, ChallengeEvent.APPROVED, ChallengeEvent.REJECTED, ChallengeEvent.EXPIRED);
+            ChallengeEvent.CLAIMED, ChallengeEvent.APPROVED, ChallengeEvent.REJECTED, ChallengeEvent.EXPIRED,
+            ChallengeEvent.SUPERSEDED);
 
     public String field() {
         return FIELD_PREFIX + version + ":" + type;

@@ -3,7 +3,6 @@ package dev.countersign.challenge.lifecycle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,13 +13,14 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 
 /**
- * A user's pending challenges by deadline at {@code cs:{u:<tenant>:<userId>}:pending}, for the
- * device's fetch (docs/protocol/decisions.md#9-push-challenge-selection) and the per-user cap on pending push challenges.
+ * A user's pending push challenges by deadline at {@code cs:{u:<tenant>:<userId>}:pending}, for the
+ * device's fetch (docs/protocol/decisions.md#9-push-challenge-selection) and for superseding: a new
+ * push challenge displaces the pending ones (docs/protocol/decisions.md#26-a-new-push-supersedes-the-pending-ones).
  */
 @ApplicationScoped
 public class PendingIndex {
 
-    private static final RedisScript RESERVE = RedisScript.load("lifecycle/reserve");
+    private static final RedisScript REPLACE = RedisScript.load("lifecycle/replace-pending");
 
     private final ReactiveRedisDataSource redis;
     private final RedisScripts scripts;
@@ -35,16 +35,15 @@ public class PendingIndex {
     }
 
     /**
-     * Takes a place in the user's pending index unless {@code maxPending} challenges are pending;
-     * empty when added, else the deadline of the oldest pending one.
+     * Puts the challenge into the user's pending index as its only entry; answers the pending ones
+     * it displaced, which the caller must end (see {@link ChallengeSupersession}). Atomic on the index,
+     * so of concurrent initiations exactly one stays.
      */
-    public Uni<Optional<Instant>> reserve(String tenantId, String userId, String challengeId, Instant deadline,
-            int maxPending, Instant now, Duration indexTtl) {
-        return scripts.run(RESERVE, key(tenantId, userId), ChallengeStore.millis(now), Integer.toString(maxPending),
-                        challengeId, ChallengeStore.millis(deadline), Long.toString(indexTtl.toMillis()))
-                .map(reply -> reply.get(0).toInteger() == 1
-                        ? Optional.<Instant>empty()
-                        : Optional.of(Instant.ofEpochMilli((long) Double.parseDouble(reply.get(1).toString()))));
+    public Uni<List<String>> replace(String tenantId, String userId, String challengeId, Instant deadline,
+            Instant now, Duration indexTtl) {
+        return scripts.run(REPLACE, key(tenantId, userId), ChallengeStore.millis(now), challengeId,
+                        ChallengeStore.millis(deadline), Long.toString(indexTtl.toMillis()))
+                .map(RedisReplies::strings);
     }
 
     /** Gives the place back (the challenge ended, or was never stored). */

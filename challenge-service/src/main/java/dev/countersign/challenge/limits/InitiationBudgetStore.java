@@ -27,6 +27,7 @@ public class InitiationBudgetStore {
     private static final RedisScript USER_GATE = RedisScript.load("limits/user-gate");
     private static final RedisScript BUDGET = RedisScript.load("limits/budget");
     private static final RedisScript REJECTED = RedisScript.load("limits/rejected");
+    private static final RedisScript APPROVED = RedisScript.load("limits/approved");
 
     private final ReactiveRedisDataSource redis;
     private final RedisScripts scripts;
@@ -109,9 +110,13 @@ public class InitiationBudgetStore {
                 .map(reply -> Duration.ofMillis(reply.get(1).toLong()));
     }
 
-    /** An approval ends the run of rejections. */
-    public Uni<Void> approved(String tenantId, String userId) {
-        return redis.key(String.class).del(backoffKey(tenantId, userId)).replaceWithVoid();
+    /**
+     * An approval ends the run of rejections and gives back {@code member}'s place in the user's
+     * budget; one script, as both keys share the user's hash tag.
+     */
+    public Uni<Void> approved(String tenantId, String userId, String member) {
+        return scripts.run(APPROVED, List.of(backoffKey(tenantId, userId), userBudgetKey(tenantId, userId)),
+                List.of(member)).replaceWithVoid();
     }
 
     private static String millis(Instant instant) {

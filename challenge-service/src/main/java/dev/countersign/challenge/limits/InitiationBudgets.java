@@ -25,7 +25,8 @@ import io.smallrye.mutiny.Uni;
  * client address' budget (an IPv6 address counts as its /64). Budgets are sliding windows, so
  * there is no burst at a window boundary and {@code Retry-After} is exactly when the oldest
  * counted initiation leaves the window. Only an initiation let through counts: a user admission
- * refused by the address budget is given back. The other cheap creations have budgets of their own:
+ * refused by the address budget is given back, and so is an approved one (the user's own sign-ins
+ * never lock them out; rejected, expired and superseded ones keep counting). The other cheap creations have budgets of their own:
  * anonymous QR challenges per address ({@link #beforeAnonymousQr}), QR challenges for a tracked
  * action per user and per address ({@link #beforeTrackedQr}), in-app challenges per address
  * ({@link #beforeInApp}); settings {@code countersign.challenge.limits.*}, {@code
@@ -83,13 +84,20 @@ public class InitiationBudgets {
         }
     }
 
-    /**
-     * Lets one push initiation through, counting it, or fails with 429 {@code too_many_requests}
-     * and the time until it would be let through. {@code clientIp} may be null (no address budget).
-     */
+    /** As {@link #beforeInitiation(String, String, String, String)}, with an entry of its own. */
     public Uni<Void> beforeInitiation(String tenantId, String userId, String clientIp) {
+        return beforeInitiation(tenantId, userId, clientIp, member(clock.instant()));
+    }
+
+    /**
+     * Lets one push initiation through, counting it as {@code slot} (the challenge id, so that its
+     * approval can give the user's place back: {@link #onAnswered}), or fails with 429
+     * {@code too_many_requests} and the time until it would be let through. {@code clientIp} may be
+     * null (no address budget).
+     */
+    public Uni<Void> beforeInitiation(String tenantId, String userId, String clientIp, String slot) {
         Instant now = clock.instant();
-        String member = member(now);
+        String member = slot;
         return store.admitUser(tenantId, userId, now, limits.userWindow(), limits.userPushes(), member)
                 .chain(user -> {
                     if (!user.admitted()) {
@@ -172,10 +180,14 @@ public class InitiationBudgets {
         return null;
     }
 
-    /** After an accepted answer: a rejection lengthens the user's back-off, an approval ends it. */
-    public Uni<Void> onAnswered(String tenantId, String userId, boolean approved) {
+    /**
+     * After an accepted answer: a rejection lengthens the user's back-off and keeps its place in the
+     * user's budget; an approval ends the back-off and gives back the place {@code slot} took, so
+     * approved pushes never use up the budget. The address budget keeps every initiation.
+     */
+    public Uni<Void> onAnswered(String tenantId, String userId, boolean approved, String slot) {
         if (approved) {
-            return store.approved(tenantId, userId);
+            return store.approved(tenantId, userId, slot);
         }
         return store.rejected(tenantId, userId, clock.instant(), limits.backoffBase(), limits.backoffMax(),
                 limits.backoffMemory()).replaceWithVoid();

@@ -21,6 +21,7 @@ import dev.countersign.challenge.lifecycle.Challenge;
 import dev.countersign.challenge.lifecycle.ChallengeAnswers;
 import dev.countersign.challenge.lifecycle.ChallengeOutbox;
 import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.lifecycle.ChallengeSupersession;
 import dev.countersign.challenge.lifecycle.PendingEvent;
 import dev.countersign.challenge.lifecycle.PendingIndex;
 import dev.countersign.challenge.lifecycle.Snapshot;
@@ -33,7 +34,6 @@ import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.error.Require;
 import dev.countersign.common.event.ChallengeEvent;
-import dev.countersign.common.http.RetryAfter;
 import dev.countersign.common.token.TokenClaims;
 import dev.countersign.common.token.TokenIssuer;
 import dev.countersign.common.token.TokenType;
@@ -55,6 +55,7 @@ public class PushChallengeService {
 
     private final ChallengeStore challenges;
     private final PendingIndex pending;
+    private final ChallengeSupersession supersession;
     private final ChallengeAnswers answers;
     private final PushMethod method;
     private final ActionService actions;
@@ -66,12 +67,14 @@ public class PushChallengeService {
     private final Clock clock;
     private final ChallengeConfig.Push config;
 
-    public PushChallengeService(ChallengeStore challenges, PendingIndex pending, ChallengeAnswers answers,
+    public PushChallengeService(ChallengeStore challenges, PendingIndex pending, ChallengeSupersession supersession,
+            ChallengeAnswers answers,
             PushMethod method, ActionService actions, KeyReplica replica, FetchNonceStore nonces,
             InitiationBudgets limits, ChallengeOutbox outbox, TokenIssuer issuer, Clock clock,
             ChallengeConfig config) {
         this.challenges = challenges;
         this.pending = pending;
+        this.supersession = supersession;
         this.answers = answers;
         this.method = method;
         this.actions = actions;
@@ -93,10 +96,11 @@ public class PushChallengeService {
     /**
      * Creates a push challenge for the token's action, targeting one of the user's push credentials
      * or all of them. The action first (it must still wait for a challenge), then the targets, so a
-     * request that cannot succeed spends no budget; then the push-bombing limits and the per-user
-     * cap on pending challenges; the challenge is then stored together with its
-     * {@code challenge.created} and {@code push.requested} events, which are published at once (or
-     * by the repair, should Kafka fail).
+     * request that cannot succeed spends no budget; then the push-bombing limits (the challenge id is
+     * the budget's entry, so its approval can give it back); the challenge is then stored together
+     * with its {@code challenge.created} and {@code push.requested} events and supersedes the user's
+     * pending push challenges (docs/protocol/decisions.md#26-a-new-push-supersedes-the-pending-ones);
+     * its events are published at once (or by the repair, should Kafka fail).
      */
     public Uni<Challenge> initiate(TokenClaims token, Optional<String> action, Optional<String> userAuthenticatorId,
             String clientIp) {
@@ -105,11 +109,12 @@ public class PushChallengeService {
         String tenantId = token.tenantId();
         String userId = token.userId();
         return actions.challengeable(tenantId, token)
-                .flatMap(attributes -> {
-                    return targets(tenantId, userId, userAuthenticatorId)
-                            .flatMap(targets -> limits.beforeInitiation(tenantId, userId, clientIp)
-                                    .flatMap(allowed -> create(token, attributes, targets)));
-                });
+                .flatMap(attributes -> targets(tenantId, userId, userAuthenticatorId)
+                        .flatMap(targets -> {
+                            Challenge challenge = newChallenge(token, attributes, targets);
+                            return limits.beforeInitiation(tenantId, userId, clientIp, challenge.challengeId())
+                                    .flatMap(allowed -> create(challenge));
+                        }));
     }
 
     private Uni<List<String>> targets(String tenantId, String userId, Optional<String> userAuthenticatorId) {
@@ -126,10 +131,9 @@ public class PushChallengeService {
         });
     }
 
-    private Uni<Challenge> create(TokenClaims token, Map<String, String> attributes, List<String> targets) {
-        Instant now = now();
+    private Challenge newChallenge(TokenClaims token, Map<String, String> attributes, List<String> targets) {
         Optional<String> code = Optional.ofNullable(attributes.get(ActionService.VERIFICATION_CODE));
-        Challenge challenge = Challenge.newPending(method, token.tenantId(), now)
+        return Challenge.newPending(method, token.tenantId(), now())
                 .userId(token.userId())
                 .targetCredentialIds(targets)
                 .actionCode(token.actionCode())
@@ -140,36 +144,27 @@ public class PushChallengeService {
                 .custom(attributes.get("custom"))
                 .verificationCode(code.orElse(null), code.map(VerificationCodes::choices).orElse(List.of()))
                 .build();
+    }
+
+    private Uni<Challenge> create(Challenge challenge) {
+        Instant now = challenge.createdAt();
         Duration kept = method.ttl().plus(method.retention());
-        return pending.reserve(challenge.tenantId(), challenge.userId(), challenge.challengeId(),
-                        challenge.expiresAt(), config.maxPending(), now, kept)
-                .flatMap(oldest -> {
-                    if (oldest.isPresent()) {
-                        Duration wait = Duration.between(now, oldest.get());
-                        long seconds = RetryAfter.seconds(wait);
-                        throw new ApiException(ErrorCode.TOO_MANY_REQUESTS,
-                                "Too many pending push challenges; retry in " + seconds + " s",
-                                Duration.ofSeconds(seconds));
-                    }
-                    List<PendingEvent> announced = List.of(new PendingEvent(ChallengeEvent.CREATED, 1, now),
-                            new PendingEvent(ChallengeEvent.PUSH_REQUESTED, 1, now));
-                    // Listed as unpublished before the script that records the events, so no crash
-                    // can leave them unlisted.
-                    return outbox.remember(challenge.challengeId())
-                            .flatMap(entry -> challenges.create(challenge, announced, kept, outbox.retention())
-                                    .onFailure().call(failure -> {
-                                        // Not stored: give the user's place back.
-                                        LOG.errorf(failure, "Push challenge %s not stored", challenge.challengeId());
-                                        return pending.release(challenge.tenantId(), challenge.userId(),
-                                                challenge.challengeId()).onFailure().recoverWithNull();
-                                    })
-                                    .replaceWith(entry))
-                            .onFailure(failure -> !(failure instanceof ApiException))
-                            .transform(failure -> new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
-                                    "The push challenge could not be sent; try again"))
-                            .flatMap(entry -> outbox.publishForRequest(new Snapshot(challenge, announced), entry))
-                            .replaceWith(challenge);
-                });
+        List<PendingEvent> announced = List.of(new PendingEvent(ChallengeEvent.CREATED, 1, now),
+                new PendingEvent(ChallengeEvent.PUSH_REQUESTED, 1, now));
+        // Listed as unpublished before the script that records the events, so no crash can leave
+        // them unlisted. Stored before it enters the pending index: an initiation displacing it
+        // then always finds its hash to end.
+        return outbox.remember(challenge.challengeId())
+                .flatMap(entry -> challenges.create(challenge, announced, kept, outbox.retention())
+                        .onFailure().invoke(failure -> LOG.errorf(failure, "Push challenge %s not stored",
+                                challenge.challengeId()))
+                        .flatMap(stored -> supersession.supersedeOthers(challenge, now, kept))
+                        .replaceWith(entry))
+                .onFailure(failure -> !(failure instanceof ApiException))
+                .transform(failure -> new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+                        "The push challenge could not be sent; try again"))
+                .flatMap(entry -> outbox.publishForRequest(new Snapshot(challenge, announced), entry))
+                .replaceWith(challenge);
     }
 
     /**
@@ -200,7 +195,8 @@ public class PushChallengeService {
                 case REJECTED -> actions.complete(challenge.tenantId(), challenge.idempotencyKey(), false,
                                 method.actionVerificationMethod())
                         .map(done -> new Verification(true, false, Optional.empty()));
-                case EXPIRED, BURNED -> throw Answer.expired();
+                // Superseded polls like an expiry: over without a decision, not declined (decision 26).
+                case EXPIRED, BURNED, SUPERSEDED -> throw Answer.expired();
             };
         });
     }
@@ -279,7 +275,7 @@ public class PushChallengeService {
                                 actions.complete(challenge.tenantId(), challenge.idempotencyKey(), approved,
                                                 method.actionVerificationMethod(), challenge.credentialId())
                                         .flatMap(done -> limits.onAnswered(challenge.tenantId(), challenge.userId(),
-                                                approved))
+                                                approved, challenge.challengeId()))
                                         .flatMap(done -> pending.release(challenge.tenantId(), challenge.userId(),
                                                 challenge.challengeId()))
                                         .replaceWithVoid())
@@ -292,7 +288,8 @@ public class PushChallengeService {
                 yield outbox.remember(challenge.challengeId())
                         .flatMap(entry -> {
                             Uni<Void> published = outbox.publishForRequest(snapshot, entry);
-                            return limits.onAnswered(challenge.tenantId(), challenge.userId(), false)
+                            return limits.onAnswered(challenge.tenantId(), challenge.userId(), false,
+                                            challenge.challengeId())
                                     .flatMap(done -> pending.release(challenge.tenantId(), challenge.userId(),
                                             challenge.challengeId()))
                                     .flatMap(done -> published);

@@ -206,7 +206,7 @@ public class QrChallengeService {
                         .flatMap(action -> actions.complete(tenantId, challenge.idempotencyKey(), false,
                                 method.actionVerificationMethod()))
                         .map(done -> new Verification(true, true, false, Optional.empty()));
-                case EXPIRED, BURNED -> throw Answer.expired();
+                case EXPIRED, BURNED, SUPERSEDED -> throw Answer.expired();
             };
         });
     }

@@ -129,12 +129,17 @@ class RedisScriptsTest {
     }
 
     @Test
-    void answerOfAnExpiredOrBurnedChallengeIsRefusedAsExpired() {
+    void answerOfAnExpiredBurnedOrSupersededChallengeIsRefusedAsExpired() {
         String expired = challenge(Map.of("state", "expired"));
         String burned = challenge(Map.of("state", "burned"));
+        String superseded = challenge(Map.of("state", "superseded", "version", "2"));
+        Map<String, String> before = stored(superseded);
 
         assertThat(outcome(answer(expired, "alice", "cred-1", true, "", NOW, 3))).isEqualTo("expired");
         assertThat(outcome(answer(burned, "alice", "cred-1", true, "", NOW, 3))).isEqualTo("expired");
+        assertThat(outcome(answer(superseded, "alice", "cred-1", true, "", NOW, 3))).isEqualTo("expired");
+        assertThat(outcome(answer(superseded, "alice", "cred-1", false, "", NOW, 3))).isEqualTo("expired");
+        assertThat(stored(superseded)).isEqualTo(before);
     }
 
     @Test
@@ -303,7 +308,7 @@ class RedisScriptsTest {
         assertThat(stored(late)).containsEntry("state", "pending");
     }
 
-    // --- lifecycle/expire.lua, reserve.lua, ack.lua, outbox-*.lua --------------------------------------
+    // --- lifecycle/expire.lua, replace-pending.lua, supersede.lua, ack.lua, outbox-*.lua --------------------------------------
 
     private String expire(String challengeId, long now) {
         return outcome(run("lifecycle/expire", ChallengeStore.key(challengeId), Long.toString(now),
@@ -328,21 +333,55 @@ class RedisScriptsTest {
     }
 
     @Test
-    void reserveAtTheCapAnswersTheOldestPendingDeadline() {
+    void replacePendingKeepsOnlyTheNewChallengeAndAnswersTheDisplacedOnes() {
         String index = PendingIndex.key(TENANT, UUID.randomUUID().toString());
 
-        Response first = run("lifecycle/reserve", index, Long.toString(NOW), "1", "c-1", Long.toString(NOW + 5000),
+        Response first = run("lifecycle/replace-pending", index, Long.toString(NOW), "c-1", Long.toString(NOW + 5000),
                 "60000");
-        Response second = run("lifecycle/reserve", index, Long.toString(NOW), "1", "c-2", Long.toString(NOW + 9000),
+        assertThat(RedisReplies.strings(first)).isEmpty();
+        redis.sortedSet(String.class).zadd(index, NOW + 7000, "c-2");
+        Response third = run("lifecycle/replace-pending", index, Long.toString(NOW), "c-3", Long.toString(NOW + 9000),
                 "60000");
 
-        assertThat(first.get(0).toInteger()).isEqualTo(1);
-        assertThat(second.get(0).toInteger()).isZero();
-        assertThat((long) Double.parseDouble(second.get(1).toString())).isEqualTo(NOW + 5000);
-        assertThat(redis.sortedSet(String.class).zrange(index, 0, -1)).containsExactly("c-1");
-        // Once the first deadline passed, its place is free again.
-        assertThat(run("lifecycle/reserve", index, Long.toString(NOW + 5000), "1", "c-2", Long.toString(NOW + 9000),
-                "60000").get(0).toInteger()).isEqualTo(1);
+        assertThat(RedisReplies.strings(third)).containsExactly("c-1", "c-2");
+        assertThat(redis.sortedSet(String.class).zrange(index, 0, -1)).containsExactly("c-3");
+        assertThat(redis.key(String.class).pttl(index)).isBetween(55_000L, 60_000L);
+        // Past its deadline an entry is dropped, not displaced (the sweeper ends it); replacing a
+        // challenge with itself displaces nothing.
+        assertThat(RedisReplies.strings(run("lifecycle/replace-pending", index, Long.toString(NOW + 9000), "c-4",
+                Long.toString(NOW + 20_000), "60000"))).isEmpty();
+        assertThat(RedisReplies.strings(run("lifecycle/replace-pending", index, Long.toString(NOW + 9000), "c-4",
+                Long.toString(NOW + 20_000), "60000"))).isEmpty();
+        assertThat(redis.sortedSet(String.class).zrange(index, 0, -1)).containsExactly("c-4");
+    }
+
+    private String supersede(String challengeId, long now) {
+        return outcome(run("lifecycle/supersede", ChallengeStore.key(challengeId), "c-new", Long.toString(now),
+                Long.toString(RETENTION)));
+    }
+
+    @Test
+    void supersedeEndsAPendingChallengeOnceAndLeavesEndedOnesAsTheyAre() {
+        String pending = challenge();
+        String approved = challenge(Map.of("state", "approved", "credentialId", "cred-1", "version", "2"));
+        String expired = challenge(Map.of("state", "expired", "version", "2"));
+        Map<String, String> approvedBefore = stored(approved);
+        Map<String, String> expiredBefore = stored(expired);
+
+        assertThat(supersede(UUID.randomUUID().toString(), NOW)).isEqualTo("missing");
+        assertThat(supersede(pending, NOW)).isEqualTo("superseded");
+        assertThat(stored(pending)).containsEntry("state", "superseded").containsEntry("version", "2")
+                .containsEntry("supersededBy", "c-new").containsEntry("endedAt", Long.toString(NOW))
+                .containsEntry("evt:2:challenge.superseded", Long.toString(NOW));
+        assertThat(redis.key(String.class).pttl(ChallengeStore.key(pending))).isGreaterThan(RETENTION - 5000);
+
+        Map<String, String> after = stored(pending);
+        assertThat(supersede(pending, NOW + 1000)).isEqualTo("ended");
+        assertThat(stored(pending)).isEqualTo(after);
+        assertThat(supersede(approved, NOW)).isEqualTo("ended");
+        assertThat(stored(approved)).isEqualTo(approvedBefore);
+        assertThat(supersede(expired, NOW)).isEqualTo("ended");
+        assertThat(stored(expired)).isEqualTo(expiredBefore);
     }
 
     @Test
@@ -422,6 +461,23 @@ class RedisScriptsTest {
     }
 
     @Test
+    void approvalGivesBackItsOwnPlaceInTheUserBudgetAndEndsTheBackoff() {
+        String user = UUID.randomUUID().toString();
+        List<String> keys = List.of(InitiationBudgetStore.backoffKey(TENANT, user),
+                InitiationBudgetStore.userBudgetKey(TENANT, user));
+        run("limits/user-gate", keys, Long.toString(NOW), "60000", "2", "c-1");
+        run("limits/user-gate", keys, Long.toString(NOW), "60000", "2", "c-2");
+        run("limits/rejected", keys.get(0), Long.toString(NOW), "30000", "900000", "3600000");
+
+        assertThat(run("limits/approved", keys, "c-2").toInteger()).isEqualTo(1);
+        assertThat(redis.sortedSet(String.class).zrange(keys.get(1), 0, -1)).containsExactly("c-1");
+        assertThat(redis.key(String.class).exists(keys.get(0))).isFalse();
+        // A place already gone (out of the window, or given back before) is not given twice.
+        assertThat(run("limits/approved", keys, "c-2").toInteger()).isZero();
+        assertThat(redis.sortedSet(String.class).zrange(keys.get(1), 0, -1)).containsExactly("c-1");
+    }
+
+    @Test
     void olderReplicaChangesAndDeliveryResultsAreIgnored() {
         String user = UUID.randomUUID().toString();
         String index = KeyReplicaStore.userIndex(TENANT, user);
@@ -460,12 +516,14 @@ class RedisScriptsTest {
     @Test
     void sharedPreludeIsPrependedOnceToEachScriptThatNeedsIt() {
         RedisScript answer = RedisScript.load("lifecycle/answer");
-        RedisScript reserve = RedisScript.load("lifecycle/reserve");
+        RedisScript replace = RedisScript.load("lifecycle/replace-pending");
+        RedisScript supersede = RedisScript.load("lifecycle/supersede");
 
         assertThat(countOf(answer.source(), "local function keep_at_least")).isEqualTo(1);
         assertThat(countOf(answer.source(), "keep_at_least(KEYS[1]")).isEqualTo(2);
         assertThat(answer.source()).doesNotContain("'PTTL', KEYS[1]");
-        assertThat(reserve.source()).doesNotContain("keep_at_least");
+        assertThat(replace.source()).doesNotContain("keep_at_least");
+        assertThat(countOf(supersede.source(), "local function keep_at_least")).isEqualTo(1);
         assertThat(answer.sha1()).matches("[0-9a-f]{40}");
     }
 

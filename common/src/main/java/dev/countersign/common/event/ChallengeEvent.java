@@ -42,6 +42,8 @@ public record ChallengeEvent(
     public static final String APPROVED = "challenge.approved";
     public static final String REJECTED = "challenge.rejected";
     public static final String EXPIRED = "challenge.expired";
+    /** A pending push challenge ended because a newer one for the same user replaced it. */
+    public static final String SUPERSEDED = "challenge.superseded";
     public static final String PUSH_REQUESTED = "push.requested";
 
     /** Without push targets: every type but {@code push.requested}. */
