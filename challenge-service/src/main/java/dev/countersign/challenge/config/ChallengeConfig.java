@@ -161,6 +161,18 @@ public interface ChallengeConfig {
          */
         @WithDefault("true")
         boolean readThrough();
+
+        /**
+         * How often the replica's epoch marker in Redis is checked: its absence (Redis flushed, or
+         * restarted empty) starts a rebuild from the start of {@code credential-events}. Also the
+         * longest a Redis that comes back empty goes unnoticed.
+         */
+        @WithDefault("PT5S")
+        Duration checkInterval();
+
+        /** The rebuild lease in Redis, renewed after each batch; a rebuilder that dies frees it after this. */
+        @WithDefault("PT30S")
+        Duration rebuildLease();
     }
 
     /**

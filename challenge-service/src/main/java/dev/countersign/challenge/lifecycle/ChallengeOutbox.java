@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import dev.countersign.challenge.config.ChallengeConfig;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Outages;
 import dev.countersign.common.event.ChallengeEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -150,7 +151,8 @@ public class ChallengeOutbox {
     // Delayed: nothing is due for the repair in the first seconds, and the Kafka channel is wired by then.
     @Scheduled(every = "1s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> repairOnSchedule() {
-        return repair().onFailure().invoke(failure -> LOG.warnf("Outbox repair failed: %s", failure.getMessage()))
+        // Redis away: one line per outage, not one a second.
+        return repair().onFailure().invoke(failure -> Outages.warn(LOG, failure, "Outbox repair failed"))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.countersign.challenge.lifecycle.SweepStore.ExpiryOutcome;
+import dev.countersign.common.error.Outages;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -44,7 +45,8 @@ public class ChallengeSweeper {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
-        return sweep().onFailure().invoke(failure -> LOG.warnf("Challenge sweep failed: %s", failure.getMessage()))
+        // Redis away: one line per outage, not one a second.
+        return sweep().onFailure().invoke(failure -> Outages.warn(LOG, failure, "Challenge sweep failed"))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

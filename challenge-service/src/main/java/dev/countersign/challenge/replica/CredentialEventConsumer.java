@@ -33,7 +33,14 @@ public class CredentialEventConsumer {
 
     @Incoming("credential-events")
     public Uni<Void> consume(ConsumerRecord<String, CredentialEvent> record) {
-        CredentialEvent event = record.value();
+        return apply(record.value(), record.offset());
+    }
+
+    /**
+     * One event of the topic into the replica; the same for the channel and for a rebuild from the
+     * topic's start ({@link KeyReplicaRebuild}).
+     */
+    Uni<Void> apply(CredentialEvent event, long offset) {
         if (event == null) {
             // A compaction tombstone (or an unreadable value): nothing to apply.
             return Uni.createFrom().voidItem();
@@ -44,7 +51,7 @@ public class CredentialEventConsumer {
                 || event.isRemoval();
         if (!known || kind.isEmpty() || key.isEmpty() || event.tenantId() == null || event.credentialId() == null
                 || event.userId() == null || event.version() < 1) {
-            LOG.warnf("Skipping unusable credential event %s (offset %d)", event.eventId(), record.offset());
+            LOG.warnf("Skipping unusable credential event %s (offset %d)", event.eventId(), offset);
             return Uni.createFrom().voidItem();
         }
         Change change = new Change(event.tenantId(), event.credentialId(), event.version(), event.userId(),

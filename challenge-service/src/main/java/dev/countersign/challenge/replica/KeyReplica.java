@@ -2,7 +2,10 @@ package dev.countersign.challenge.replica;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,7 +23,10 @@ import io.smallrye.mutiny.Uni;
  * The public keys challenge-service checks device signatures against (a replica fed by
  * {@code credential-events}: docs/architecture.md#credentials-events-and-the-key-replica). A key the replica has never heard of is looked up at
  * credential-service, when read-through is on; a removed key is refused without asking, which is
- * how a removal takes effect here within the time an event takes to arrive.
+ * how a removal takes effect here within the time an event takes to arrive. While the replica is
+ * not known to be whole ({@link KeyReplicaRebuild}: Redis lost it and the rebuild has not finished),
+ * credential-service answers every lookup but a tombstone's: an entry may then be an old event the
+ * rebuild has not yet overtaken, and a user's index may lack credentials.
  */
 @ApplicationScoped
 public class KeyReplica {
@@ -29,13 +35,20 @@ public class KeyReplica {
     private final CredentialServiceClient credentialService;
     private final boolean readThrough;
     private final Clock clock;
+    private final KeyReplicaRebuild rebuild;
 
     public KeyReplica(KeyReplicaStore store, CredentialServiceClient credentialService, ChallengeConfig config,
-            Clock clock) {
+            Clock clock, KeyReplicaRebuild rebuild) {
         this.store = store;
         this.credentialService = credentialService;
         this.readThrough = config.keyReplica().readThrough();
         this.clock = clock;
+        this.rebuild = rebuild;
+    }
+
+    /** Whether lookups must ask credential-service whatever the replica holds. */
+    private boolean incomplete() {
+        return readThrough && !rebuild.complete();
     }
 
     /** The active credential of this key among {@code kinds} (in that order), else 404 invalid_credential. */
@@ -67,7 +80,9 @@ public class KeyReplica {
     public Uni<Optional<ReplicaCredential>> find(String tenantId, CredentialKind kind, DevicePublicKey key) {
         String fingerprint = key.fingerprint();
         return store.find(tenantId, kind, fingerprint).flatMap(entry -> {
-            if (entry.isPresent() || !readThrough) {
+            // A tombstone is trusted even in an incomplete replica: refusing is never the unsafe guess.
+            boolean trusted = !incomplete() || entry.map(Entry::removed).orElse(false);
+            if ((entry.isPresent() && trusted) || !readThrough) {
                 return Uni.createFrom().item(entry.flatMap(this::active));
             }
             return credentialService.find(tenantId, kind, key).flatMap(answer -> {
@@ -90,6 +105,11 @@ public class KeyReplica {
      * {@code isEnrolled} is advice to the page, not a verification.
      */
     public Uni<List<CredentialKind>> kindsOf(String tenantId, String userId) {
+        if (incomplete()) {
+            return listedAndActive(tenantId, userId)
+                    .map(active -> active.values().stream().distinct().sorted().toList())
+                    .onFailure(ApiException.class).recoverWithUni(failure -> activeKinds(tenantId, userId));
+        }
         return activeKinds(tenantId, userId).flatMap(kinds -> !kinds.isEmpty() || !readThrough
                 ? Uni.createFrom().item(kinds)
                 : readThroughUser(tenantId, userId).flatMap(done -> activeKinds(tenantId, userId))
@@ -108,6 +128,11 @@ public class KeyReplica {
      */
     public Uni<List<String>> credentialIdsOf(String tenantId, String userId, CredentialKind kind,
             Optional<String> wanted) {
+        if (incomplete()) {
+            return listedAndActive(tenantId, userId).map(active -> active.entrySet().stream()
+                    .filter(credential -> credential.getValue() == kind).map(Map.Entry::getKey)
+                    .sorted().toList());
+        }
         return store.activeCredentialIds(tenantId, userId, kind, clock.millis()).flatMap(ids -> {
             boolean complete = !ids.isEmpty() && wanted.map(ids::contains).orElse(true);
             if (complete || !readThrough) {
@@ -129,15 +154,31 @@ public class KeyReplica {
      * written through the same versioned scripts as events (key entry, user index, push target),
      * so an event that landed meanwhile, a removal above all, still wins.
      */
-    private Uni<Void> readThroughUser(String tenantId, String userId) {
+    private Uni<Set<String>> readThroughUser(String tenantId, String userId) {
         return credentialService.listOfUser(tenantId, userId).flatMap(listed -> {
             Uni<Void> applied = Uni.createFrom().voidItem();
             for (CredentialServiceClient.UserCredential credential : listed) {
                 applied = applied.flatMap(done -> record(tenantId, credential.kind(), credential.key(),
                         credential.answer()));
             }
-            return applied;
+            Set<String> ids = listed.stream().map(credential -> credential.answer().credentialId())
+                    .collect(Collectors.toSet());
+            return applied.replaceWith(ids);
         });
+    }
+
+    /**
+     * The user's credentials while the replica is incomplete: those credential-service lists now
+     * (recorded like events, so the replica fills as it is used) that the replica, after that, holds
+     * as active; a removal an event brought meanwhile still wins, and an older event a rebuild
+     * replayed is not believed. Answers credential id → kind.
+     */
+    private Uni<Map<String, CredentialKind>> listedAndActive(String tenantId, String userId) {
+        return readThroughUser(tenantId, userId)
+                .flatMap(listed -> store.activeCredentials(tenantId, userId, clock.millis()).map(active -> {
+                    active.keySet().retainAll(listed);
+                    return active;
+                }));
     }
 
     /** Writes one of credential-service's answers like an event without a time (it never displaces one). */

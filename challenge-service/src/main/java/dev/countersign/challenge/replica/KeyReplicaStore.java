@@ -164,6 +164,18 @@ public class KeyReplicaStore {
         });
     }
 
+    /** The user's active credentials at {@code nowMillis}: credential id → kind. */
+    public Uni<Map<String, CredentialKind>> activeCredentials(String tenantId, String userId, long nowMillis) {
+        return redis.hash(String.class).hgetall(userIndex(tenantId, userId)).map(index -> {
+            Map<String, CredentialKind> active = new java.util.HashMap<>();
+            if (index != null) {
+                index.forEach((credentialId, value) -> activeKind(value, nowMillis)
+                        .ifPresent(kind -> active.put(credentialId, kind)));
+            }
+            return active;
+        });
+    }
+
     /** The kind of an index entry, when the credential is neither removed nor expired at {@code nowMillis}. */
     static Optional<CredentialKind> activeKind(String entry, long nowMillis) {
         String[] parts = entry.split(":", 4);

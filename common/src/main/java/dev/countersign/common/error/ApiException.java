@@ -25,7 +25,7 @@ public class ApiException extends RuntimeException {
         return code;
     }
 
-    /** For {@link ErrorCode#TOO_MANY_REQUESTS}: the {@code Retry-After} to send, or null. */
+    /** For {@link ErrorCode#TOO_MANY_REQUESTS} and {@link ErrorCode#SERVICE_UNAVAILABLE}: the {@code Retry-After} to send, or null. */
     public Duration retryAfter() {
         return retryAfter;
     }

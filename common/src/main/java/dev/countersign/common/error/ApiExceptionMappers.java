@@ -36,8 +36,11 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
         Response.ResponseBuilder response = json(e.code().status(), e.body());
-        if (e.retryAfter() != null) {
-            response.header(HttpHeaders.RETRY_AFTER, RetryAfter.format(e.retryAfter()));
+        // Every 503 says when to come back, also where the thrower named no wait.
+        java.time.Duration retryAfter = e.retryAfter() == null && e.code() == ErrorCode.SERVICE_UNAVAILABLE
+                ? Outages.RETRY_AFTER : e.retryAfter();
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, RetryAfter.format(retryAfter));
         }
         return response.build();
     }
@@ -94,6 +97,9 @@ public class ApiExceptionMappers {
     public Response webApplicationException(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         ErrorCode code = ErrorCode.forStatus(status);
+        if (status == 503) {
+            return apiException(new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "Service unavailable; try again"));
+        }
         if (status >= 500) {
             LOG.error("Request failed", e);
             return json(500, ErrorCode.SERVER_ERROR.body("Internal error")).build();
@@ -101,8 +107,16 @@ public class ApiExceptionMappers {
         return json(status, code.body(describe(status))).build();
     }
 
+    /**
+     * Anything else is a bug (500), unless a server behind this one was unreachable or too slow:
+     * that is 503 with {@code Retry-After}, logged once per outage rather than once per request.
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (Outages.isOutage(e)) {
+            Outages.failed(e);
+            return apiException(Outages.unavailable());
+        }
         if (isEncodingError(e)) {
             LOG.debug("Text the database cannot store", e);
             return json(400, ErrorCode.INVALID_REQUEST.body("The request holds characters that cannot be stored")).build();

@@ -39,6 +39,51 @@ class ApiExceptionMappersTest {
     }
 
     @Test
+    void unreachableServersAreServiceUnavailableWithRetryAfterWhereverTheyAreWrapped() {
+        Throwable[] outages = {
+            new RuntimeException("pool", new java.net.ConnectException("Connection refused")),
+            new java.util.concurrent.CompletionException(new java.util.concurrent.TimeoutException()),
+            new RuntimeException(new SQLException("the connection attempt failed", "08001")),
+            new RuntimeException(new SQLException("terminating connection due to administrator command", "57P01")),
+            new IllegalStateException("send", new org.apache.kafka.common.errors.TimeoutException("no ack")),
+            new java.io.IOException("Connection reset by peer"),
+            new java.nio.channels.ClosedChannelException(),
+        };
+        for (Throwable outage : outages) {
+            Response response = mappers.unexpected(outage);
+            assertThat(response.getStatus()).as(outage.toString()).isEqualTo(503);
+            assertThat(body(response).errorCode()).isEqualTo("service_unavailable");
+            assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
+        }
+        assertThat(Outages.down()).isTrue();
+        Outages.recovered();
+        assertThat(Outages.down()).isFalse();
+    }
+
+    @Test
+    void bugsAndRequestFaultsAreNoOutage() {
+        assertThat(Outages.isOutage(new IllegalStateException("no such field"))).isFalse();
+        assertThat(Outages.isOutage(new java.io.IOException("Stream closed unexpectedly by the parser"))).isFalse();
+        assertThat(Outages.isOutage(new RuntimeException(new SQLException("unique violation", "23505")))).isFalse();
+        assertThat(Outages.isOutage(new org.apache.kafka.common.errors.SerializationException("bad value")))
+                .isFalse();
+        assertThat(mappers.unexpected(new NullPointerException()).getStatus()).isEqualTo(500);
+    }
+
+    @Test
+    void everyServiceUnavailableSaysWhenToComeBack() {
+        Response thrown = mappers.apiException(new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "Lookup unavailable"));
+        assertThat(thrown.getStatus()).isEqualTo(503);
+        assertThat(thrown.getHeaderString("Retry-After")).isEqualTo("5");
+        Response framework = mappers.webApplicationException(
+                new jakarta.ws.rs.WebApplicationException(Response.status(503).build()));
+        assertThat(framework.getStatus()).isEqualTo(503);
+        assertThat(body(framework).errorCode()).isEqualTo("service_unavailable");
+        assertThat(mappers.apiException(new ApiException(ErrorCode.NOT_FOUND, "none")).getHeaderString("Retry-After"))
+                .isNull();
+    }
+
+    @Test
     void invalidDefinitionWhileReadingIsTheRequestsFaultAndWhileWritingOurs() throws Exception {
         ObjectMapper json = new ObjectMapper();
         JavaType type = json.constructType(String.class);

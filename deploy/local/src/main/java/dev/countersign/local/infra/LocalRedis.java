@@ -73,6 +73,20 @@ public final class LocalRedis implements AutoCloseable {
         return url;
     }
 
+    /** Stops the server but keeps its port and directory, so that {@link #restart} brings it back, empty. */
+    public void stop() {
+        close();
+    }
+
+    /** Starts the stopped server again on the same port (tests of a Redis outage). */
+    public void restart() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis did not start again", e);
+        }
+    }
+
     @Override
     public void close() {
         try {
