@@ -48,8 +48,8 @@ import dev.countersign.device.DeviceKey;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
 @Fork(1)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
 public class PrimitivesBenchmark {
 
     private static final String ISSUER = "countersign-bench";
