@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -220,8 +222,13 @@ public final class SimulatedDevice {
 
     /** docs/protocol/wire.md#35-push-fetch-the-pending-challenge the pending push challenge for the push key. */
     public DeviceResponse getPushChallenge() {
-        return get(credentialPath(CredentialKind.PUSH) + "/challenge?publicKey=" + publicKeyQueryValue(CredentialKind.PUSH),
-                basicAuthorization());
+        return execute(getPushChallengeRequest());
+    }
+
+    /** What {@link #getPushChallenge()} sends, built but not sent (a load generator sends it with its own client). */
+    public DeviceRequest getPushChallengeRequest() {
+        return request("GET", credentialPath(CredentialKind.PUSH) + "/challenge?publicKey="
+                + publicKeyQueryValue(CredentialKind.PUSH), basicAuthorization(), null);
     }
 
     /** docs/protocol/wire.md#36-push-and-qr-answer-a-challenge approve or reject a push or QR challenge, signing the challenge id with that feature's key. */
@@ -231,6 +238,16 @@ public final class SimulatedDevice {
 
     /** docs/protocol/wire.md#36-push-and-qr-answer-a-challenge with a given signature (negative tests). */
     public DeviceResponse updateChallengeWithSignature(CredentialKind kind, String challengeId, boolean approved,
+            String verificationCode, String signature) {
+        return execute(updateChallengeRequest(kind, challengeId, approved, verificationCode, signature));
+    }
+
+    /** What {@link #updateChallenge} sends, signed now, built but not sent. */
+    public DeviceRequest updateChallengeRequest(CredentialKind kind, String challengeId, boolean approved, String verificationCode) {
+        return updateChallengeRequest(kind, challengeId, approved, verificationCode, sign(kind, challengeId));
+    }
+
+    private DeviceRequest updateChallengeRequest(CredentialKind kind, String challengeId, boolean approved,
             String verificationCode, String signature) {
         if (kind == CredentialKind.IN_APP) {
             throw new IllegalArgumentException("In-app has no update-challenge call");
@@ -250,7 +267,7 @@ public final class SimulatedDevice {
                     .put("signature", signature)
                     .putNullable("verificationCode", verificationCode);
         };
-        return post(credentialPath(kind) + "/challenge", basicAuthorization(), body);
+        return request("POST", credentialPath(kind) + "/challenge", basicAuthorization(), profile.render(body));
     }
 
     /** docs/protocol/wire.md#37-qr-claim-a-challenge claim a scanned QR challenge with the QR key. */
@@ -259,6 +276,15 @@ public final class SimulatedDevice {
     }
 
     public DeviceResponse claimQrChallengeWithSignature(String challengeId, String signature) {
+        return execute(claimQrChallengeRequest(challengeId, signature));
+    }
+
+    /** What {@link #claimQrChallenge} sends, signed now, built but not sent. */
+    public DeviceRequest claimQrChallengeRequest(String challengeId) {
+        return claimQrChallengeRequest(challengeId, sign(CredentialKind.QR_CODE, challengeId));
+    }
+
+    private DeviceRequest claimQrChallengeRequest(String challengeId, String signature) {
         String publicKey = publicKey(CredentialKind.QR_CODE);
         WireJson body = switch (profile) {
             case ANDROID_3_8 -> WireJson.object()
@@ -266,17 +292,29 @@ public final class SimulatedDevice {
             case IOS_2_7 -> WireJson.object()
                     .put("challengeId", challengeId).put("publicKey", publicKey).put("signature", signature);
         };
-        return post(credentialPath(CredentialKind.QR_CODE) + "/challenge/claim", basicAuthorization(), body);
+        return request("POST", credentialPath(CredentialKind.QR_CODE) + "/challenge/claim", basicAuthorization(),
+                profile.render(body));
     }
 
     /** docs/protocol/wire.md#34-generic-challenge-and-attestation-nonce in-app challenge with Basic auth: {@code {"action": a}}, or {@code {}} when {@code action} is null. */
     public DeviceResponse createInAppChallenge(String action) {
-        return post("/client/challenge", basicAuthorization(), WireJson.object().putOptional("action", action));
+        return execute(createInAppChallengeRequest(action));
+    }
+
+    /** What {@link #createInAppChallenge} sends, built but not sent. */
+    public DeviceRequest createInAppChallengeRequest(String action) {
+        return request("POST", "/client/challenge", basicAuthorization(),
+                profile.render(WireJson.object().putOptional("action", action)));
     }
 
     /** docs/protocol/wire.md#38-in-app-verify in-app verify with Basic auth (an action was given, or no token was set). */
     public DeviceResponse verifyInApp(String challengeId) {
         return verifyInApp(challengeId, basicAuthorization(), sign(CredentialKind.IN_APP, challengeId));
+    }
+
+    /** What {@link #verifyInApp(String)} sends, signed now, built but not sent. */
+    public DeviceRequest verifyInAppRequest(String challengeId) {
+        return verifyInAppRequest(challengeId, basicAuthorization(), sign(CredentialKind.IN_APP, challengeId));
     }
 
     /** docs/protocol/wire.md#38-in-app-verify in-app verify with {@code Bearer <token>} (no action given and a token set with setToken). */
@@ -286,11 +324,15 @@ public final class SimulatedDevice {
 
     /** docs/protocol/wire.md#38-in-app-verify with an explicit Authorization value and signature (negative tests). */
     public DeviceResponse verifyInApp(String challengeId, String authorization, String signature) {
+        return execute(verifyInAppRequest(challengeId, authorization, signature));
+    }
+
+    private DeviceRequest verifyInAppRequest(String challengeId, String authorization, String signature) {
         WireJson body = WireJson.object()
                 .put("challengeId", challengeId)
                 .put("publicKey", publicKey(CredentialKind.IN_APP))
                 .put("signature", signature);
-        return post("/client/verify/in-app", authorization, body);
+        return request("POST", "/client/verify/in-app", authorization, profile.render(body));
     }
 
     // --- docs/protocol/wire.md#72-additions-of-the-newer-sdks: newer SDKs' push credential update ----------------------------------------------
@@ -344,6 +386,11 @@ public final class SimulatedDevice {
     }
 
     private DeviceResponse send(String method, String pathAndQuery, String authorization, String body) {
+        return execute(request(method, pathAndQuery, authorization, body));
+    }
+
+    /** The request exactly as this profile sends it: its headers, the URL under the base URL. */
+    private DeviceRequest request(String method, String pathAndQuery, String authorization, String body) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (authorization != null) {
             headers.put("Authorization", authorization);
@@ -352,13 +399,25 @@ public final class SimulatedDevice {
             headers.put("Content-Type", "application/json");
         }
         headers.putAll(profile.defaultHeaders());
-        DeviceRequest sent = new DeviceRequest(method, URI.create(baseUrl + pathAndQuery), headers, body);
+        return new DeviceRequest(method, URI.create(baseUrl + pathAndQuery), headers, body);
+    }
 
+    private DeviceResponse execute(DeviceRequest sent) {
+        String method = sent.method();
+        String body = sent.body();
         HttpRequest.Builder request = HttpRequest.newBuilder(sent.uri()).timeout(TIMEOUT)
                 .method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        headers.forEach(request::header);
+        // In the order the SDKs send them (DeviceRequest's map keeps no order).
+        List<String> names = new ArrayList<>(List.of("Authorization", "Content-Type"));
+        names.addAll(profile.defaultHeaders().keySet());
+        for (String name : names) {
+            String value = sent.header(name);
+            if (value != null) {
+                request.header(name, value);
+            }
+        }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new DeviceResponse(response.statusCode(), response.body(), parse(response.body()), sent);

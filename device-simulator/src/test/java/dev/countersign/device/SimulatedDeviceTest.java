@@ -344,4 +344,38 @@ class SimulatedDeviceTest {
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    /** The load benchmark sends the built requests with its own client: they must be what the device sends. */
+    @ParameterizedTest
+    @EnumSource(DeviceProfile.class)
+    void builtRequestsAreWhatTheDeviceSendsSignaturesAside(DeviceProfile profile) {
+        SimulatedDevice device = vectorDevice(profile);
+        String challengeId = VECTOR.get("challengeId").asText();
+        assertSentAsBuilt(device.getPushChallengeRequest(), device::getPushChallenge, null);
+        assertSentAsBuilt(device.updateChallengeRequest(CredentialKind.PUSH, challengeId, true, null),
+                () -> device.updateChallenge(CredentialKind.PUSH, challengeId, true, null), challengeId);
+        assertSentAsBuilt(device.claimQrChallengeRequest(challengeId), () -> device.claimQrChallenge(challengeId), challengeId);
+        assertSentAsBuilt(device.createInAppChallengeRequest("transfer"), () -> device.createInAppChallenge("transfer"), null);
+        assertSentAsBuilt(device.verifyInAppRequest(challengeId), () -> device.verifyInApp(challengeId), challengeId);
+    }
+
+    /** ECDSA signatures are randomised: each must verify, and the bodies agree with the signature blanked. */
+    private void assertSentAsBuilt(DeviceRequest built, java.util.function.Supplier<DeviceResponse> send, String signed) {
+        DeviceRequest sent = send.get().request();
+        RecordingServer.Received got = server.last();
+        assertThat(built.method()).isEqualTo(sent.method()).isEqualTo(got.method());
+        assertThat(built.uri()).isEqualTo(sent.uri());
+        assertThat(built.headers()).isEqualTo(sent.headers());
+        assertThat(got.header("Authorization")).isEqualTo(built.header("Authorization"));
+        assertThat(got.header("User-Agent")).isEqualTo(built.header("User-Agent"));
+        if (signed == null) {
+            assertThat(built.body() == null ? "" : built.body()).isEqualTo(got.body()); // a GET has no body
+            return;
+        }
+        String builtSignature = readJson(built.body()).get("signature").asText();
+        String sentSignature = readJson(got.body()).get("signature").asText();
+        assertThat(vectorKey().verifies(signed, builtSignature)).isTrue();
+        assertThat(built.body().replace(builtSignature.replace("/", "\\/"), "SIG").replace(builtSignature, "SIG"))
+                .isEqualTo(got.body().replace(sentSignature.replace("/", "\\/"), "SIG").replace(sentSignature, "SIG"));
+    }
 }

@@ -113,6 +113,9 @@ public final class CountersignStack implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
         env.putAll(clientAddressEnvironment());
         env.putAll(routingEnvironment());
+        if (settings.benchmark()) {
+            env.putAll(benchmarkEnvironment(service));
+        }
         env.put("COUNTERSIGN_SERVICES_CREDENTIAL_URL", "http://127.0.0.1:" + ports.get(CountersignService.CREDENTIAL));
         env.put("COUNTERSIGN_SERVICES_CHALLENGE_URL", "http://127.0.0.1:" + ports.get(CountersignService.CHALLENGE));
         env.put("COUNTERSIGN_TOKENS_PUBLIC_KEYS", secrets.publicKeyPem());
@@ -143,6 +146,31 @@ public final class CountersignStack implements AutoCloseable {
         }
         return env;
     }
+
+    /**
+     * The benchmark profile ({@code COUNTERSIGN_BENCHMARK=true}, docs/benchmarks.md): a load generator
+     * on this machine comes through the edge as one address (127.0.0.1 in X-Forwarded-For) and starts
+     * thousands of challenges a minute, so every initiation budget is raised far above what a run
+     * spends. The budgets are still checked and counted (same scripts, same keys); nothing is switched off.
+     */
+    static Map<String, String> benchmarkEnvironment(CountersignService service) {
+        return switch (service) {
+            case CHALLENGE -> Map.of(
+                    "COUNTERSIGN_CHALLENGE_LIMITS_USER_PUSHES", BENCHMARK_BUDGET,
+                    "COUNTERSIGN_CHALLENGE_LIMITS_IP_PUSHES", BENCHMARK_BUDGET,
+                    "COUNTERSIGN_CHALLENGE_QR_CODE_IP_CHALLENGES", BENCHMARK_BUDGET,
+                    "COUNTERSIGN_CHALLENGE_QR_CODE_TRACKED_IP_CHALLENGES", BENCHMARK_BUDGET,
+                    "COUNTERSIGN_CHALLENGE_QR_CODE_USER_CHALLENGES", BENCHMARK_BUDGET,
+                    "COUNTERSIGN_CHALLENGE_IN_APP_IP_CHALLENGES", BENCHMARK_BUDGET);
+            case NOTIFIER -> Map.of(
+                    "COUNTERSIGN_NOTIFIER_KIOSK_MAX_SOCKETS_PER_ADDRESS", BENCHMARK_BUDGET,
+                    "COUNTERSIGN_NOTIFIER_KIOSK_CREATE_CHALLENGE_BURST", BENCHMARK_BUDGET);
+            case CREDENTIAL -> Map.of();
+        };
+    }
+
+    /** Per window: well above a benchmark run, far below an overflow. */
+    private static final String BENCHMARK_BUDGET = "1000000";
 
     /** Every response names its service, which is how the end-to-end tests prove the edge's routes. */
     static Map<String, String> routingEnvironment() {

@@ -27,7 +27,8 @@ import dev.countersign.local.infra.InfrastructureSettings;
  * signed {@code push.created} webhook; unset: no webhook), the notifier's APNs / FCM channels
  * ({@link #PUSH_CHANNEL_VARIABLES}, passed to the notifier as they are; none set: no channel),
  * {@code COUNTERSIGN_NOTIFIER_REPLICAS} (notifier-service processes, default 1; the edge routes to
- * the first, each has its own port) and the infrastructure addresses of {@link InfrastructureSettings}.
+ * the first, each has its own port), {@code COUNTERSIGN_BENCHMARK} ({@code true}: the benchmark profile,
+ * {@link CountersignStack#benchmarkEnvironment}) and the infrastructure addresses of {@link InfrastructureSettings}.
  *
  * @param pushChannels the notifier's {@code COUNTERSIGN_NOTIFIER_APNS_* / _FCM_* / _PUSH_*} environment
  */
@@ -40,7 +41,8 @@ public record StackSettings(
         Optional<String> webhookUrl,
         InfrastructureSettings infrastructure,
         Map<String, String> pushChannels,
-        int notifierReplicas) {
+        int notifierReplicas,
+        boolean benchmark) {
 
     /**
      * The notifier's APNs and FCM settings the run command passes on (docs/notifier-service.md):
@@ -94,7 +96,8 @@ public record StackSettings(
                 setting("COUNTERSIGN_WEBHOOK_URL", "countersign.webhook-url").filter(url -> !url.isBlank()),
                 InfrastructureSettings.fromEnvironment(),
                 pushChannelsFromEnvironment(),
-                Integer.parseInt(setting("COUNTERSIGN_NOTIFIER_REPLICAS", "countersign.notifier-replicas").orElse("1")));
+                Integer.parseInt(setting("COUNTERSIGN_NOTIFIER_REPLICAS", "countersign.notifier-replicas").orElse("1")),
+                Boolean.parseBoolean(setting("COUNTERSIGN_BENCHMARK", "countersign.benchmark").orElse("false")));
     }
 
     /** {@code COUNTERSIGN_TENANTS}' value as ids: comma-separated, blanks around them ignored. */
@@ -124,27 +127,27 @@ public record StackSettings(
             throw new IllegalArgumentException("Not a push channel setting: " + variables.keySet());
         }
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                Map.copyOf(variables), notifierReplicas);
+                Map.copyOf(variables), notifierReplicas, benchmark);
     }
 
     public StackSettings withEdgePort(int port) {
         return new StackSettings(port, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, notifierReplicas);
+                pushChannels, notifierReplicas, benchmark);
     }
 
     public StackSettings withWebhookUrl(String url) {
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure,
-                pushChannels, notifierReplicas);
+                pushChannels, notifierReplicas, benchmark);
     }
 
     public StackSettings withAllowedOrigins(String origins) {
         return new StackSettings(edgePort, tenantIds, Optional.of(origins), projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, notifierReplicas);
+                pushChannels, notifierReplicas, benchmark);
     }
 
     public StackSettings withNotifierReplicas(int replicas) {
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, replicas);
+                pushChannels, replicas, benchmark);
     }
 
     /** The nearest directory, from here upwards, that holds the service modules. */

@@ -33,4 +33,30 @@ class CountersignStackTest {
         new InternalSecret(Optional.of(one.internalSecret()));
         assertThat(one.toString()).doesNotContain(one.internalSecret());
     }
+
+    @Test
+    void theBenchmarkProfileRaisesTheInitiationBudgetsAndSwitchesNoCheckOff() {
+        assertThat(CountersignStack.benchmarkEnvironment(CountersignService.CHALLENGE))
+                .containsEntry("COUNTERSIGN_CHALLENGE_LIMITS_USER_PUSHES", "1000000")
+                .containsEntry("COUNTERSIGN_CHALLENGE_LIMITS_IP_PUSHES", "1000000")
+                .containsEntry("COUNTERSIGN_CHALLENGE_QR_CODE_IP_CHALLENGES", "1000000")
+                .containsEntry("COUNTERSIGN_CHALLENGE_IN_APP_IP_CHALLENGES", "1000000");
+        assertThat(CountersignStack.benchmarkEnvironment(CountersignService.NOTIFIER))
+                .containsEntry("COUNTERSIGN_NOTIFIER_KIOSK_MAX_SOCKETS_PER_ADDRESS", "1000000");
+        // Only counts: no window, no back-off and no switch is touched.
+        for (CountersignService service : CountersignService.values()) {
+            assertThat(CountersignStack.benchmarkEnvironment(service).values()).allMatch(v -> Integer.parseInt(v) >= 1);
+        }
+    }
+
+    @Test
+    void theBenchmarkProfileIsOffUnlessAskedFor() {
+        assertThat(StackSettings.fromEnvironment().benchmark()).isFalse();
+        System.setProperty("countersign.benchmark", "true");
+        try {
+            assertThat(StackSettings.fromEnvironment().benchmark()).isTrue();
+        } finally {
+            System.clearProperty("countersign.benchmark");
+        }
+    }
 }
