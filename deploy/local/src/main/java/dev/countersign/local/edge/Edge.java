@@ -1,6 +1,8 @@
 package dev.countersign.local.edge;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +63,10 @@ public final class Edge implements AutoCloseable {
                         .addInterceptor(new ChunkedBodyLimit())));
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
                 .requestHandler(request -> {
+                    if (!isParsableUri(request.uri())) {
+                        refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Invalid request URI"));
+                        return;
+                    }
                     if (!isCanonical(request.path())) {
                         refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Path must be canonical"));
                         return;
@@ -99,6 +105,20 @@ public final class Edge implements AutoCloseable {
         request.headers().set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
         if (request.authority() != null) {
             request.headers().set("X-Forwarded-Host", request.authority().toString());
+        }
+    }
+
+    /**
+     * The services' HTTP layer (Quarkus) answers a request target that {@link URI} cannot parse — a
+     * malformed percent escape ({@code %Z}), a space or control character — with an empty 400 before
+     * any of their code runs; the edge refuses such a target itself, in the error model.
+     */
+    static boolean isParsableUri(String uri) {
+        try {
+            new URI(uri);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

@@ -94,6 +94,18 @@ class EdgeRefusalTest {
         assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("received 11");
     }
 
+    @Test
+    void malformedPercentEscapeInThePathIs400WithJson() throws IOException {
+        assertRefused(send("GET /v1/users/%Z/authenticators HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n"),
+                "HTTP/1.1 400 ", "Invalid request URI");
+    }
+
+    @Test
+    void controlCharacterInTheQueryIs400WithJson() throws IOException {
+        assertRefused(send("GET /v1/client/user-authenticators/push?publicKey=a\u007fb HTTP/1.1\r\nHost: edge\r\n"
+                + "Connection: close\r\n\r\n"), "HTTP/1.1 400 ", "Invalid request URI");
+    }
+
     private static void assertRefused(String answer, String statusLine, String description) {
         assertThat(answer).startsWith(statusLine);
         assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).isEqualTo(
