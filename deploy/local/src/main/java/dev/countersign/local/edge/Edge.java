@@ -61,7 +61,11 @@ public final class Edge implements AutoCloseable {
                 HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
                         .origin(address.getPort(), address.getHostString())
                         .addInterceptor(new ChunkedBodyLimit())));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        // No h2c: Vert.x (here and in the services) answers an h2c upgrade without HTTP2-Settings with
+        // an empty 400 and leaves the connection hanging. The edge ignores the offer, as RFC 9113
+        // lets a server, and serves the request as HTTP/1.1 (see dropNonWebSocketUpgrade).
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(request -> {
                     if (!isParsableUri(request.uri())) {
                         refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Invalid request URI"));
@@ -84,6 +88,7 @@ public final class Edge implements AutoCloseable {
                         notFound(request);
                         return;
                     }
+                    dropNonWebSocketUpgrade(request);
                     addForwardedHeaders(request);
                     proxies.get(service.get()).handle(request);
                 })
@@ -95,6 +100,14 @@ public final class Edge implements AutoCloseable {
             throw new IllegalStateException("The edge cannot listen on " + host + ":" + port, e);
         }
         return new Edge(vertx, server);
+    }
+
+    /** An upgrade to anything but a WebSocket (h2c) is not offered to the services, which would hang on it. */
+    private static void dropNonWebSocketUpgrade(HttpServerRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        if (upgrade != null && !upgrade.strip().equalsIgnoreCase("websocket")) {
+            request.headers().remove("Upgrade").remove("HTTP2-Settings");
+        }
     }
 
     /** Appends the peer to {@code X-Forwarded-For} like nginx' {@code $proxy_add_x_forwarded_for}. */
@@ -111,9 +124,14 @@ public final class Edge implements AutoCloseable {
     /**
      * The services' HTTP layer (Quarkus) answers a request target that {@link URI} cannot parse — a
      * malformed percent escape ({@code %Z}), a space or control character — with an empty 400 before
-     * any of their code runs; the edge refuses such a target itself, in the error model.
+     * any of their code runs; the edge refuses such a target itself, in the error model. So it does
+     * raw non-ASCII bytes: a request target is ASCII (RFC 9112), clients percent-encode the rest, and
+     * forwarded as read they reach the services as characters their check refuses.
      */
     static boolean isParsableUri(String uri) {
+        if (!uri.chars().allMatch(c -> c < 0x80)) {
+            return false;
+        }
         try {
             new URI(uri);
             return true;
