@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -75,8 +76,9 @@ public final class Edge implements AutoCloseable {
                         refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Path must be canonical"));
                         return;
                     }
-                    String coding = request.getHeader("Transfer-Encoding");
-                    if (coding != null && !coding.strip().equalsIgnoreCase("chunked")) {
+                    // Every Transfer-Encoding line counts: a second one beside "chunked" makes the proxy answer an empty 400.
+                    List<String> codings = request.headers().getAll("Transfer-Encoding");
+                    if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).strip().equalsIgnoreCase("chunked"))) {
                         // Where the body ends is unknown, so the connection cannot be reused.
                         request.response().putHeader("Connection", "close")
                                 .endHandler(ignored -> request.connection().close());

@@ -74,6 +74,12 @@ class EdgeRefusalTest {
     }
 
     @Test
+    void secondTransferEncodingBesideChunkedIs400WithJson() throws IOException {
+        assertRefused(send("POST /v1/validate HTTP/1.1\r\nHost: edge\r\nTransfer-Encoding: chunked\r\n"
+                + "Transfer-Encoding: gzip\r\n\r\n0\r\n\r\n"), "HTTP/1.1 400 ", "Unsupported transfer coding");
+    }
+
+    @Test
     void chunkedBodyOverTheLimitIs413WithJson() throws IOException {
         String chunk = "a".repeat(8192);
         StringBuilder request = new StringBuilder("POST /v1/validate HTTP/1.1\r\nHost: edge\r\n"
