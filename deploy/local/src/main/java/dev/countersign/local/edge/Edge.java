@@ -2,8 +2,11 @@ package dev.countersign.local.edge;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -100,7 +103,10 @@ public final class Edge implements AutoCloseable {
                         .addInterceptor(new BufferedBody())));
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
                         // Without h2c, Vert.x hands over the connection when it opens, not after the
-                        // first request's headers (where it would look for an h2c upgrade).
+                        // first request's headers (where it would look for an h2c upgrade); and Vert.x
+                        // (here and in the services) answers an h2c upgrade without HTTP2-Settings with an
+                        // empty 400 and leaves the connection hanging. The edge ignores the offer, as
+                        // RFC 9113 lets a server, and serves the request as HTTP/1.1 (dropNonWebSocketUpgrade).
                         .setHttp2ClearTextEnabled(false)
                         .setIdleTimeout((int) settings.clientIdleTimeout().toMillis())
                         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
@@ -110,12 +116,17 @@ public final class Edge implements AutoCloseable {
                     if (connection != null) {
                         connection.requestArrived(request);
                     }
+                    if (!isParsableUri(request.uri())) {
+                        refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Invalid request URI"));
+                        return;
+                    }
                     if (!isCanonical(request.path())) {
                         refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Path must be canonical"));
                         return;
                     }
-                    String coding = request.getHeader("Transfer-Encoding");
-                    if (coding != null && !coding.strip().equalsIgnoreCase("chunked")) {
+                    // Every Transfer-Encoding line counts: a second one beside "chunked" makes the proxy answer an empty 400.
+                    List<String> codings = request.headers().getAll("Transfer-Encoding");
+                    if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).strip().equalsIgnoreCase("chunked"))) {
                         // Where the body ends is unknown, so the connection cannot be reused.
                         closeAfterResponse(request);
                         refuse(request, 400, ErrorCode.INVALID_REQUEST.body("Unsupported transfer coding"));
@@ -126,6 +137,7 @@ public final class Edge implements AutoCloseable {
                         notFound(request);
                         return;
                     }
+                    dropNonWebSocketUpgrade(request);
                     addForwardedHeaders(request);
                     if (Tunnels.isUpgrade(request)) {
                         if (connection != null) {
@@ -177,7 +189,7 @@ public final class Edge implements AutoCloseable {
 
         synchronized void awaitRequest(Duration within) {
             cancel();
-                        timer = vertx.setTimer(within.toMillis(), id -> connection.close());
+            timer = vertx.setTimer(within.toMillis(), id -> connection.close());
         }
 
         synchronized void cancel() {
@@ -231,6 +243,14 @@ public final class Edge implements AutoCloseable {
     record Failure(int status, ErrorBody body) {
     }
 
+    /** An upgrade to anything but a WebSocket (h2c) is not offered to the services, which would hang on it. */
+    private static void dropNonWebSocketUpgrade(HttpServerRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        if (upgrade != null && !upgrade.strip().equalsIgnoreCase("websocket")) {
+            request.headers().remove("Upgrade").remove("HTTP2-Settings");
+        }
+    }
+
     /** Appends the peer to {@code X-Forwarded-For} like nginx' {@code $proxy_add_x_forwarded_for}. */
     private static void addForwardedHeaders(HttpServerRequest request) {
         String peer = request.remoteAddress().hostAddress();
@@ -239,6 +259,25 @@ public final class Edge implements AutoCloseable {
         request.headers().set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
         if (request.authority() != null) {
             request.headers().set("X-Forwarded-Host", request.authority().toString());
+        }
+    }
+
+    /**
+     * The services' HTTP layer (Quarkus) answers a request target that {@link URI} cannot parse — a
+     * malformed percent escape ({@code %Z}), a space or control character — with an empty 400 before
+     * any of their code runs; the edge refuses such a target itself, in the error model. So it does
+     * raw non-ASCII bytes: a request target is ASCII (RFC 9112), clients percent-encode the rest, and
+     * forwarded as read they reach the services as characters their check refuses.
+     */
+    static boolean isParsableUri(String uri) {
+        if (!uri.chars().allMatch(c -> c < 0x80)) {
+            return false;
+        }
+        try {
+            new URI(uri);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

@@ -74,6 +74,12 @@ class EdgeRefusalTest {
     }
 
     @Test
+    void secondTransferEncodingBesideChunkedIs400WithJson() throws IOException {
+        assertRefused(send("POST /v1/validate HTTP/1.1\r\nHost: edge\r\nTransfer-Encoding: chunked\r\n"
+                + "Transfer-Encoding: gzip\r\n\r\n0\r\n\r\n"), "HTTP/1.1 400 ", "Unsupported transfer coding");
+    }
+
+    @Test
     void chunkedBodyOverTheLimitIs413WithJson() throws IOException {
         String chunk = "a".repeat(8192);
         StringBuilder request = new StringBuilder("POST /v1/validate HTTP/1.1\r\nHost: edge\r\n"
@@ -94,6 +100,44 @@ class EdgeRefusalTest {
         assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("received 11");
     }
 
+    @Test
+    void malformedPercentEscapeInThePathIs400WithJson() throws IOException {
+        assertRefused(send("GET /v1/users/%Z/authenticators HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n"),
+                "HTTP/1.1 400 ", "Invalid request URI");
+    }
+
+    @Test
+    void controlCharacterInTheQueryIs400WithJson() throws IOException {
+        assertRefused(send("GET /v1/client/user-authenticators/push?publicKey=a\u007fb HTTP/1.1\r\nHost: edge\r\n"
+                + "Connection: close\r\n\r\n"), "HTTP/1.1 400 ", "Invalid request URI");
+    }
+
+    @Test
+    void rawNonAsciiBytesInThePathAre400WithJson() throws IOException {
+        byte[] head = "GET /v1/users/".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "/authenticators HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] user = "jürgen".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(head);
+        request.writeBytes(user);
+        request.writeBytes(tail);
+        assertRefused(send(request.toByteArray()), "HTTP/1.1 400 ", "Invalid request URI");
+    }
+
+    @Test
+    void percentEncodedNonAsciiReachesTheService() throws IOException {
+        String answer = send("GET /v1/users/j%C3%BCrgen/authenticators HTTP/1.1\r\nHost: edge\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("received 0");
+    }
+
+    @Test
+    void h2cUpgradeIsServedAsHttp1() throws IOException {
+        // Read only up to the expected body: the connection stays open either way.
+        String answer = sendUntil("GET /v1/validate HTTP/1.1\r\nHost: edge\r\nUpgrade: h2c\r\n"
+                + "Connection: Upgrade\r\n\r\n", "received 0");
+        assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("received 0");
+    }
+
     private static void assertRefused(String answer, String statusLine, String description) {
         assertThat(answer).startsWith(statusLine);
         assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).isEqualTo(
@@ -101,10 +145,33 @@ class EdgeRefusalTest {
     }
 
     /** Writes the raw request and reads until the edge closes the connection. */
+    /** Reads until the answer ends with {@code end}, or returns what came within 3 s. */
+    private static String sendUntil(String request, String end) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+            socket.setSoTimeout(3_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; !answer.toString(StandardCharsets.UTF_8).endsWith(end) && (n = in.read(buffer)) >= 0; ) {
+                    answer.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // What came is the answer to judge.
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
     private static String send(String request) throws IOException {
+        return send(request.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String send(byte[] request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", edge.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
