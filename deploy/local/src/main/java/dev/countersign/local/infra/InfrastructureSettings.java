@@ -12,6 +12,8 @@ import java.util.Optional;
  *   <li>{@code COUNTERSIGN_REDIS_URL} / {@code countersign.redis.url} ({@code redis://host:port})</li>
  *   <li>{@code COUNTERSIGN_POSTGRES_URL} / {@code countersign.postgres.url}
  *       ({@code postgresql://user:password@host:port/database})</li>
+ *   <li>{@code COUNTERSIGN_REDIS_APPENDONLY} / {@code countersign.redis.appendonly}: {@code true} starts
+ *       Redis with an append-only file fsynced every second, kept in the run directory</li>
  *   <li>{@code COUNTERSIGN_CACHE_DIR} / {@code countersign.cache-dir}: where PostgreSQL's binaries
  *       are unpacked once (default {@code ~/.cache/countersign})</li>
  * </ul>
@@ -20,7 +22,8 @@ public record InfrastructureSettings(
         Optional<String> kafkaBootstrapServers,
         Optional<String> redisUrl,
         Optional<PostgresEndpoint> postgres,
-        Path cacheDir) {
+        Path cacheDir,
+        boolean redisAppendOnly) {
 
     public static InfrastructureSettings fromEnvironment() {
         return new InfrastructureSettings(
@@ -28,7 +31,9 @@ public record InfrastructureSettings(
                 setting("COUNTERSIGN_REDIS_URL", "countersign.redis.url"),
                 setting("COUNTERSIGN_POSTGRES_URL", "countersign.postgres.url").map(PostgresEndpoint::parse),
                 setting("COUNTERSIGN_CACHE_DIR", "countersign.cache-dir").map(Path::of)
-                        .orElse(Path.of(System.getProperty("user.home"), ".cache", "countersign")));
+                        .orElse(Path.of(System.getProperty("user.home"), ".cache", "countersign")),
+                setting("COUNTERSIGN_REDIS_APPENDONLY", "countersign.redis.appendonly")
+                        .map(Boolean::parseBoolean).orElse(false));
     }
 
     /** A setting from the system property if given, else the environment variable; blank means unset. */

@@ -55,7 +55,9 @@ public final class LocalInfrastructure implements AutoCloseable {
         CompletableFuture<String> redis = settings.redisUrl()
                 .map(CompletableFuture::completedFuture)
                 .orElseGet(() -> CompletableFuture.supplyAsync(
-                        () -> register(LocalRedis.start(mkdirs(dir.resolve("redis")))).url()));
+                        () -> register(settings.redisAppendOnly()
+                                ? LocalRedis.startAppendOnly(mkdirs(dir.resolve("redis")))
+                                : LocalRedis.start(mkdirs(dir.resolve("redis")))).url()));
         try {
             CompletableFuture.allOf(kafka, postgres, redis).join();
         } catch (CompletionException e) {

@@ -3,39 +3,65 @@ package dev.countersign.local.infra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
-/** A real redis-server (the binary shipped in embedded-redis), without persistence. */
+/**
+ * A real redis-server (the binary shipped in embedded-redis, Redis 6.2): without persistence by
+ * default, or with an append-only file ({@link #startAppendOnly}) that survives a restart.
+ */
 public final class LocalRedis implements AutoCloseable {
 
     private final RedisServer server;
-    private final String url;
+    private final int port;
 
-    private LocalRedis(RedisServer server, String url) {
+    private LocalRedis(RedisServer server, int port) {
         this.server = server;
-        this.url = url;
+        this.port = port;
     }
 
     /** Tries to exec the freshly unpacked binary; see {@link #isTextFileBusy}. */
     private static final int EXEC_ATTEMPTS = 10;
 
+    /** Settings of a Redis whose data lives only in memory. */
+    static final List<String> IN_MEMORY = List.of("save \"\"", "appendonly no");
+
+    /**
+     * Settings of a Redis that logs every write to its append-only file and fsyncs it once a
+     * second: a crash loses at most about the last second of writes (docs/reliability.md).
+     */
+    static final List<String> APPEND_ONLY = List.of("save \"\"", "appendonly yes", "appendfsync everysec");
+
     /** @param dir where the binary is unpacked; removed with the run directory */
     public static LocalRedis start(Path dir) {
+        return start(dir, IN_MEMORY);
+    }
+
+    /** @param dir where the binary is unpacked and the append-only file kept */
+    public static LocalRedis startAppendOnly(Path dir) {
+        return start(dir, APPEND_ONLY);
+    }
+
+    /**
+     * A redis-server with the given configuration lines (tests start cluster nodes with it).
+     *
+     * @param dir its working directory (binary, append-only file, cluster config), one per server
+     */
+    public static LocalRedis start(Path dir, List<String> settings) {
         for (int attempt = 1; ; attempt++) {
-            int port = FreePorts.pick();
+            // A cluster node also listens on port + 10000 (its bus), which must be a valid port.
+            int port = pickPortBelow(65535 - 10000);
             try {
-                RedisServer server = RedisServer.newRedisServer()
+                var builder = RedisServer.newRedisServer()
                         .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
                         .bind("127.0.0.1")
-                        .port(port)
-                        .setting("save \"\"")
-                        .setting("appendonly no")
-                        .setting("dir " + dir)
-                        .build();
+                        .port(port);
+                settings.forEach(builder::setting);
+                RedisServer server = builder.setting("dir " + dir).build();
                 server.start();
-                return new LocalRedis(server, "redis://127.0.0.1:" + port);
+                return new LocalRedis(server, port);
             } catch (IOException e) {
                 if (attempt < EXEC_ATTEMPTS && isTextFileBusy(e)) {
                     pause(50L * attempt);
@@ -60,6 +86,15 @@ public final class LocalRedis implements AutoCloseable {
         return false;
     }
 
+    private static int pickPortBelow(int limit) {
+        for (;;) {
+            int port = FreePorts.pick();
+            if (port < limit) {
+                return port;
+            }
+        }
+    }
+
     private static void pause(long millis) {
         try {
             Thread.sleep(millis);
@@ -70,10 +105,17 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     public String url() {
-        return url;
+        return "redis://127.0.0.1:" + port;
     }
 
-    /** Stops the server but keeps its port and directory, so that {@link #restart} brings it back, empty. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Stops the server but keeps its port and directory, so that {@link #restart} brings it back:
+     * empty, or with what its append-only file holds.
+     */
     public void stop() {
         close();
     }

@@ -32,7 +32,7 @@ class LocalInfrastructureTest {
         try (RunDirectory run = RunDirectory.create("countersign-infra-test-")) {
             dir = run.path();
             InfrastructureSettings settings = new InfrastructureSettings(Optional.empty(), Optional.empty(),
-                    Optional.empty(), Path.of(System.getProperty("user.home"), ".cache", "countersign"));
+                    Optional.empty(), Path.of(System.getProperty("user.home"), ".cache", "countersign"), false);
             try (LocalInfrastructure infra = LocalInfrastructure.start(dir, settings)) {
                 InfrastructureEndpoints endpoints = infra.endpoints();
 
