@@ -21,7 +21,8 @@ import io.vertx.mutiny.redis.client.Response;
  * that follows is answered by running the script once more with {@code EVAL}, which also caches it
  * again. {@code EVAL} rather than {@code SCRIPT LOAD} there because {@code EVAL} goes by its key to
  * the very node that said {@code NOSCRIPT}, also in a Redis Cluster, where {@code SCRIPT LOAD} (no
- * key) may reach another.
+ * key) may reach another. On a cluster this also happens once per script and node at first use,
+ * since {@code SCRIPT LOAD} reached one node only.
  */
 @ApplicationScoped
 public class RedisScripts {
@@ -45,7 +46,7 @@ public class RedisScripts {
         return load(script)
                 .flatMap(sha -> redis.execute("EVALSHA", command(sha, keys, args)))
                 .onFailure(RedisScripts::isNoScript).recoverWithUni(failure -> {
-                    LOG.infof("Redis forgot script %s; running it again with EVAL", script);
+                    LOG.infof("Redis (or this cluster node) does not hold script %s; running it with EVAL", script);
                     return redis.execute("EVAL", command(script.source(), keys, args));
                 });
     }

@@ -1,8 +1,15 @@
 package dev.countersign.local.infra;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import redis.embedded.RedisServer;
@@ -127,6 +134,65 @@ public final class LocalRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Redis did not start again", e);
         }
+    }
+
+    /**
+     * Sends one command on a connection of its own and answers the reply flattened to strings: a
+     * status, integer or bulk string as one element (a nil as {@code null}), an array as its
+     * elements. For setting servers up (cluster slots) and for tests; an error reply throws.
+     */
+    public List<String> command(String... args) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String arg : args) {
+                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                        .append(arg).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            List<String> reply = new ArrayList<>();
+            readReply(new BufferedInputStream(socket.getInputStream()), reply);
+            return reply;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis on port " + port + " did not answer " + args[0], e);
+        }
+    }
+
+    private static void readReply(InputStream in, List<String> into) throws IOException {
+        String line = readLine(in);
+        String rest = line.substring(1);
+        switch (line.charAt(0)) {
+            case '+', ':' -> into.add(rest);
+            case '-' -> throw new IOException("Redis answered " + rest);
+            case '$' -> {
+                int length = Integer.parseInt(rest);
+                if (length < 0) {
+                    into.add(null);
+                } else {
+                    into.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+                    readLine(in);
+                }
+            }
+            case '*' -> {
+                for (int i = Integer.parseInt(rest); i > 0; i--) {
+                    readReply(in, into);
+                }
+            }
+            default -> throw new IOException("Not a RESP reply: " + line);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\r'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("Redis closed the connection");
+            }
+            line.append((char) c);
+        }
+        in.read();
+        return line.toString();
     }
 
     @Override

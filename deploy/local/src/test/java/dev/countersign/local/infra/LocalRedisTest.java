@@ -2,16 +2,9 @@ package dev.countersign.local.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,17 +26,17 @@ class LocalRedisTest {
     }
 
     @Test
-    void appendOnlyRedisFsyncsEverySecondAndKeepsItsDataOverARestart(@TempDir Path dir) throws Exception {
+    void appendOnlyRedisFsyncsEverySecondAndKeepsItsDataOverARestart(@TempDir Path dir) throws IOException {
         LocalRedis redis = LocalRedis.startAppendOnly(dir);
         try {
-            assertThat(command(redis, "CONFIG", "GET", "appendonly")).containsExactly("appendonly", "yes");
-            assertThat(command(redis, "CONFIG", "GET", "appendfsync")).containsExactly("appendfsync", "everysec");
-            assertThat(command(redis, "SET", "cs:{ch:kept}", "approved")).containsExactly("OK");
+            assertThat(redis.command("CONFIG", "GET", "appendonly")).containsExactly("appendonly", "yes");
+            assertThat(redis.command("CONFIG", "GET", "appendfsync")).containsExactly("appendfsync", "everysec");
+            assertThat(redis.command("SET", "cs:{ch:kept}", "approved")).containsExactly("OK");
 
             redis.stop();
             redis.restart();
 
-            assertThat(command(redis, "GET", "cs:{ch:kept}")).containsExactly("approved");
+            assertThat(redis.command("GET", "cs:{ch:kept}")).containsExactly("approved");
             assertThat(Files.list(dir).map(p -> p.getFileName().toString())).contains("appendonly.aof");
         } finally {
             redis.close();
@@ -51,16 +44,16 @@ class LocalRedisTest {
     }
 
     @Test
-    void inMemoryRedisComesBackEmptyFromARestart(@TempDir Path dir) throws Exception {
+    void inMemoryRedisComesBackEmptyFromARestart(@TempDir Path dir) throws IOException {
         LocalRedis redis = LocalRedis.start(dir);
         try {
-            assertThat(command(redis, "CONFIG", "GET", "appendonly")).containsExactly("appendonly", "no");
-            command(redis, "SET", "cs:{ch:gone}", "approved");
+            assertThat(redis.command("CONFIG", "GET", "appendonly")).containsExactly("appendonly", "no");
+            redis.command("SET", "cs:{ch:gone}", "approved");
 
             redis.stop();
             redis.restart();
 
-            assertThat(command(redis, "GET", "cs:{ch:gone}")).containsExactly((String) null);
+            assertThat(redis.command("GET", "cs:{ch:gone}")).containsExactly((String) null);
         } finally {
             redis.close();
         }
@@ -74,34 +67,6 @@ class LocalRedisTest {
             assertThat(InfrastructureSettings.fromEnvironment().redisAppendOnly()).isTrue();
         } finally {
             System.clearProperty("countersign.redis.appendonly");
-        }
-    }
-
-    /** One command in RESP; answers a status, a bulk string or an array of bulk strings as a list. */
-    private static List<String> command(LocalRedis redis, String... args) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", redis.port())) {
-            StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
-            for (String arg : args) {
-                request.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line = in.readLine();
-            List<String> reply = new ArrayList<>();
-            switch (line.charAt(0)) {
-                case '+' -> reply.add(line.substring(1));
-                case '$' -> reply.add(line.equals("$-1") ? null : in.readLine());
-                case '*' -> {
-                    for (int i = Integer.parseInt(line.substring(1)); i > 0; i--) {
-                        in.readLine();
-                        reply.add(in.readLine());
-                    }
-                }
-                default -> throw new IOException("Redis answered " + line);
-            }
-            return reply;
         }
     }
 }
