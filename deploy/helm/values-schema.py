@@ -9,6 +9,8 @@ def schema(v, key, path):
     if isinstance(v, int): return {"type":"integer"}
     if isinstance(v, str):
         if key == "runtime": return {"type":"string","enum":["jvm","native"]}
+        if key == "appendfsync": return {"type":"string","enum":["everysec","always","no"]}
+        if key == "clientType": return {"type":"string","enum":["standalone","cluster","sentinel","replication"]}
         if key == "pullPolicy": return {"type":"string","enum":["Always","IfNotPresent","Never"]}
         if key in ("minAvailable","maxUnavailable"): return {"type":["string","integer"]}
         return {"type":"string"}

@@ -305,6 +305,70 @@ class HelmChartsTest {
                 .isEqualTo("postgresql://pg.prod.internal:5432/countersign?sslmode=require");
     }
 
+    @Test
+    void bundledRedisKeepsNothingByDefault() {
+        JsonNode redis = redisStatefulSet(find(UMBRELLA, "default-values.yaml"));
+        assertThat(texts(containers(redis).get(0).path("args"))).containsExactly("--save", "", "--appendonly", "no");
+        assertThat(redis.at("/spec/template/spec/volumes/0/emptyDir").isObject()).isTrue();
+        assertThat(redis.at("/spec/volumeClaimTemplates").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void bundledRedisWithAppendOnlyFsyncsEverySecondOntoItsClaim() {
+        JsonNode redis = redisStatefulSet(find(UMBRELLA, "durable-redis-values.yaml"));
+        assertThat(texts(containers(redis).get(0).path("args")))
+                .containsExactly("--save", "", "--appendonly", "yes", "--appendfsync", "everysec");
+        assertThat(redis.at("/spec/template/spec/volumes").isMissingNode()).isTrue();
+        JsonNode claim = redis.at("/spec/volumeClaimTemplates/0");
+        assertThat(claim.at("/metadata/name").asText()).isEqualTo("data");
+        assertThat(claim.at("/spec/resources/requests/storage").asText()).isEqualTo("2Gi");
+        assertThat(claim.at("/spec/storageClassName").asText()).isEqualTo("fast-ssd");
+        assertThat(redis.at("/spec/template/spec/securityContext/fsGroup").asInt()).isEqualTo(999);
+    }
+
+    @Test
+    void anUnknownFsyncPolicyIsRefused() {
+        assertThatThrownBy(() -> new Helm(Charts.WORK.resolve(UMBRELLA)).template().withName(RELEASE)
+                .withValuesFile(Charts.SOURCE.resolve(UMBRELLA + "/ci/durable-redis-values.yaml"))
+                .set("redis.appendfsync", "sometimes").call())
+                .hasMessageContaining("appendfsync");
+    }
+
+    @Test
+    void challengeServiceTalksToAStandaloneRedisUnlessToldCluster() {
+        Properties standalone = applicationProperties(find("challenge-service", "default-values.yaml"), "challenge-service");
+        assertThat(standalone.getProperty("quarkus.redis.client-type")).isNull();
+        Properties cluster = applicationProperties(find("challenge-service", "production-values.yaml"), "challenge-service");
+        assertThat(cluster.getProperty("quarkus.redis.client-type")).isEqualTo("cluster");
+        assertThat(cluster.getProperty("quarkus.redis.hosts").split(",")).hasSize(3);
+        assertThat(cluster.getProperty("quarkus.redis.master-name")).isNull();
+    }
+
+    @Test
+    void challengeServiceFindsTheMasterThroughSentinels() throws IOException {
+        Helm chart = new Helm(Charts.WORK.resolve("challenge-service"));
+        String manifest = chart.template().withName(RELEASE)
+                .withValuesFile(Charts.SOURCE.resolve("challenge-service/ci/default-values.yaml"))
+                .set("redis.clientType", "sentinel").set("redis.masterName", "countersign")
+                .set("redis.hosts", "redis://sentinel-0:26379,redis://sentinel-1:26379").call();
+        Charts.Render render = new Charts.Render("challenge-service", Path.of("sentinel"), null, Charts.parse(manifest));
+        Properties sentinel = applicationProperties(render, "challenge-service");
+        assertThat(sentinel.getProperty("quarkus.redis.client-type")).isEqualTo("sentinel");
+        assertThat(sentinel.getProperty("quarkus.redis.master-name")).isEqualTo("countersign");
+        assertThat(sentinel.getProperty("quarkus.redis.role")).isEqualTo("master");
+        assertThat(sentinel.getProperty("quarkus.redis.hosts")).isEqualTo("redis://sentinel-0:26379,redis://sentinel-1:26379");
+
+        assertThatThrownBy(() -> chart.template().withName(RELEASE)
+                .withValuesFile(Charts.SOURCE.resolve("challenge-service/ci/default-values.yaml"))
+                .set("redis.clientType", "sentinel").call())
+                .hasMessageContaining("redis.masterName is required");
+    }
+
+    private static JsonNode redisStatefulSet(Charts.Render render) {
+        return render.ofKind("StatefulSet").filter(d -> name(d).equals(RELEASE + "-redis")).findFirst()
+                .orElseThrow(() -> new AssertionError(render.name() + ": no Redis StatefulSet"));
+    }
+
     /**
      * What each service cannot start (or work) without, found in its ConfigMap's properties or its
      * environment: the Secret's keys, valueFrom references, or an existingSecret the operator fills
