@@ -32,7 +32,7 @@ class LocalInfrastructureTest {
         try (RunDirectory run = RunDirectory.create("countersign-infra-test-")) {
             dir = run.path();
             InfrastructureSettings settings = new InfrastructureSettings(Optional.empty(), Optional.empty(),
-                    Optional.empty(), Path.of(System.getProperty("user.home"), ".cache", "countersign"), false);
+                    Optional.empty(), Path.of(System.getProperty("user.home"), ".cache", "countersign"), true);
             try (LocalInfrastructure infra = LocalInfrastructure.start(dir, settings)) {
                 InfrastructureEndpoints endpoints = infra.endpoints();
 
@@ -55,7 +55,11 @@ class LocalInfrastructureTest {
                     assertThat(rs.getString(2)).isEqualTo("countersign");
                 }
 
-                assertThat(redisPing(endpoints.redisUrl())).isEqualTo("+PONG");
+                assertThat(redisInline(endpoints.redisUrl(), "PING", 1)).containsExactly("+PONG");
+                // COUNTERSIGN_REDIS_APPENDONLY: the started Redis keeps an append-only file in the run directory.
+                assertThat(redisInline(endpoints.redisUrl(), "CONFIG GET appendonly", 5))
+                        .containsExactly("*2", "$10", "appendonly", "$3", "yes");
+                assertThat(dir.resolve("redis").resolve("appendonly.aof")).exists();
                 assertThat(children()).hasSizeGreaterThan(childrenBefore.size());
             }
         }
@@ -63,14 +67,19 @@ class LocalInfrastructureTest {
         assertThat(children()).isSubsetOf(childrenBefore);
     }
 
-    private static String redisPing(String url) throws Exception {
+    /** An inline command; answers the first {@code lines} lines of the reply. */
+    private static List<String> redisInline(String url, String command, int lines) throws Exception {
         var uri = java.net.URI.create(url);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            List<String> reply = new java.util.ArrayList<>();
+            for (int i = 0; i < lines; i++) {
+                reply.add(in.readLine());
+            }
+            return reply;
         }
     }
 
