@@ -1,8 +1,15 @@
 package dev.countersign.e2e;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.countersign.device.attestation.AppAttestAuthority;
+import dev.countersign.device.attestation.PlayIntegrityAuthority;
 import dev.countersign.local.infra.FreePorts;
 import dev.countersign.local.launcher.CountersignStack;
 import dev.countersign.local.launcher.StackSettings;
+import dev.countersign.local.launcher.TenantAttestation;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -12,7 +19,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * the three packaged services as processes — two notifier replicas, for the kiosk sockets' scale-out —
  * the edge on a free port) and stopped at the end; its demo tenant's {@code push.created} webhooks go
  * to a {@link WebhookSink} started first, and its APNs / FCM notifications to the
- * {@link PushProviders} (mock APNs, local FCM), also started first.
+ * {@link PushProviders} (mock APNs, local FCM), also started first. Besides the demo tenant (every
+ * attestation policy {@code off}) it runs {@link #ATTESTED_TENANT}, which enforces attestation on both
+ * platforms against device-simulator's test authorities.
  */
 public final class RunningStack implements ParameterResolver {
 
@@ -22,6 +31,39 @@ public final class RunningStack implements ParameterResolver {
      * page calls the API (on 127.0.0.1) cross-origin and CORS preflights are exercised.
      */
     static final String PAGE_ORIGIN = "countersign.e2e.page-origin";
+
+    /** A tenant enforcing App Attest ({@link #APP_ID}) and Play Integrity ({@link #PACKAGE_NAME}). */
+    static final String ATTESTED_TENANT = "attested";
+    static final String APP_ID = "TEAMID1234.dev.countersign.e2e";
+    static final String PACKAGE_NAME = "dev.countersign.e2e";
+
+    private static StackSettings withAttestedTenant(StackSettings settings) {
+        List<String> tenants = new ArrayList<>(settings.tenantIds());
+        if (!tenants.contains(ATTESTED_TENANT)) {
+            tenants.add(ATTESTED_TENANT);
+        }
+        return settings.withTenantIds(tenants);
+    }
+
+    /** The run command's own attestation settings, with the attested tenant's and the test App Attest root. */
+    private static TenantAttestation attestation(StackSettings settings) {
+        return TenantAttestation.fromEnvironment(settings.tenantIds())
+                .withTenant(ATTESTED_TENANT, Map.of(
+                        "ios.mode", "enforce",
+                        "ios.app-id", APP_ID,
+                        "android.mode", "enforce",
+                        "android.package-name", PACKAGE_NAME,
+                        "android.decryption-key", PlayIntegrityAuthority.TEST_DECRYPTION_KEY,
+                        "android.verification-key", PlayIntegrityAuthority.TEST_VERIFICATION_KEY))
+                .withAppAttestRoots(List.of(AppAttestAuthority.TEST_ROOT_CERTIFICATE));
+    }
+
+    private static CountersignStack start(WebhookSink sink, PushProviders providers) {
+        StackSettings settings = withAttestedTenant(withPageOrigin(StackSettings.fromEnvironment())).withEdgePort(0)
+                .withWebhookUrl(sink.webhookUrl()).withPushChannels(providers.environment())
+                .withNotifierReplicas(2);
+        return CountersignStack.start(settings, attestation(settings));
+    }
 
     private static StackSettings withPageOrigin(StackSettings settings) {
         String origin = "http://localhost:" + FreePorts.pick();
@@ -42,9 +84,7 @@ public final class RunningStack implements ParameterResolver {
         PushProviders providers = store.getOrComputeIfAbsent(PushProviders.class, key -> PushProviders.start(),
                 PushProviders.class);
         CountersignStack stack = store.getOrComputeIfAbsent(CountersignStack.class,
-                key -> CountersignStack.start(withPageOrigin(StackSettings.fromEnvironment()).withEdgePort(0)
-                        .withWebhookUrl(sink.webhookUrl()).withPushChannels(providers.environment())
-                        .withNotifierReplicas(2)),
+                key -> start(sink, providers),
                 CountersignStack.class);
         if (parameter.getParameter().getType() == PushProviders.class) {
             return providers;
