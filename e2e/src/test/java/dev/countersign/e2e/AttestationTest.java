@@ -2,6 +2,10 @@ package dev.countersign.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +25,7 @@ import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
 import dev.countersign.device.attestation.AppAttestAuthority;
 import dev.countersign.device.attestation.PlayIntegrityAuthority;
+import dev.countersign.devicecli.DeviceCli;
 import dev.countersign.local.launcher.CountersignStack;
 import dev.countersign.local.launcher.DemoSecrets;
 import dev.countersign.testkit.EventTopics;
@@ -218,5 +224,39 @@ class AttestationTest {
         assertThat(withoutVerdict(json(added(iosId)))).isTrue();
         assertThat(onlyAuthenticator(demo, android.user()).has("attestation")).isFalse();
         assertThat(withoutVerdict(json(added(androidId)))).isTrue();
+    }
+
+    /** {@code device --profile <profile> enroll --attest <app> --token <token>} (or without --attest) against the attested tenant. */
+    private int deviceCliEnroll(Path keys, String profile, String app, String token, StringWriter out) {
+        List<String> args = new java.util.ArrayList<>(List.of("--base-url", stack.baseUrl(), "--tenant",
+                RunningStack.ATTESTED_TENANT, "--profile", profile, "--keys", keys.toString(), "enroll", "--token", token));
+        if (app != null) {
+            args.addAll(List.of("--attest", app));
+        }
+        return DeviceCli.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true), args.toArray(String[]::new));
+    }
+
+    @Test
+    void theDeviceCliEnrolsWithTheTestAuthoritiesSyntheticStatementsUnderEnforce(@TempDir Path home) {
+        for (String[] platform : new String[][] {{"ios", RunningStack.APP_ID, "APP_ATTEST"},
+                {"android", RunningStack.PACKAGE_NAME, "PLAY_INTEGRITY"}}) {
+            Path keys = home.resolve(platform[0] + ".keys");
+            String user = "user-" + UUID.randomUUID();
+            StringWriter refused = new StringWriter();
+            assertThat(deviceCliEnroll(keys, platform[0], null, attested.track(user, "enrolDevice", "{}").text("token"),
+                    refused)).as("%s", refused).isEqualTo(1);
+            assertThat(refused.toString()).contains("attestation_required");
+
+            StringWriter out = new StringWriter();
+            int code = deviceCliEnroll(keys, platform[0], platform[1],
+                    attested.track(user, "enrolDevice", "{}").text("token"), out);
+
+            assertThat(code).as("%s", out).isZero();
+            JsonNode attestation = onlyAuthenticator(attested, user).path("attestation");
+            assertThat(attestation.path("provider").asText()).isEqualTo(platform[2]);
+            assertThat(attestation.path("verdict").path("verified").asBoolean()).as("%s", attestation).isTrue();
+            assertThat(attestation.path("verdict").path("meetsMinimum").asBoolean()).isTrue();
+        }
     }
 }
