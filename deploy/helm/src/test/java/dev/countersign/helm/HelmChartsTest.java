@@ -122,10 +122,14 @@ class HelmChartsTest {
 
     @Test
     void latestTagIsRefused() {
-        assertThatThrownBy(() -> new Helm(Charts.WORK.resolve("credential-service")).template().withName(RELEASE)
+        assertThatThrownBy(() -> credentialServiceWith("image.tag", "latest")).hasMessageContaining("latest");
+    }
+
+    /** credential-service rendered with its default ci values and one value set. */
+    private static String credentialServiceWith(String key, String value) {
+        return new Helm(Charts.WORK.resolve("credential-service")).template().withName(RELEASE)
                 .withValuesFile(Charts.SOURCE.resolve("credential-service/ci/default-values.yaml"))
-                .set("image.tag", "latest").call())
-                .hasMessageContaining("latest");
+                .set(key, value).call();
     }
 
     @Test
@@ -445,9 +449,7 @@ class HelmChartsTest {
 
     @Test
     void anAttestationPolicyForATenantTheReleaseDoesNotConfigureFailsTheRender() {
-        assertThatThrownBy(() -> new Helm(Charts.WORK.resolve("credential-service")).template().withName(RELEASE)
-                .withValuesFile(Charts.SOURCE.resolve("credential-service/ci/default-values.yaml"))
-                .set("attestation.tenants.nobody.ios.mode", "enforce").call())
+        assertThatThrownBy(() -> credentialServiceWith("attestation.tenants.nobody.ios.mode", "enforce"))
                 .hasMessageContaining("attestation.tenants.nobody: no tenant nobody in global.countersign.tenants");
     }
 
