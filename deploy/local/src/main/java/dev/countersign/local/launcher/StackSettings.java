@@ -133,7 +133,7 @@ public record StackSettings(
     /** With these tenants, the first being the demo tenant. */
     public StackSettings withTenantIds(List<String> ids) {
         return new StackSettings(edgePort, ids, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, notifierReplicas);
+                pushChannels, notifierReplicas, benchmark);
     }
 
     public StackSettings withEdgePort(int port) {
