@@ -182,7 +182,7 @@ class AttestationTest {
         Enrolment android = enrolment(attested, phone);
         assertRefused(phone.addCredentialWithPlayIntegrity(CredentialKind.PUSH, android.token(),
                 GOOGLE.token(RunningStack.PACKAGE_NAME, otherNonce)), 400, "attestation_invalid",
-                "Play Integrity: The attestation nonce was issued for another action");
+                "Play Integrity: the attestation nonce was issued for another action");
         assertThat(attested.authenticators(android.user()).json()).isEmpty();
 
         // Nothing was used up: the same nonce with a statement made for it still enrols.
