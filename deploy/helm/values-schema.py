@@ -20,9 +20,16 @@ def schema(v, key, path):
               "properties":{"id":{"type":"string","minLength":1},"secretSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$"},
                 "allowedOrigins":{"type":"array","items":{"type":"string"}},"actionStates":{"type":"object","additionalProperties":{"type":"string","enum":["ALLOW","BLOCK","REVIEW","CHALLENGE_REQUIRED"]}},
                 "webhookUrl":{"type":"string"}}}}
-        if key in ("publicKeys","trustedProxies"): return {"type":"array","items":{"type":"string"}}
+        if key in ("publicKeys","trustedProxies","appAttestRoots"): return {"type":"array","items":{"type":"string"}}
         return {"type":"array"}
     if isinstance(v, dict):
+        if path == "attestation.tenants":
+            mode = {"type":"string","enum":["off","record","enforce"]}
+            def closed(props): return {"type":"object","additionalProperties":False,"properties":props}
+            return {"type":"object","additionalProperties":closed({
+                "ios":closed({"mode":mode,"appId":{"type":"string"},"allowDevelopment":{"type":"boolean"}}),
+                "android":closed({"mode":mode,"packageName":{"type":"string"},"maxTokenAge":{"type":"string"},
+                    "keysSecret":closed({"name":{"type":"string"},"decryptionKey":{"type":"string"},"verificationKey":{"type":"string"}})})})}
         if key in OPEN or path in OPEN: return {"type":"object"}
         s = {"type":"object","properties":{k: schema(x, k, (path+"."+k) if path else k) for k,x in v.items()}}
         if key in SUBCHARTS:

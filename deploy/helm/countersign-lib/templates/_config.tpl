@@ -46,7 +46,8 @@ config_ordinal=270
 
 {{/* The environment variable SmallRye reads countersign.tenants."<id>".<key> from (id case is lost; ids must differ in more than case). */}}
 {{- define "countersign-lib.tenantVariable" -}}
-{{- printf "COUNTERSIGN_TENANTS__%s__%s" .id .key | regexReplaceAll "[^A-Za-z0-9]" "_" | upper -}}
+{{- /* regexReplaceAll takes the text second: piped in, it would be the replacement. */ -}}
+{{- regexReplaceAll "[^A-Za-z0-9]" (printf "COUNTERSIGN_TENANTS__%s__%s" .id .key) "_" | upper -}}
 {{- end }}
 
 {{- define "countersign-lib.configmap" -}}

@@ -285,13 +285,13 @@ class AttestationPolicyTest extends CredentialTestSupport {
     @Test
     void playIntegrityOverANonceOfAnotherActionIsRefused() {
         playIntegrityRefused((action, verdict) -> GOOGLE.token(PACKAGE, action(ENFORCE).nonce()), 400,
-                "attestation_invalid", "Play Integrity: The attestation nonce was issued for another action");
+                "attestation_invalid", "Play Integrity: the attestation nonce was issued for another action");
     }
 
     @Test
     void playIntegrityOverSomethingOtherThanOurNonceIsRefused() {
         playIntegrityRefused((action, verdict) -> GOOGLE.token(PACKAGE, "bm90LW91ci1ub25jZS1hdC1hbGw"), 400,
-                "attestation_invalid", "Play Integrity: The attestation nonce is malformed");
+                "attestation_invalid", "Play Integrity: the attestation nonce is malformed");
     }
 
     @Test

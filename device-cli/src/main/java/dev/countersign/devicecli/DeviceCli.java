@@ -7,8 +7,10 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -18,6 +20,8 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
+import dev.countersign.device.attestation.AppAttestAuthority;
+import dev.countersign.device.attestation.PlayIntegrityAuthority;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +37,7 @@ import picocli.CommandLine.Parameters;
         description = "A test phone for Countersign (Authsignal-compatible device API).",
         subcommands = {DeviceCli.Enroll.class, DeviceCli.Credential.class, DeviceCli.Remove.class,
                 DeviceCli.Pending.class, DeviceCli.Approve.class, DeviceCli.Reject.class, DeviceCli.Claim.class,
-                DeviceCli.InApp.class})
+                DeviceCli.InApp.class, DeviceCli.TestAuthorities.class})
 public class DeviceCli {
 
     @Option(names = "--base-url", defaultValue = "${env:COUNTERSIGN_BASE_URL:-http://127.0.0.1:8080/v1}",
@@ -79,12 +83,19 @@ public class DeviceCli {
     }
 
     SimulatedDevice device() {
-        DeviceProfile deviceProfile = switch (profile.toLowerCase(Locale.ROOT)) {
+        return SimulatedDevice.withKeys(deviceProfile(), baseUrl, tenant, KeyFile.loadOrCreate(keys));
+    }
+
+    boolean ios() {
+        return deviceProfile() == DeviceProfile.IOS_2_7;
+    }
+
+    private DeviceProfile deviceProfile() {
+        return switch (profile.toLowerCase(Locale.ROOT)) {
             case "android" -> DeviceProfile.ANDROID_3_8;
             case "ios" -> DeviceProfile.IOS_2_7;
             default -> throw new IllegalArgumentException("--profile must be android or ios");
         };
-        return SimulatedDevice.withKeys(deviceProfile, baseUrl, tenant, KeyFile.loadOrCreate(keys));
     }
 
     /** Prints the answer; 0 when the server accepted the call. */
@@ -150,10 +161,58 @@ public class DeviceCli {
         @Option(names = "--kind", defaultValue = "push", description = "push, qr-code or in-app; default ${DEFAULT-VALUE}.")
         String kind;
 
+        @Option(names = "--attest", paramLabel = "APP", description = "Send a synthetic attestation from device-simulator's"
+                + " test authorities, over a nonce asked for first: with --profile ios an App Attest statement for the app id"
+                + " APP (<teamId>.<bundleId>), with android a Play Integrity token for the package APP. Only a Countersign"
+                + " trusting the test authorities (see test-authorities) accepts it.")
+        String attest;
+
         @Override
         public Integer call() {
-            return cli.print(cli.device().addCredential(kind(kind), token));
+            SimulatedDevice device = cli.device();
+            if (attest == null) {
+                return cli.print(device.addCredential(kind(kind), token));
+            }
+            DeviceResponse challenge = device.requestAttestationNonce(token);
+            String nonce = challenge.isSuccess() ? challenge.text("nonce") : null;
+            if (nonce == null) {
+                return cli.print(challenge);
+            }
+            if (cli.ios()) {
+                // Countersign's nonce goes beside the statement: it exists only hashed inside it.
+                AppAttestAuthority.Attestation statement = AppAttestAuthority.test().attest(attest, nonce);
+                return cli.print(device.addCredentialWithAppAttest(kind(kind), token, statement.token(),
+                        statement.keyId(), nonce));
+            }
+            return cli.print(device.addCredentialWithPlayIntegrity(kind(kind), token,
+                    PlayIntegrityAuthority.test().token(attest, nonce)));
         }
+    }
+
+    @Command(name = "test-authorities", mixinStandardHelpOptions = true, description = "What a Countersign trusts to"
+            + " accept enroll --attest (tests and local runs only, the keys are published): writes the test App Attest"
+            + " root to FILE as PEM and prints APP_ATTEST_ROOTS_PATH, PLAY_DECRYPTION_KEY and PLAY_VERIFICATION_KEY lines.")
+    static class TestAuthorities extends Sub {
+
+        @Option(names = "--roots-file", required = true, paramLabel = "FILE", description = "Where to write the root's PEM.")
+        Path rootsFile;
+
+        @Override
+        public Integer call() throws IOException {
+            Files.writeString(rootsFile, pemCertificate(AppAttestAuthority.TEST_ROOT_CERTIFICATE), StandardCharsets.US_ASCII);
+            cli.say("APP_ATTEST_ROOTS_PATH=" + rootsFile.toAbsolutePath());
+            cli.say("PLAY_DECRYPTION_KEY=" + PlayIntegrityAuthority.TEST_DECRYPTION_KEY);
+            cli.say("PLAY_VERIFICATION_KEY=" + PlayIntegrityAuthority.TEST_VERIFICATION_KEY);
+            return 0;
+        }
+    }
+
+    /** A base64 DER certificate as PEM text. */
+    static String pemCertificate(String base64Der) {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(Base64.getDecoder().decode(base64Der))
+                + "\n-----END CERTIFICATE-----\n";
     }
 
     @Command(name = "credential", mixinStandardHelpOptions = true, description = "Show this device's credential as the server has it.")

@@ -55,7 +55,7 @@ class DeviceCliArgumentsTest {
 
     @Test
     void everyCommandAnswersHelpWithItsUsageAndNoRequest() {
-        for (String command : new String[] {"enroll", "credential", "remove", "pending", "approve", "reject", "claim", "in-app"}) {
+        for (String command : new String[] {"enroll", "credential", "remove", "pending", "approve", "reject", "claim", "in-app", "test-authorities"}) {
             StringWriter out = new StringWriter();
             int code = DeviceCli.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
                     new PrintWriter(new StringWriter()), "--base-url", "http://127.0.0.1:9/v1", "--keys",
@@ -63,5 +63,24 @@ class DeviceCliArgumentsTest {
             assertThat(code).as(command).isZero();
             assertThat(out.toString()).as(command).contains("Usage: countersign-device " + command);
         }
+    }
+
+    @Test
+    void testAuthoritiesWritesTheTestAppAttestRootAsPemAndPrintsThePlayTestKeys() throws Exception {
+        Path roots = dir.resolve("roots.pem");
+        StringWriter out = new StringWriter();
+
+        int code = DeviceCli.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(new StringWriter()), "test-authorities", "--roots-file", roots.toString());
+
+        assertThat(code).isZero();
+        assertThat(out.toString().lines()).containsExactly(
+                "APP_ATTEST_ROOTS_PATH=" + roots.toAbsolutePath(),
+                "PLAY_DECRYPTION_KEY=" + dev.countersign.device.attestation.PlayIntegrityAuthority.TEST_DECRYPTION_KEY,
+                "PLAY_VERIFICATION_KEY=" + dev.countersign.device.attestation.PlayIntegrityAuthority.TEST_VERIFICATION_KEY);
+        java.security.cert.X509Certificate root = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(Files.newInputStream(roots));
+        assertThat(java.util.Base64.getEncoder().encodeToString(root.getEncoded()))
+                .isEqualTo(dev.countersign.device.attestation.AppAttestAuthority.TEST_ROOT_CERTIFICATE);
     }
 }

@@ -11,6 +11,11 @@ public final class RunningStack implements ParameterResolver {
     /** See {@link SharedStack#PAGE_ORIGIN}. */
     static final String PAGE_ORIGIN = SharedStack.PAGE_ORIGIN;
 
+    /** See {@link SharedStack#ATTESTED_TENANT}. */
+    static final String ATTESTED_TENANT = SharedStack.ATTESTED_TENANT;
+    static final String APP_ID = SharedStack.APP_ID;
+    static final String PACKAGE_NAME = SharedStack.PACKAGE_NAME;
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();

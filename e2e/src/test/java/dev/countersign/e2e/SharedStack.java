@@ -1,8 +1,15 @@
 package dev.countersign.e2e;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.countersign.device.attestation.AppAttestAuthority;
+import dev.countersign.device.attestation.PlayIntegrityAuthority;
 import dev.countersign.local.infra.FreePorts;
 import dev.countersign.local.launcher.CountersignStack;
 import dev.countersign.local.launcher.StackSettings;
+import dev.countersign.local.launcher.TenantAttestation;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
@@ -12,7 +19,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * Started on first use with the launcher's own code (real servers, the three packaged services as
  * processes — two notifier replicas, for the kiosk sockets' scale-out — the edge on a free port);
  * its demo tenant's {@code push.created} webhooks go to a {@link WebhookSink} started first, and its
- * APNs / FCM notifications to the {@link PushProviders}, also started first. Stopped when the
+ * APNs / FCM notifications to the {@link PushProviders}, also started first. Besides the demo tenant
+ * (every attestation policy {@code off}) it runs {@link #ATTESTED_TENANT}, which enforces attestation
+ * on both platforms against device-simulator's test authorities. Stopped when the
  * launcher session ends, after the last engine — a Jupiter root store would stop it after Jupiter
  * alone, and the next engine would start a second one. Registered in
  * {@code META-INF/services/org.junit.platform.launcher.LauncherSessionListener}.
@@ -26,6 +35,11 @@ public final class SharedStack implements LauncherSessionListener {
      */
     static final String PAGE_ORIGIN = "countersign.e2e.page-origin";
 
+    /** A tenant enforcing App Attest ({@link #APP_ID}) and Play Integrity ({@link #PACKAGE_NAME}). */
+    static final String ATTESTED_TENANT = "attested";
+    static final String APP_ID = "TEAMID1234.dev.countersign.e2e";
+    static final String PACKAGE_NAME = "dev.countersign.e2e";
+
     record Parts(CountersignStack stack, WebhookSink sink, PushProviders providers) {
     }
 
@@ -36,9 +50,10 @@ public final class SharedStack implements LauncherSessionListener {
             WebhookSink sink = WebhookSink.start();
             PushProviders providers = PushProviders.start();
             try {
-                CountersignStack stack = CountersignStack.start(withPageOrigin(StackSettings.fromEnvironment())
+                StackSettings settings = withAttestedTenant(withPageOrigin(StackSettings.fromEnvironment()))
                         .withEdgePort(0).withWebhookUrl(sink.webhookUrl()).withPushChannels(providers.environment())
-                        .withNotifierReplicas(2));
+                        .withNotifierReplicas(2);
+                CountersignStack stack = CountersignStack.start(settings, attestation(settings));
                 parts = new Parts(stack, sink, providers);
             } catch (RuntimeException e) {
                 providers.close();
@@ -51,6 +66,27 @@ public final class SharedStack implements LauncherSessionListener {
 
     static CountersignStack stack() {
         return get().stack();
+    }
+
+    private static StackSettings withAttestedTenant(StackSettings settings) {
+        List<String> tenants = new ArrayList<>(settings.tenantIds());
+        if (!tenants.contains(ATTESTED_TENANT)) {
+            tenants.add(ATTESTED_TENANT);
+        }
+        return settings.withTenantIds(tenants);
+    }
+
+    /** The run command's own attestation settings, with the attested tenant's and the test App Attest root. */
+    private static TenantAttestation attestation(StackSettings settings) {
+        return TenantAttestation.fromEnvironment(settings.tenantIds())
+                .withTenant(ATTESTED_TENANT, Map.of(
+                        "ios.mode", "enforce",
+                        "ios.app-id", APP_ID,
+                        "android.mode", "enforce",
+                        "android.package-name", PACKAGE_NAME,
+                        "android.decryption-key", PlayIntegrityAuthority.TEST_DECRYPTION_KEY,
+                        "android.verification-key", PlayIntegrityAuthority.TEST_VERIFICATION_KEY))
+                .withAppAttestRoots(List.of(AppAttestAuthority.TEST_ROOT_CERTIFICATE));
     }
 
     private static StackSettings withPageOrigin(StackSettings settings) {

@@ -192,7 +192,8 @@ public class AttestationChecks {
             try {
                 nonce = Optional.of(nonces.verify(verified.nonce(), tenantId, idempotencyKey));
             } catch (ApiException e) {
-                throw new StatementRejected("Play Integrity: " + e.getMessage());
+                String reason = e.getMessage();
+                throw new StatementRejected("Play Integrity: " + Character.toLowerCase(reason.charAt(0)) + reason.substring(1));
             }
         }
         boolean meets = "PLAY_RECOGNIZED".equals(verified.appRecognitionVerdict())

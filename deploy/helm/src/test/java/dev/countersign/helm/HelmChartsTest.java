@@ -131,10 +131,14 @@ class HelmChartsTest {
 
     @Test
     void latestTagIsRefused() {
-        assertThatThrownBy(() -> new Helm(Charts.WORK.resolve("credential-service")).template().withName(RELEASE)
+        assertThatThrownBy(() -> credentialServiceWith("image.tag", "latest")).hasMessageContaining("latest");
+    }
+
+    /** credential-service rendered with its default ci values and one value set. */
+    private static String credentialServiceWith(String key, String value) {
+        return new Helm(Charts.WORK.resolve("credential-service")).template().withName(RELEASE)
                 .withValuesFile(Charts.SOURCE.resolve("credential-service/ci/default-values.yaml"))
-                .set("image.tag", "latest").call())
-                .hasMessageContaining("latest");
+                .set(key, value).call();
     }
 
     @Test
@@ -421,7 +425,8 @@ class HelmChartsTest {
                 // Unknown countersign.* properties fail the service's start: only the known groups.
                 for (String key : properties.stringPropertyNames()) {
                     if (key.startsWith("countersign.")) {
-                        assertThat(key).as(where).matches("countersign\\.(tenants\\.\"[^\"]+\"\\.(secret-sha256|allowed-origins|webhook-url|action-states\\.\"[^\"]+\")"
+                        assertThat(key).as(where).matches("countersign\\.(tenants\\.\"[^\"]+\"\\.(secret-sha256|allowed-origins|webhook-url|action-states\\.\"[^\"]+\""
+                                + (service.equals("credential-service") ? "|attestation\\.(ios|android)\\.[a-z-]+" : "") + ")"
                                 + "|tokens\\.(issuer|lifetime|public-keys)|services\\.(credential|challenge)-url|trusted-proxies"
                                 + "|notifier\\.(apns|fcm)\\.[a-z-]+|" + service.replace("-service", "") + "\\..+)");
                     }
@@ -476,6 +481,49 @@ class HelmChartsTest {
         } else if (node.isTextual() && key.matches("(?i).*(password|signingKey|serviceAccount)") && !node.asText().isEmpty()) {
             into.add(node.asText());
         }
+    }
+
+    @Test
+    void tenantsAttestationPoliciesAreRenderedIntoTheConfigMapAndThePlayKeysComeFromTheirSecret() {
+        Charts.Render render = find("credential-service", "production-values.yaml");
+        Properties properties = applicationProperties(render, "credential-service");
+        String acme = "countersign.tenants.\"Acme-Prod\".attestation.";
+        assertThat(properties.getProperty(acme + "ios.mode")).isEqualTo("enforce");
+        assertThat(properties.getProperty(acme + "ios.app-id")).isEqualTo("TEAMID1234.com.example.app");
+        assertThat(properties.getProperty(acme + "android.mode")).isEqualTo("enforce");
+        assertThat(properties.getProperty(acme + "android.package-name")).isEqualTo("com.example.app");
+        assertThat(properties.getProperty(acme + "android.max-token-age")).isEqualTo("PT2M");
+        assertThat(properties.getProperty("countersign.tenants.\"beta\".attestation.ios.mode")).isEqualTo("record");
+        assertThat(properties.getProperty("countersign.tenants.\"beta\".attestation.ios.allow-development")).isEqualTo("true");
+        assertThat(properties.getProperty("countersign.tenants.\"beta\".attestation.android.mode")).isNull();
+        assertThat(properties.getProperty("countersign.credential.attestation.app-attest-roots"))
+                .startsWith("-----BEGIN CERTIFICATE-----\nMIIC").endsWith("-----END CERTIFICATE-----\n");
+        assertThat(properties.stringPropertyNames()).noneMatch(key -> key.contains("decryption") || key.contains("verification"));
+
+        Map<String, JsonNode> env = env(containers(deployment(render, "credential-service")).get(0));
+        JsonNode decryption = env.get("COUNTERSIGN_TENANTS__ACME_PROD__ATTESTATION_ANDROID_DECRYPTION_KEY");
+        JsonNode verification = env.get("COUNTERSIGN_TENANTS__ACME_PROD__ATTESTATION_ANDROID_VERIFICATION_KEY");
+        assertThat(decryption.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("acme-play-integrity");
+        assertThat(decryption.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("decryption-key");
+        assertThat(verification.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("verification-key");
+        assertThat(env).doesNotContainKey("COUNTERSIGN_TENANTS__BETA__ATTESTATION_ANDROID_DECRYPTION_KEY");
+
+        // Through the umbrella, with the Secret's own key names.
+        Map<String, JsonNode> umbrella = env(containers(deployment(find(UMBRELLA, "production-values.yaml"),
+                "credential-service")).get(0));
+        assertThat(umbrella.get("COUNTERSIGN_TENANTS__ACME_PROD__ATTESTATION_ANDROID_DECRYPTION_KEY")
+                .at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("decryption");
+        assertThat(umbrella.get("COUNTERSIGN_TENANTS__ACME_PROD__ATTESTATION_ANDROID_VERIFICATION_KEY")
+                .at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("verification");
+        // Without attestation values the service keeps its defaults: nothing rendered.
+        assertThat(applicationProperties(find("credential-service", "default-values.yaml"), "credential-service")
+                .stringPropertyNames()).noneMatch(key -> key.contains("attestation"));
+    }
+
+    @Test
+    void anAttestationPolicyForATenantTheReleaseDoesNotConfigureFailsTheRender() {
+        assertThatThrownBy(() -> credentialServiceWith("attestation.tenants.nobody.ios.mode", "enforce"))
+                .hasMessageContaining("attestation.tenants.nobody: no tenant nobody in global.countersign.tenants");
     }
 
     @Test

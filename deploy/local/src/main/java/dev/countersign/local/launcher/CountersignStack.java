@@ -33,6 +33,7 @@ public final class CountersignStack implements AutoCloseable {
     private final List<ServiceProcess> services = new ArrayList<>();
     private Edge edge;
     private DemoSecrets secrets;
+    private TenantAttestation attestation = TenantAttestation.NONE;
 
     public CountersignStack() {
         this.runDirectory = RunDirectory.create("countersign-run-");
@@ -43,9 +44,25 @@ public final class CountersignStack implements AutoCloseable {
         return new CountersignStack().startWith(settings);
     }
 
-    /** Starts everything; on failure stops what was started and rethrows. */
+    /** Starts everything with these tenant attestation policies (end-to-end tests: the test authorities'). */
+    public static CountersignStack start(StackSettings settings, TenantAttestation attestation) {
+        return new CountersignStack().startWith(settings, attestation);
+    }
+
+    /** Starts everything, the tenants' attestation policies read from the environment; on failure stops what was started and rethrows. */
     public CountersignStack startWith(StackSettings settings) {
         try {
+            return startWith(settings, TenantAttestation.fromEnvironment(settings.tenantIds()));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public CountersignStack startWith(StackSettings settings, TenantAttestation attestation) {
+        try {
+            this.attestation = attestation;
             startAll(settings);
             return this;
         } catch (RuntimeException e) {
@@ -127,6 +144,8 @@ public final class CountersignStack implements AutoCloseable {
                 env.put("QUARKUS_DATASOURCE_JDBC_URL", endpoints.postgres().jdbcUrl());
                 env.put("QUARKUS_DATASOURCE_USERNAME", endpoints.postgres().username());
                 env.put("QUARKUS_DATASOURCE_PASSWORD", endpoints.postgres().password());
+                // Play response keys among them: the environment, never system properties.
+                env.putAll(attestation.credentialEnvironment());
             }
             case CHALLENGE -> {
                 env.put("QUARKUS_REDIS_HOSTS", endpoints.redisUrl());
@@ -244,6 +263,11 @@ public final class CountersignStack implements AutoCloseable {
     /** The token signing key this run generated: end-to-end tests mint tokens the clients cannot (expired ones). */
     public String tokenSigningKeyPem() {
         return secrets.signingKeyPem();
+    }
+
+    /** The Kafka this run uses: end-to-end tests read the event topics. */
+    public String kafkaBootstrapServers() {
+        return infrastructure.endpoints().kafkaBootstrapServers();
     }
 
     /** Stops the edge, the services, then the servers, and removes the run directory; never throws. */

@@ -130,6 +130,12 @@ public record StackSettings(
                 Map.copyOf(variables), notifierReplicas, benchmark);
     }
 
+    /** With these tenants, the first being the demo tenant. */
+    public StackSettings withTenantIds(List<String> ids) {
+        return new StackSettings(edgePort, ids, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+                pushChannels, notifierReplicas, benchmark);
+    }
+
     public StackSettings withEdgePort(int port) {
         return new StackSettings(port, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
                 pushChannels, notifierReplicas, benchmark);
