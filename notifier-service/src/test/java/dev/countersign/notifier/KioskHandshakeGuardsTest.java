@@ -24,6 +24,7 @@ import dev.countersign.notifier.kiosk.SocketsPerAddress;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.http.WebsocketVersion;
 
 /**
  * The kiosk handshake's guards on a real server with a real WebSocket client: the per-address cap
@@ -146,6 +147,51 @@ class KioskHandshakeGuardsTest {
             closeAll(open);
         }
         awaitHeld(address, 0);
+    }
+
+    /** The refusal's status, and its body in the error model with exactly this code and description. */
+    private static void assertRefusal(KioskClientSocket.Refusal refusal, int status, String code, String description) {
+        assertThat(refusal.status()).isEqualTo(status);
+        assertThat(refusal.headers().get("Content-Type")).isEqualTo("application/json");
+        assertThat(refusal.body()).isEqualTo("{\"error\":\"" + code + "\",\"errorCode\":\"" + code
+                + "\",\"errorDescription\":\"" + description + "\"}");
+    }
+
+    @Test
+    void everyHandshakeRefusalCarriesTheJsonErrorBody() {
+        String address = freshIpv4();
+        Map<String, String> from = Map.of("X-Forwarded-For", address);
+        assertRefusal(KioskClientSocket.refused(port(), List.of(TENANT.get(1)), from, true),
+                400, "invalid_request", "The offered subprotocols lack authsignal-ws");
+        assertRefusal(KioskClientSocket.refused(port(), List.of("authsignal-ws", "x.authsignal.tenant.no-such-tenant"), from, true),
+                401, "unauthorized", "Neither a known tenant nor a valid track token");
+        assertRefusal(KioskClientSocket.refused(port(), List.of("authsignal-ws", "x.authsignal.token.not-a-jwt", TENANT.get(1)),
+                from, true), 401, "unauthorized", "Neither a known tenant nor a valid track token");
+        assertRefusal(KioskClientSocket.refused(port(), TENANT, Map.of("X-Forwarded-For", address, "Origin", "https://evil.example"),
+                true), 403, "origin_not_allowed", "Origin not allowed for this tenant");
+        assertThat(slots.held(address)).isZero();
+
+        List<KioskClientSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP; i++) {
+                open.add(openFrom(address));
+            }
+            assertRefusal(KioskClientSocket.refused(port(), TENANT, from, true),
+                    429, "too_many_requests", "Too many kiosk sockets from this address");
+            assertThat(slots.held(address)).isEqualTo(CAP);
+        } finally {
+            closeAll(open);
+        }
+    }
+
+    @Test
+    void handshakeOfAnotherWebSocketVersionIsRefusedWith400JsonAndTakesNoSlot() {
+        String address = freshIpv4();
+        KioskClientSocket.Refusal refusal = KioskClientSocket.refused(port(), TENANT, Map.of("X-Forwarded-For", address),
+                true, WebsocketVersion.V08);
+        assertRefusal(refusal, 400, "invalid_request", "Not a WebSocket version 13 handshake");
+        assertThat(refusal.headers().get("Sec-WebSocket-Version")).isEqualTo("13");
+        assertThat(slots.held(address)).isZero();
     }
 
     @Test

@@ -21,12 +21,14 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The kiosk / desktop WebSocket, beside {@code /v1} where the browser SDK derives it from the base
- * URL (docs/protocol/wire.md#42-qr-over-the-kiosk-websocket). {@link KioskUpgradeCheck} has authenticated it; each {@code CREATE_CHALLENGE}
+ * URL (docs/protocol/wire.md#42-qr-over-the-kiosk-websocket). {@link KioskHandshake} has authenticated it; each {@code CREATE_CHALLENGE}
  * becomes one QR challenge at challenge-service and exactly one {@code CHALLENGE_CREATED}, and the
  * challenge's later states arrive through {@link KioskSessions} from {@code challenge-events}.
  */
-@WebSocket(path = "/ws-v1-challenge")
+@WebSocket(path = KioskSocket.PATH)
 public class KioskSocket {
+
+    public static final String PATH = "/ws-v1-challenge";
 
     /** Policy violation: a malformed message ends the socket (docs/protocol/decisions.md#14-kiosk-websocket). */
     static final CloseReason MALFORMED = new CloseReason(1008, "malformed message");

@@ -13,10 +13,12 @@ import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebsocketVersion;
 
 /**
  * A kiosk's WebSocket to {@code /ws-v1-challenge} as {@code @authsignal/browser} opens it (wire
@@ -86,14 +88,43 @@ public final class KioskClientSocket implements AutoCloseable {
     /** The handshake's HTTP status: 101 when upgraded (the socket is closed again at once), else the refusal's. */
     public static int handshake(int port, List<String> subprotocols, Map<String, String> headers,
             boolean originHeader) {
+        Refusal refusal = attempt(port, subprotocols, headers, originHeader, WebsocketVersion.V13);
+        return refusal == null ? 101 : refusal.status();
+    }
+
+    /** A refused handshake's answer: status, headers and body. */
+    public record Refusal(int status, MultiMap headers, String body) {
+    }
+
+    /** The refused handshake's whole answer (fails the test if the upgrade was accepted). */
+    public static Refusal refused(int port, List<String> subprotocols, Map<String, String> headers,
+            boolean originHeader) {
+        return refused(port, subprotocols, headers, originHeader, WebsocketVersion.V13);
+    }
+
+    /** As {@link #refused(int, List, Map, boolean)}, speaking another protocol version. */
+    public static Refusal refused(int port, List<String> subprotocols, Map<String, String> headers,
+            boolean originHeader, WebsocketVersion version) {
+        Refusal refusal = attempt(port, subprotocols, headers, originHeader, version);
+        if (refusal == null) {
+            throw new AssertionError("Upgrade accepted for " + subprotocols + " " + headers);
+        }
+        return refusal;
+    }
+
+    /** Null when upgraded (the socket is closed again at once), else the refusal. */
+    private static Refusal attempt(int port, List<String> subprotocols, Map<String, String> headers,
+            boolean originHeader, WebsocketVersion version) {
         try {
-            WebSocket accepted = VERTX.createWebSocketClient().connect(options(port, subprotocols, headers, originHeader))
+            WebSocket accepted = VERTX.createWebSocketClient()
+                    .connect(options(port, subprotocols, headers, originHeader).setVersion(version))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             accepted.close();
-            return 101;
+            return null;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UpgradeRejectedException rejected) {
-                return rejected.getStatus();
+                return new Refusal(rejected.getStatus(), rejected.getHeaders(),
+                        rejected.getBody() == null ? "" : rejected.getBody().toString());
             }
             throw new AssertionError("Not a refused upgrade: " + e.getCause(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {

@@ -172,7 +172,7 @@ final class Tunnels {
             });
         }
 
-        /** The service refused the handshake (the notifier answers with a status alone): passed on. */
+        /** The service refused the handshake: its status, headers and (JSON) body are passed on. */
         private void refused(HttpClientResponse response) {
             response.body().onComplete(body -> {
                 response.request().connection().close();

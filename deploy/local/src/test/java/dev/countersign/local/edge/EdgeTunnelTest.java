@@ -156,16 +156,31 @@ class EdgeTunnelTest {
         assertThat(edge.openTunnels()).isZero();
     }
 
+    @Test
+    void handshakeTheServiceRefusesReachesTheClientWithItsStatusHeadersAndJsonBody() {
+        Edge edge = edge(EdgeSettings.defaults());
+        UpgradeRejectedException rejected = refusedUpgrade(edge, "/ws-v1-challenge?refuse");
+        assertThat(rejected.getStatus()).isEqualTo(401);
+        assertThat(rejected.getBody().toString()).isEqualTo(StubService.REFUSAL);
+        assertThat(rejected.getHeaders().get("Content-Type")).isEqualTo("application/json");
+        assertThat(rejected.getHeaders().get("Retry-After")).isEqualTo("7");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(edge.openTunnels()).isZero());
+    }
+
     private void assertThatUpgradeIsRefused(Edge edge, int status, String body) {
-        CompletableFuture<WebSocket> attempt = client.webSocket(edge.port(), "127.0.0.1", "/ws-v1-challenge")
+        UpgradeRejectedException rejected = refusedUpgrade(edge, "/ws-v1-challenge");
+        assertThat(rejected.getStatus()).isEqualTo(status);
+        assertThat(rejected.getBody().toString()).isEqualTo(body);
+    }
+
+    private UpgradeRejectedException refusedUpgrade(Edge edge, String path) {
+        CompletableFuture<WebSocket> attempt = client.webSocket(edge.port(), "127.0.0.1", path)
                 .toCompletionStage().toCompletableFuture();
-        assertThat(attempt).failsWithin(PATIENCE).withThrowableOfType(Exception.class).satisfies(e -> {
-            Throwable cause = e instanceof CompletionException || e.getCause() != null ? e.getCause() : e;
-            assertThat(cause).isInstanceOf(UpgradeRejectedException.class);
-            UpgradeRejectedException rejected = (UpgradeRejectedException) cause;
-            assertThat(rejected.getStatus()).isEqualTo(status);
-            assertThat(rejected.getBody().toString()).isEqualTo(body);
-        });
+        Throwable failure = attempt.handle((socket, e) -> e)
+                .orTimeout(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        assertThat(cause).isInstanceOf(UpgradeRejectedException.class);
+        return (UpgradeRejectedException) cause;
     }
 
     private WebSocket connect(Edge edge) {

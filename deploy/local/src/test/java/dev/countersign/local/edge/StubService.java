@@ -13,9 +13,13 @@ import io.vertx.core.http.ServerWebSocket;
  * A service behind the edge that counts the connections open to it: {@code /v1/validate} answers
  * {@code ok}, a path ending in {@code /stall} is never answered, {@code /ws-v1-challenge} is an echo
  * WebSocket whose upgrade is held back (until {@link #held} is completed by the test) when the
- * query is {@code hold}.
+ * query is {@code hold}, and refused with a JSON 401 (as the notifier refuses a bad credential) when
+ * the query is {@code refuse}.
  */
 final class StubService implements AutoCloseable {
+
+    static final String REFUSAL = "{\"error\":\"unauthorized\",\"errorCode\":\"unauthorized\","
+            + "\"errorDescription\":\"Neither a known tenant nor a valid track token\"}";
 
     final AtomicInteger openConnections = new AtomicInteger();
     final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
@@ -31,7 +35,12 @@ final class StubService implements AutoCloseable {
                 })
                 .requestHandler(request -> {
                     if (request.path().equals("/ws-v1-challenge")) {
-                        if ("hold".equals(request.query())) {
+                        if ("refuse".equals(request.query())) {
+                            request.response().setStatusCode(401)
+                                    .putHeader("Content-Type", "application/json")
+                                    .putHeader("Retry-After", "7")
+                                    .end(REFUSAL);
+                        } else if ("hold".equals(request.query())) {
                             request.pause(); // toWebSocket later needs the request unread
                             held.add(request);
                         } else {
