@@ -144,7 +144,7 @@ class ChallengeMetricsTest {
     }
 
     static void assertDelta(Metrics before, Metrics after, double delta, String name, String... labels) {
-        assertThat(after.value(name, labels) - before.value(name, labels)).as(name + " " + String.join(",", labels))
+        assertThat(after.since(before, name, labels)).as(name + " " + String.join(",", labels))
                 .isEqualTo(delta);
     }
 }

@@ -44,6 +44,11 @@ public final class Metrics {
         return sum;
     }
 
+    /** How much the series grew from {@code before} to these metrics (see {@link #value}). */
+    public double since(Metrics before, String name, String... labels) {
+        return value(name, labels) - before.value(name, labels);
+    }
+
     /** Whether a series (or its HELP/TYPE lines) named {@code name} is exposed at all. */
     public boolean exposes(String name) {
         return text.contains("\n" + name + "{") || text.contains("\n" + name + " ") || text.startsWith(name)
