@@ -28,6 +28,7 @@ import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
+import dev.countersign.testkit.Management;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -142,9 +143,9 @@ class KeyReplicaHealingTest {
         assertThat(redis.hash(String.class).hget(KeyReplicaStore.pushTargets(TENANT, enrolled.userId()),
                 enrolled.credentialId())).contains("fcm-token-" + enrolled.credentialId());
         assertThat(rebuild.rebuilds()).isEqualTo(rebuildsBefore + 1);
-        given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+        Management.given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                 "countersign_key_replica_rebuilds_total"));
-        given().get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'key-replica' }.data.state", equalTo("COMPLETE"));
 
         DeviceResponse fetched = enrolled.phone().getPushChallenge();
@@ -168,7 +169,7 @@ class KeyReplicaHealingTest {
             tx.value(String.class).psetex(ReplicaEpochStore.LEASE, 120_000, "another-replica");
         });
         await().atMost(HEALS_WITHIN).until(() -> rebuild.state() == KeyReplicaRebuild.State.REBUILDING_ELSEWHERE);
-        given().get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'key-replica' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'key-replica' }.data.state", equalTo("REBUILDING_ELSEWHERE"));
         replica.apply(new Change(TENANT, UUID.randomUUID().toString(), 1, staleUser, PUSH,
@@ -197,7 +198,7 @@ class KeyReplicaHealingTest {
     }
 
     private static void readyIsDownWhileRedisIsAway() {
-        given().get("/q/health/ready").then().statusCode(503)
+        Management.given().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'key-replica' }.data.state", equalTo("REDIS_UNAVAILABLE"));
     }
 
