@@ -2,7 +2,7 @@ package dev.countersign.challenge.metrics;
 
 import dev.countersign.challenge.lifecycle.OutboxStore;
 import dev.countersign.common.error.Outages;
-import io.micrometer.core.instrument.Gauge;
+import dev.countersign.common.metrics.BacklogGauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
@@ -26,25 +26,21 @@ public class OutboxBacklog {
 
     private final ReactiveRedisDataSource redis;
     private final Clock clock;
-    private volatile double entries = Double.NaN;
-    private volatile double overdueSeconds = Double.NaN;
+    private final BacklogGauges gauges;
 
     public OutboxBacklog(ReactiveRedisDataSource redis, Clock clock, MeterRegistry meters) {
         this.redis = redis;
         this.clock = clock;
-        Gauge.builder("countersign.challenge.outbox.backlog", this, backlog -> backlog.entries)
-                .description("Challenges that may have unpublished events").register(meters);
-        Gauge.builder("countersign.challenge.outbox.overdue", this, backlog -> backlog.overdueSeconds)
-                .baseUnit("seconds").description("How long past due the repair is with the most overdue challenge")
-                .register(meters);
+        this.gauges = new BacklogGauges(meters, "countersign.challenge.outbox",
+                "Challenges that may have unpublished events", "overdue",
+                "How long past due the repair is with the most overdue challenge");
     }
 
     @Scheduled(every = "${countersign.challenge.metrics.backlog-every:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> readOnSchedule() {
         return read().onFailure().invoke(failure -> {
-            entries = Double.NaN;
-            overdueSeconds = Double.NaN;
+            gauges.unreadable();
             Outages.warn(LOG, failure, "Outbox backlog not read");
         }).onFailure().recoverWithNull();
     }
@@ -55,8 +51,7 @@ public class OutboxBacklog {
                 .sortedSet(String.class).zrangeWithScores(OutboxStore.UNPUBLISHED, 0, 0).map(oldest -> {
                     double overdue = oldest.isEmpty() ? 0
                             : Math.max(0, clock.millis() - oldest.get(0).score()) / 1000.0;
-                    entries = count;
-                    overdueSeconds = overdue;
+                    gauges.read(count, overdue);
                     return null;
                 }));
     }

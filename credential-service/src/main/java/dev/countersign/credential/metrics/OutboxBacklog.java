@@ -1,6 +1,6 @@
 package dev.countersign.credential.metrics;
 
-import io.micrometer.core.instrument.Gauge;
+import dev.countersign.common.metrics.BacklogGauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -25,25 +25,21 @@ public class OutboxBacklog {
 
     private final Pool pool;
     private final Clock clock;
-    private volatile double rows = Double.NaN;
-    private volatile double oldestSeconds = Double.NaN;
+    private final BacklogGauges gauges;
 
     public OutboxBacklog(Pool pool, Clock clock, MeterRegistry meters) {
         this.pool = pool;
         this.clock = clock;
-        Gauge.builder("countersign.credential.outbox.backlog", this, backlog -> backlog.rows)
-                .description("Credential events not yet published to Kafka").register(meters);
-        Gauge.builder("countersign.credential.outbox.oldest.age", this, backlog -> backlog.oldestSeconds)
-                .baseUnit("seconds").description("Age of the oldest credential event not yet published")
-                .register(meters);
+        this.gauges = new BacklogGauges(meters, "countersign.credential.outbox",
+                "Credential events not yet published to Kafka", "oldest.age",
+                "Age of the oldest credential event not yet published");
     }
 
     @Scheduled(every = "${countersign.credential.metrics.backlog-every:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> readOnSchedule() {
         return read().onFailure().invoke(failure -> {
-            rows = Double.NaN;
-            oldestSeconds = Double.NaN;
+            gauges.unreadable();
             LOG.debugf("Outbox backlog not read: %s", failure.getMessage());
         }).onFailure().recoverWithNull();
     }
@@ -54,9 +50,8 @@ public class OutboxBacklog {
                 .map(result -> {
                     Row row = result.iterator().next();
                     OffsetDateTime oldest = row.getOffsetDateTime("oldest");
-                    rows = row.getLong("n");
-                    oldestSeconds = oldest == null ? 0
-                            : Math.max(0, clock.millis() - oldest.toInstant().toEpochMilli()) / 1000.0;
+                    gauges.read(row.getLong("n"), oldest == null ? 0
+                            : Math.max(0, clock.millis() - oldest.toInstant().toEpochMilli()) / 1000.0);
                     return null;
                 });
     }
