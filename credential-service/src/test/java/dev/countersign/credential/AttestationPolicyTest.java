@@ -36,6 +36,7 @@ import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
 import dev.countersign.device.attestation.AppAttestAuthority;
 import dev.countersign.device.attestation.PlayIntegrityAuthority;
+import dev.countersign.testkit.Metrics;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -196,6 +197,28 @@ class AttestationPolicyTest extends CredentialTestSupport {
         assertNothingWritten(key, action);
         // The nonce was not burnt: a good statement over it still enrols.
         enrolIos(action, key, APPLE.attest(APP_ID, action.nonce()).performAttestation(action.nonce())).statusCode(200);
+    }
+
+    @Test
+    void checkedStatementsAreCountedByProviderAndResult() {
+        Metrics before = Metrics.scrape();
+        Action verified = action(ENFORCE);
+        enrolIos(verified, TestDeviceKey.generate(), APPLE.attest(APP_ID, verified.nonce())
+                .performAttestation(verified.nonce())).statusCode(200);
+        Action rejected = action(ENFORCE);
+        enrolIos(rejected, TestDeviceKey.generate(), APPLE.attest(APP_ID, action(ENFORCE).nonce())
+                .performAttestation(rejected.nonce())).statusCode(400);
+        Action development = action(ENFORCE);
+        enrolIos(development, TestDeviceKey.generate(), APPLE.attestation(APP_ID, development.nonce()).development()
+                .build().performAttestation(development.nonce())).statusCode(403);
+
+        Metrics after = Metrics.scrape();
+        for (String result : List.of("verified", "rejected", "insufficient")) {
+            assertThat(after.since(before, "countersign_attestation_results_total", "provider", "APP_ATTEST",
+                    "result", result)).as(result).isEqualTo(1);
+        }
+        assertThat(after.since(before, "countersign_attestation_results_total", "provider", "PLAY_INTEGRITY"))
+                .isZero();
     }
 
     @Test

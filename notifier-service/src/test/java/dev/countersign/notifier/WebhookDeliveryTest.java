@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.testkit.EventTopics;
+import dev.countersign.testkit.Metrics;
 import dev.countersign.testkit.TestTenants;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -209,6 +210,26 @@ class WebhookDeliveryTest {
         List<JsonNode> values = values(deliveryEvents(event, 4));
         assertThat(values).extracting(v -> v.path("status").asText()).containsOnly("failed");
         assertThat(values).extracting(v -> v.path("finalAttempt").asBoolean()).containsExactly(false, false, false, true);
+    }
+
+    @Test
+    void triesDeliveriesAndDeadLettersAreCountedOnceEach() {
+        Metrics before = Metrics.scrape();
+        ChallengeEvent recovered = push(TestTenants.TENANT_ID, "fail-twice-" + UUID.randomUUID(), "UA", "203.0.113.1");
+        publish(recovered);
+        deliveryEvents(recovered, 3);
+        ChallengeEvent lost = push(TestTenants.TENANT_ID, "fail-always-" + UUID.randomUUID(), "UA", "203.0.113.2");
+        publish(lost);
+        assertThat(EventTopics.read(bootstrap, DLQ, lost.challengeId(), found -> !found.isEmpty(), WAIT)).hasSize(1);
+
+        Metrics after = Metrics.scrape();
+        assertThat(after.since(before, "countersign_webhook_attempts_total", "result", "failed")).isEqualTo(2 + 4);
+        assertThat(after.since(before, "countersign_webhook_attempts_total", "result", "accepted")).isEqualTo(1);
+        assertThat(after.since(before, "countersign_push_deliveries_total", "channel", "webhook", "result", "accepted"))
+                .isEqualTo(1);
+        assertThat(after.since(before, "countersign_push_deliveries_total", "channel", "webhook", "result", "failed"))
+                .isEqualTo(1);
+        assertThat(after.since(before, "countersign_dead_letters_total", "channel", "webhook")).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.countersign.challenge.action;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.util.Optional;
 
 import jakarta.ws.rs.POST;
@@ -23,8 +24,10 @@ public class ValidateResource {
 
     private final ActionService actions;
     private final CurrentCaller caller;
+    private final ChallengeMetrics metrics;
 
-    public ValidateResource(ActionService actions, CurrentCaller caller) {
+    public ValidateResource(ActionService actions, CurrentCaller caller, ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.actions = actions;
         this.caller = caller;
     }
@@ -33,7 +36,10 @@ public class ValidateResource {
     public Uni<ValidateResponse> validate(ValidateRequest body) {
         String token = Require.text(body, ValidateRequest::token, "token");
         return actions.validate(caller.get().tenant(), token.strip(), Optional.ofNullable(body.action()),
-                Optional.ofNullable(body.userId()).map(Require::userId)).map(ValidateResource::response);
+                Optional.ofNullable(body.userId()).map(Require::userId))
+                .invoke(validation -> metrics.tokenValidated(
+                        validation.valid() ? "valid" : validation.error().orElse("invalid")))
+                .map(ValidateResource::response);
     }
 
     private static ValidateResponse response(Validation validation) {

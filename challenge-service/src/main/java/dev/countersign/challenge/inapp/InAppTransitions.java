@@ -1,5 +1,6 @@
 package dev.countersign.challenge.inapp;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,8 +23,10 @@ public class InAppTransitions {
     private static final RedisScript VERIFY = RedisScript.load("inapp/verify");
 
     private final RedisScripts scripts;
+    private final ChallengeMetrics metrics;
 
-    public InAppTransitions(RedisScripts scripts) {
+    public InAppTransitions(RedisScripts scripts, ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.scripts = scripts;
     }
 
@@ -37,6 +40,7 @@ public class InAppTransitions {
         return scripts.run(VERIFY, ChallengeStore.key(challengeId), tenantId, userId, credentialId,
                         actionCode.orElse(""), idempotencyKey, Long.toString(now.toEpochMilli()),
                         Long.toString(outboxRetention.toMillis()))
-                .map(Answer::of);
+                .map(Answer::of)
+                .invoke(answer -> answer.ended(metrics, now));
     }
 }

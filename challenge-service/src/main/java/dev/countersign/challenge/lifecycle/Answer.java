@@ -1,5 +1,7 @@
 package dev.countersign.challenge.lifecycle;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
+import java.time.Instant;
 import java.util.Optional;
 
 import dev.countersign.common.error.ApiException;
@@ -40,6 +42,14 @@ public record Answer(Outcome outcome, Optional<Snapshot> challenge, int triesLef
             case NOT_FOUND -> new ApiException(ErrorCode.NOT_FOUND, "No such challenge");
             case ACCEPTED -> throw new IllegalStateException("An accepted transition is not refused");
         };
+    }
+
+    /** Counts the challenge as ended when this script ended it (approved, rejected or burned). */
+    public void ended(ChallengeMetrics metrics, Instant now) {
+        if (outcome == Outcome.ACCEPTED || outcome == Outcome.BURNED) {
+            challenge.map(Snapshot::challenge).filter(after -> after.state() != ChallengeState.PENDING)
+                    .ifPresent(after -> metrics.ended(after, now));
+        }
     }
 
     /** A challenge past its deadline, expired, burned or superseded: 410. */

@@ -1,5 +1,6 @@
 package dev.countersign.challenge.lifecycle;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,8 +23,10 @@ public class ChallengeAnswers {
     private static final RedisScript ANSWER = RedisScript.load("lifecycle/answer");
 
     private final RedisScripts scripts;
+    private final ChallengeMetrics metrics;
 
-    public ChallengeAnswers(RedisScripts scripts) {
+    public ChallengeAnswers(RedisScripts scripts, ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.scripts = scripts;
     }
 
@@ -38,6 +41,7 @@ public class ChallengeAnswers {
         return scripts.run(ANSWER, ChallengeStore.key(challengeId), tenantId, userId, credentialId,
                         approved ? "1" : "0", verificationCode.orElse(""), ChallengeStore.millis(now),
                         Integer.toString(maxWrongCodes), Long.toString(outboxRetention.toMillis()))
-                .map(Answer::of);
+                .map(Answer::of)
+                .invoke(answer -> answer.ended(metrics, now));
     }
 }

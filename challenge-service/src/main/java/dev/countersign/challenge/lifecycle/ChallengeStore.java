@@ -1,5 +1,6 @@
 package dev.countersign.challenge.lifecycle;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,8 +44,11 @@ public class ChallengeStore {
     private final ReactiveRedisDataSource redis;
     private final RedisScripts scripts;
     private final SweepStore sweep;
+    private final ChallengeMetrics metrics;
 
-    public ChallengeStore(ReactiveRedisDataSource redis, RedisScripts scripts, SweepStore sweep) {
+    public ChallengeStore(ReactiveRedisDataSource redis, RedisScripts scripts, SweepStore sweep,
+            ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.redis = redis;
         this.scripts = scripts;
         this.sweep = sweep;
@@ -85,6 +89,7 @@ public class ChallengeStore {
         }
         return sweep.schedule(challenge.challengeId(), challenge.expiresAt())
                 .flatMap(scheduled -> scripts.run(CREATE, List.of(key(challenge.challengeId())), args))
+                .invoke(stored -> metrics.created(challenge))
                 .replaceWithVoid();
     }
 

@@ -1,5 +1,6 @@
 package dev.countersign.challenge.lifecycle;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,9 +34,11 @@ public class ChallengeSupersession {
     private final RedisScripts scripts;
     private final ChallengeOutbox outbox;
     private final OutboxStore outboxStore;
+    private final ChallengeMetrics metrics;
 
     public ChallengeSupersession(PendingIndex pending, RedisScripts scripts, ChallengeOutbox outbox,
-            OutboxStore outboxStore) {
+            OutboxStore outboxStore, ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.pending = pending;
         this.scripts = scripts;
         this.outbox = outbox;
@@ -67,6 +70,8 @@ public class ChallengeSupersession {
                             }
                             if (!"superseded".equals(reply.get(0).toString())) {
                                 LOG.debugf("Challenge %s ended before %s could supersede it", challengeId, supersededBy);
+                            } else {
+                                metrics.ended(ChallengeStore.snapshot(reply.get(1)).challenge(), now);
                             }
                             // Its own event, or the leftovers of whatever ended it first.
                             return outbox.publishForRequest(ChallengeStore.snapshot(reply.get(1)), entry);

@@ -1,5 +1,6 @@
 package dev.countersign.challenge.lifecycle;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,8 +28,10 @@ public class SweepStore {
 
     private final ReactiveRedisDataSource redis;
     private final RedisScripts scripts;
+    private final ChallengeMetrics metrics;
 
-    public SweepStore(ReactiveRedisDataSource redis, RedisScripts scripts) {
+    public SweepStore(ReactiveRedisDataSource redis, RedisScripts scripts, ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.redis = redis;
         this.scripts = scripts;
     }
@@ -64,6 +67,10 @@ public class SweepStore {
                         case "open" -> ExpiryOutcome.OPEN;
                         default -> ExpiryOutcome.GONE;
                     }, challenge);
+                }).invoke(expiry -> {
+                    if (expiry.outcome() == ExpiryOutcome.EXPIRED) {
+                        expiry.challenge().ifPresent(expired -> metrics.ended(expired.challenge(), now));
+                    }
                 });
     }
 

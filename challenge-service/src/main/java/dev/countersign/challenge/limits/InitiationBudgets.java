@@ -1,5 +1,6 @@
 package dev.countersign.challenge.limits;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +41,11 @@ public class InitiationBudgets {
     private final ChallengeConfig.QrCode qrCode;
     private final ChallengeConfig.InApp inApp;
     private final Clock clock;
+    private final ChallengeMetrics metrics;
 
-    public InitiationBudgets(InitiationBudgetStore store, ChallengeConfig config, Clock clock) {
+    public InitiationBudgets(InitiationBudgetStore store, ChallengeConfig config, Clock clock,
+            ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.limits = config.limits();
         this.qrCode = config.qrCode();
@@ -121,7 +125,7 @@ public class InitiationBudgets {
         Instant now = clock.instant();
         return beforeAddress(clientIp, address -> InitiationBudgetStore.qrAddressBudgetKey(tenantId, address), now,
                 qrCode.ipWindow(), qrCode.ipChallenges(), member(now))
-                .map(gate -> admittedOr(gate, "Too many QR challenges from this address"));
+                .map(gate -> admittedOr(gate, "Too many QR challenges from this address", "qr-code", "address"));
     }
 
     /**
@@ -134,14 +138,14 @@ public class InitiationBudgets {
         String member = member(now);
         String userKey = InitiationBudgetStore.trackedQrUserBudgetKey(tenantId, userId);
         return store.admit(userKey, now, qrCode.userWindow(), qrCode.userChallenges(), member)
-                .map(gate -> admittedOr(gate, "Too many QR challenges for this user"))
+                .map(gate -> admittedOr(gate, "Too many QR challenges for this user", "qr-code", "user"))
                 .chain(user -> beforeAddress(clientIp,
                         address -> InitiationBudgetStore.trackedQrAddressBudgetKey(tenantId, address), now,
                         qrCode.trackedIpWindow(), qrCode.trackedIpChallenges(), member))
                 .chain(ip -> ip.admitted()
                         ? Uni.createFrom().voidItem()
                         : store.refund(userKey, member).map(refunded -> admittedOr(ip,
-                                "Too many QR challenges from this address")));
+                                "Too many QR challenges from this address", "qr-code", "address")));
     }
 
     /**
@@ -152,7 +156,7 @@ public class InitiationBudgets {
         Instant now = clock.instant();
         return beforeAddress(clientIp, address -> InitiationBudgetStore.inAppAddressBudgetKey(tenantId, address), now,
                 inApp.ipWindow(), inApp.ipChallenges(), member(now))
-                .map(gate -> admittedOr(gate, "Too many in-app challenges from this address"));
+                .map(gate -> admittedOr(gate, "Too many in-app challenges from this address", "in-app", "address"));
     }
 
     /**
@@ -173,8 +177,9 @@ public class InitiationBudgets {
         return now.toEpochMilli() + ":" + UUID.randomUUID();
     }
 
-    private static Void admittedOr(Gate gate, String description) {
+    private Void admittedOr(Gate gate, String description, String method, String reason) {
         if (!gate.admitted()) {
+            metrics.limitRefused(method, reason);
             throw tooMany(description, gate.retryIn());
         }
         return null;
@@ -193,14 +198,16 @@ public class InitiationBudgets {
                 limits.backoffMemory()).replaceWithVoid();
     }
 
-    private static ApiException refusal(Gate gate) {
+    private ApiException refusal(Gate gate) {
+        metrics.limitRefused("push", gate.outcome() == InitiationBudgetStore.Outcome.BACKOFF ? "backoff" : "user");
         return switch (gate.outcome()) {
             case BACKOFF -> tooMany("Push challenges for this user are paused after a rejection", gate.retryIn());
             default -> tooMany("Too many push challenges for this user", gate.retryIn());
         };
     }
 
-    private static ApiException addressRefusal(Gate gate) {
+    private ApiException addressRefusal(Gate gate) {
+        metrics.limitRefused("push", "address");
         return tooMany("Too many push challenges from this address", gate.retryIn());
     }
 

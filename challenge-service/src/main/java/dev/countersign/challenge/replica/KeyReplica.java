@@ -1,5 +1,6 @@
 package dev.countersign.challenge.replica;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +37,11 @@ public class KeyReplica {
     private final boolean readThrough;
     private final Clock clock;
     private final KeyReplicaRebuild rebuild;
+    private final ChallengeMetrics metrics;
 
     public KeyReplica(KeyReplicaStore store, CredentialServiceClient credentialService, ChallengeConfig config,
-            Clock clock, KeyReplicaRebuild rebuild) {
+            Clock clock, KeyReplicaRebuild rebuild, ChallengeMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.credentialService = credentialService;
         this.readThrough = config.keyReplica().readThrough();
@@ -85,6 +88,7 @@ public class KeyReplica {
             if ((entry.isPresent() && trusted) || !readThrough) {
                 return Uni.createFrom().item(entry.flatMap(this::active));
             }
+            metrics.replicaReadThrough("key");
             return credentialService.find(tenantId, kind, key).flatMap(answer -> {
                 if (answer.isEmpty()) {
                     return Uni.createFrom().item(Optional.<ReplicaCredential>empty());
@@ -155,6 +159,7 @@ public class KeyReplica {
      * so an event that landed meanwhile, a removal above all, still wins.
      */
     private Uni<Set<String>> readThroughUser(String tenantId, String userId) {
+        metrics.replicaReadThrough("user");
         return credentialService.listOfUser(tenantId, userId).flatMap(listed -> {
             Uni<Void> applied = Uni.createFrom().voidItem();
             for (CredentialServiceClient.UserCredential credential : listed) {

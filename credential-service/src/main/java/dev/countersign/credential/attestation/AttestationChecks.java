@@ -1,5 +1,6 @@
 package dev.countersign.credential.attestation;
 
+import dev.countersign.credential.metrics.CredentialMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ public class AttestationChecks {
     private final PlayIntegrityVerifier playIntegrity;
     private final AttestationNonces nonces;
     private final Clock clock;
+    private final CredentialMetrics metrics;
 
     record IosPolicy(AttestationMode mode, String appId, boolean allowDevelopment) {
     }
@@ -69,7 +71,8 @@ public class AttestationChecks {
 
     @Inject
     public AttestationChecks(CountersignConfig config, CredentialConfig credentialConfig, AttestationNonces nonces,
-            Clock clock) {
+            Clock clock, CredentialMetrics metrics) {
+        this.metrics = metrics;
         this.nonces = nonces;
         this.clock = clock;
         this.appAttest = new AppAttestVerifier(roots(credentialConfig.attestation().appAttestRoots()), clock);
@@ -120,18 +123,22 @@ public class AttestationChecks {
         if (mode == AttestationMode.OFF) {
             return new Outcome(explicit, null, null);
         }
+        // The provider as a fixed value, never the client's string.
+        String provider = APP_ATTEST.equals(claim.provider()) ? APP_ATTEST : PLAY_INTEGRITY;
         Outcome outcome;
         try {
             outcome = APP_ATTEST.equals(claim.provider())
                     ? appAttest(tenantId, claim, explicit, mode)
                     : playIntegrity(tenantId, idempotencyKey, claim, explicit);
         } catch (StatementRejected rejected) {
+            metrics.attestation(provider, "rejected");
             if (mode == AttestationMode.ENFORCE) {
                 throw new ApiException(ErrorCode.ATTESTATION_INVALID, rejected.getMessage());
             }
             return new Outcome(explicit, new AttestationVerdict(claim.provider(), false, now(), rejected.getMessage(),
                     null, null, null, null, false), null);
         }
+        metrics.attestation(provider, outcome.verdict().meetsMinimum() ? "verified" : "insufficient");
         if (mode == AttestationMode.ENFORCE && !outcome.verdict().meetsMinimum()) {
             throw new ApiException(ErrorCode.ATTESTATION_INSUFFICIENT, APP_ATTEST.equals(claim.provider())
                     ? "App Attest: the development environment is not accepted for this app"

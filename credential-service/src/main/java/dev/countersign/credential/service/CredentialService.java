@@ -1,5 +1,6 @@
 package dev.countersign.credential.service;
 
+import dev.countersign.credential.metrics.CredentialMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.security.SecureRandom;
@@ -54,13 +55,15 @@ public class CredentialService {
     private final Clock clock;
     private final SigningChallengeRepository signingChallenges;
     private final AttestationChecks attestationChecks;
+    private final CredentialMetrics metrics;
     private final Optional<Duration> lifetime;
     private final Duration signingMessageTtl;
     private final SecureRandom random = new SecureRandom();
 
     public CredentialService(CredentialRepository credentials, OutboxRepository outbox, RemoveWindow removeWindow,
             OutboxRelayer relayer, Clock clock, SigningChallengeRepository signingChallenges,
-            AttestationChecks attestationChecks, CredentialConfig config) {
+            AttestationChecks attestationChecks, CredentialConfig config, CredentialMetrics metrics) {
+        this.metrics = metrics;
         this.credentials = credentials;
         this.outbox = outbox;
         this.removeWindow = removeWindow;
@@ -91,7 +94,12 @@ public class CredentialService {
                                 "The public key was changed concurrently; retry"))
                         .map(existing -> new Enrolment(ownedBy(existing, token.userId()), false)))
                 // Also for a known key: its push token may just have been refreshed.
-                .invoke(enrolment -> relayer.kick());
+                .invoke(enrolment -> relayer.kick())
+                .invoke(enrolment -> {
+                    if (enrolment.created()) {
+                        metrics.added(enrolment.credential().kind);
+                    }
+                });
     }
 
     @WithTransaction
@@ -324,7 +332,8 @@ public class CredentialService {
      * the same key enrolled again minutes later (docs/protocol/decisions.md#11-remove-window).
      */
     public Uni<Credential> removeSigned(String tenantId, CredentialKind kind, DevicePublicKey key, String signature) {
-        return removeSignedInTransaction(tenantId, kind, key, signature).invoke(relayer::kick);
+        return removeSignedInTransaction(tenantId, kind, key, signature).invoke(relayer::kick)
+                .invoke(removed -> metrics.removed(removed.kind));
     }
 
     @WithTransaction
@@ -366,7 +375,8 @@ public class CredentialService {
 
     /** Removal through the Server API: only the tenant's own user's active credential is found. */
     public Uni<Credential> removeOfUser(String tenantId, String userId, UUID credentialId) {
-        return removeOfUserInTransaction(tenantId, userId, credentialId).invoke(relayer::kick);
+        return removeOfUserInTransaction(tenantId, userId, credentialId).invoke(relayer::kick)
+                .invoke(removed -> metrics.removed(removed.kind));
     }
 
     @WithTransaction

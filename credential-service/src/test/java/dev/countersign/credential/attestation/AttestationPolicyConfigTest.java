@@ -1,5 +1,7 @@
 package dev.countersign.credential.attestation;
 
+import dev.countersign.credential.metrics.CredentialMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +34,8 @@ class AttestationPolicyConfigTest {
                 .withSources(new PropertiesConfigSource(properties, "test", 100)).build();
         return new AttestationChecks(config.getConfigMapping(CountersignConfig.class),
                 config.getConfigMapping(CredentialConfig.class),
-                new AttestationNonces(Optional.empty(), List.of(), Clock.systemUTC()), Clock.systemUTC());
+                new AttestationNonces(Optional.empty(), List.of(), Clock.systemUTC()), Clock.systemUTC(),
+                new CredentialMetrics(new SimpleMeterRegistry()));
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.DeliveryEvent;
 import dev.countersign.common.event.DeliveryStatus;
 import dev.countersign.notifier.config.NotifierConfig;
+import dev.countersign.notifier.metrics.NotifierMetrics;
 import dev.countersign.notifier.outbound.DeadLetter;
 import dev.countersign.notifier.outbound.DeadLetterPublisher;
 import dev.countersign.notifier.outbound.DeliveryEventPublisher;
@@ -101,9 +102,11 @@ public class DeliveryAttempts {
     private final DeadLetterPublisher deadLetters;
     private final Clock clock;
     private final RetryPolicy retries;
+    private final NotifierMetrics metrics;
 
     public DeliveryAttempts(DeliveryEventPublisher deliveryEvents, DeadLetterPublisher deadLetters, Clock clock,
-            NotifierConfig config) {
+            NotifierConfig config, NotifierMetrics metrics) {
+        this.metrics = metrics;
         this.deliveryEvents = deliveryEvents;
         this.deadLetters = deadLetters;
         this.clock = clock;
@@ -124,6 +127,7 @@ public class DeliveryAttempts {
                 .flatMap(ignored -> destination.send())
                 .flatMap(outcome -> {
                     boolean last = !outcome.retryable() || attempt >= retries.attempts();
+                    count(destination, outcome, last);
                     return record(destination, attempt, outcome.status(), outcome.httpStatus(), outcome.reason(), last)
                             .flatMap(ignored -> next(destination, attempt, outcome, last));
                 });
@@ -148,6 +152,17 @@ public class DeliveryAttempts {
         return RetryPolicy.pause(wait).flatMap(ignored -> attempt(destination, attempt + 1));
     }
 
+    private void count(Destination destination, Outcome outcome, boolean last) {
+        if ("webhook".equals(destination.channel())) {
+            metrics.webhookAttempt(outcome.status());
+        }
+        boolean ended = last || outcome.status() == DeliveryStatus.ACCEPTED
+                || outcome.status() == DeliveryStatus.UNREGISTERED;
+        if (ended) {
+            metrics.delivered(destination.channel(), outcome.status());
+        }
+    }
+
     private Uni<Void> record(Destination destination, int attempt, DeliveryStatus status, Integer httpStatus,
             String reason, boolean last) {
         ChallengeEvent push = destination.push();
@@ -169,6 +184,7 @@ public class DeliveryAttempts {
         LOG.warnf("%s failed after %d tries (%s); dead-lettered", destination.describe(), attempts, outcome.reason());
         DeadLetter letter = new DeadLetter(destination.deadLetterEvent(), destination.channel(), outcome.reason(),
                 attempts, outcome.httpStatus(), now());
+        metrics.deadLettered(destination.channel());
         return deadLetters.publish(letter)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(DEAD_LETTER_TRIES)
                 .onFailure().invoke(failure -> LOG.errorf(failure, "Dead letter for push %s lost", challengeId))

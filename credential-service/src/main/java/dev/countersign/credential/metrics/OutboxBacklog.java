@@ -1,0 +1,58 @@
+package dev.countersign.credential.metrics;
+
+import dev.countersign.common.metrics.BacklogGauges;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import org.jboss.logging.Logger;
+
+/**
+ * The outbox backlog as gauges: rows of {@code credential_outbox} not yet on Kafka, and the age of
+ * the oldest. One small query on a timer, so a scrape never waits for the database; NaN while it
+ * cannot be read.
+ */
+@Startup
+@ApplicationScoped
+public class OutboxBacklog {
+
+    private static final Logger LOG = Logger.getLogger(OutboxBacklog.class);
+
+    private final Pool pool;
+    private final Clock clock;
+    private final BacklogGauges gauges;
+
+    public OutboxBacklog(Pool pool, Clock clock, MeterRegistry meters) {
+        this.pool = pool;
+        this.clock = clock;
+        this.gauges = new BacklogGauges(meters, "countersign.credential.outbox",
+                "Credential events not yet published to Kafka", "oldest.age",
+                "Age of the oldest credential event not yet published");
+    }
+
+    @Scheduled(every = "${countersign.credential.metrics.backlog-every:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> readOnSchedule() {
+        return read().onFailure().invoke(failure -> {
+            gauges.unreadable();
+            LOG.debugf("Outbox backlog not read: %s", failure.getMessage());
+        }).onFailure().recoverWithNull();
+    }
+
+    /** Reads both values now. */
+    public Uni<Void> read() {
+        return pool.query("select count(*) as n, min(created_at) as oldest from credential_outbox").execute()
+                .map(result -> {
+                    Row row = result.iterator().next();
+                    OffsetDateTime oldest = row.getOffsetDateTime("oldest");
+                    gauges.read(row.getLong("n"), oldest == null ? 0
+                            : Math.max(0, clock.millis() - oldest.toInstant().toEpochMilli()) / 1000.0);
+                    return null;
+                });
+    }
+}

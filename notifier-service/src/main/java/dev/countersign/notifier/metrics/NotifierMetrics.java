@@ -1,0 +1,49 @@
+package dev.countersign.notifier.metrics;
+
+import dev.countersign.common.event.DeliveryStatus;
+import dev.countersign.notifier.kiosk.KioskSessions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+
+/**
+ * notifier-service's domain metrics (docs/observability.md). Label values come from small sets the
+ * code fixes (channel, result), never a tenant, user, challenge or device.
+ */
+@Startup
+@ApplicationScoped
+public class NotifierMetrics {
+
+    private final MeterRegistry meters;
+
+    public NotifierMetrics(MeterRegistry meters, KioskSessions kiosk) {
+        this.meters = meters;
+        Gauge.builder("countersign.kiosk.sockets.open", kiosk, sessions -> sessions.counts().get("sockets"))
+                .description("Kiosk WebSockets open on this replica").register(meters);
+    }
+
+    /**
+     * A delivery ended ({@code channel}: webhook, apns or fcm): {@code result} accepted,
+     * unregistered, or rejected / failed on its last try.
+     */
+    public void delivered(String channel, DeliveryStatus result) {
+        Counter.builder("countersign.push.deliveries").description("Deliveries, by how they ended")
+                .tag("channel", channel).tag("result", result.name().toLowerCase(Locale.ROOT))
+                .register(meters).increment();
+    }
+
+    /** One try of a webhook delivery, with its outcome. */
+    public void webhookAttempt(DeliveryStatus result) {
+        Counter.builder("countersign.webhook.attempts").description("Webhook tries, retries included")
+                .tag("result", result.name().toLowerCase(Locale.ROOT)).register(meters).increment();
+    }
+
+    /** A delivery given up and handed to the dead-letter topic. */
+    public void deadLettered(String channel) {
+        Counter.builder("countersign.dead.letters").description("Deliveries dead-lettered")
+                .tag("channel", channel).register(meters).increment();
+    }
+}
