@@ -144,6 +144,25 @@ class AttestationTest {
     }
 
     @Test
+    void iosEnrolmentShapedAsTheIosSdkSendsItWithoutTheNonceSucceedsUnderEnforceAndAReplayIsRefused() {
+        SimulatedDevice device = ios(RunningStack.ATTESTED_TENANT);
+        Enrolment enrolment = enrolment(attested, device);
+        AppAttestAuthority.Attestation statement = APPLE.attest(RunningStack.APP_ID, enrolment.nonce());
+
+        enrolled(device.addCredentialWithAppAttest(CredentialKind.PUSH, enrolment.token(), statement.token(),
+                statement.keyId()));
+
+        JsonNode attestation = onlyAuthenticator(attested, enrolment.user()).path("attestation");
+        assertThat(attestation.path("nonceVerified").asBoolean()).as("%s", attestation).isTrue();
+        assertThat(attestation.path("verdict").path("verified").asBoolean()).isTrue();
+        assertThat(attestation.path("verdict").path("meetsMinimum").asBoolean()).isTrue();
+        // The same statement again, from another key: its nonce (found by credential-service) is used up.
+        assertRefused(ios(RunningStack.ATTESTED_TENANT).addCredentialWithAppAttest(CredentialKind.PUSH,
+                enrolment.token(), statement.token(), statement.keyId()), 400, "invalid_request",
+                "The attestation nonce was already used");
+    }
+
+    @Test
     void androidEnrolmentWithAValidPlayIntegrityTokenSucceedsUnderEnforceAndTheVerdictIsShownAndPublished() {
         SimulatedDevice device = android(RunningStack.ATTESTED_TENANT);
         Enrolment enrolment = enrolment(attested, device);
