@@ -410,6 +410,55 @@ class InAppChallengeTest {
                 .hasMessageContaining("another action");
     }
 
+    private static io.restassured.response.ValidatableResponse internalNonces(String secret, String tenantId,
+            String idempotencyKey) {
+        var request = io.restassured.RestAssured.given();
+        if (secret != null) {
+            request = request.header(dev.countersign.common.internal.InternalSecret.HEADER, secret);
+        }
+        return request.queryParam("tenantId", tenantId).queryParam("idempotencyKey", idempotencyKey)
+                .get("/internal/v1/attestation-nonces").then();
+    }
+
+    @Test
+    void issuedNoncesAreRecordedForTheActionAndListedToCredentialServiceTheLastFiveWhileUnexpired() {
+        String userId = user();
+        var tracked = server().contentType(ContentType.JSON).body(Map.of())
+                .post("/v1/users/{userId}/actions/{action}", userId, "enrol")
+                .then().statusCode(200).extract().jsonPath();
+        String idempotencyKey = tracked.getString("idempotencyKey");
+        SimulatedDevice device = device(DeviceProfile.IOS_2_7);
+        List<String> issued = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            // A second apart: nonce expiries are whole seconds, and the ones expiring last are kept.
+            clock.advance(Duration.ofSeconds(1));
+            issued.add(device.post("/client/challenge", "Bearer " + tracked.getString("token"), WireJson.object())
+                    .text("nonce"));
+        }
+
+        List<String> listed = internalNonces(TestTenants.INTERNAL_SECRET, TENANT, idempotencyKey).statusCode(200)
+                .extract().jsonPath().getList("nonces", String.class);
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(issued.subList(1, 6));
+        assertThat(internalNonces(TestTenants.INTERNAL_SECRET, TENANT, "another-key").statusCode(200)
+                .extract().jsonPath().getList("nonces", String.class)).isEmpty();
+        assertThat(redis.key().pttl(dev.countersign.challenge.inapp.AttestationNonceStore.key(TENANT, idempotencyKey)))
+                .isBetween(1L, Duration.ofMinutes(5).toMillis());
+
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(internalNonces(TestTenants.INTERNAL_SECRET, TENANT, idempotencyKey).statusCode(200)
+                .extract().jsonPath().getList("nonces", String.class)).isEmpty();
+    }
+
+    @Test
+    void attestationNoncesAreListedOnlyWithTheInternalSecret() {
+        for (String secret : new String[] {null, "not-the-internal-secret-0123456789abcdef"}) {
+            internalNonces(secret, TENANT, "any-key").statusCode(401)
+                    .contentType(ContentType.JSON)
+                    .body("errorCode", org.hamcrest.Matchers.equalTo("unauthorized"))
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("nonces")));
+        }
+    }
+
     @Test
     void challengeUnderAccessTokenThenInsufficientScope() {
         String access = issuer.issue(TokenType.ACCESS, TENANT, user(), "signIn", UUID.randomUUID().toString(),

@@ -77,6 +77,8 @@ class AttestationPolicyTest extends CredentialTestSupport {
         String token = tokens.issue(TokenType.TRACK, tenantId, user, "signIn", idempotencyKey,
                 Set.of(Scopes.ADD_AUTHENTICATORS), null).token();
         AttestationNonces.Issued nonce = nonces.issue(tenantId, idempotencyKey, Duration.ofMinutes(5));
+        // As challenge-service records it on issuing, for the App Attest lookup.
+        ChallengeServiceStub.issued(tenantId, idempotencyKey, nonce.nonce());
         return new Action(user, token, nonce.nonce(), nonce.id());
     }
 
@@ -177,14 +179,61 @@ class AttestationPolicyTest extends CredentialTestSupport {
     }
 
     @Test
-    void appAttestWithoutCountersignsNonceIsRefusedUnderEnforce() {
+    void appAttestWithoutTheNonceAsTheIosSdkSendsItEnrolsVerifiedUnderEnforce() {
+        Action action = action(ENFORCE);
+        // Another nonce of the same action, asked for first: the statement's own is found among them.
+        action(ENFORCE);
+        AppAttestAuthority.Attestation statement = APPLE.attest(APP_ID, action.nonce());
+
+        enrolIos(action, TestDeviceKey.generate(), statement.performAttestation(null)).statusCode(200);
+
+        listed(ENFORCE_SECRET, action.user())
+                .body("[0].attestation.provider", equalTo("APP_ATTEST"))
+                .body("[0].attestation.nonceVerified", equalTo(true))
+                .body("[0].attestation.verdict.verified", equalTo(true))
+                .body("[0].attestation.verdict.meetsMinimum", equalTo(true));
+        assertThat(nonceUses(action)).isEqualTo(1);
+    }
+
+    @Test
+    void appAttestWithoutTheNonceForANonceNotIssuedForTheActionIsRefused() {
+        Action action = action(ENFORCE);
+        TestDeviceKey key = TestDeviceKey.generate();
+        AppAttestAuthority.Attestation statement = APPLE.attest(APP_ID, action(ENFORCE).nonce());
+
+        enrolIos(action, key, statement.performAttestation(null)).statusCode(400)
+                .body("errorCode", equalTo("attestation_invalid"))
+                .body("errorDescription", equalTo("App Attest: the statement was not made for this nonce"));
+        assertNothingWritten(key, action);
+    }
+
+    @Test
+    void appAttestWithoutTheNonceReplayedIsRefused() {
+        Action action = action(ENFORCE);
+        AppAttestAuthority.Attestation statement = APPLE.attest(APP_ID, action.nonce());
+        enrolIos(action, TestDeviceKey.generate(), statement.performAttestation(null)).statusCode(200);
+
+        TestDeviceKey second = TestDeviceKey.generate();
+        enrolIos(action, second, statement.performAttestation(null)).statusCode(400)
+                .body("errorCode", equalTo("invalid_request"))
+                .body("errorDescription", equalTo("The attestation nonce was already used"));
+        assertThat(rowsWithKey(second)).isZero();
+    }
+
+    @Test
+    void appAttestWithoutTheNonceWhileChallengeServiceIsUnavailableIsServiceUnavailableAndWritesNothing() {
         Action action = action(ENFORCE);
         TestDeviceKey key = TestDeviceKey.generate();
         AppAttestAuthority.Attestation statement = APPLE.attest(APP_ID, action.nonce());
-
-        enrolIos(action, key, statement.performAttestation(null)).statusCode(403)
-                .body("errorCode", equalTo("attestation_required"));
+        ChallengeServiceStub.unavailable(true);
+        try {
+            enrolIos(action, key, statement.performAttestation(null)).statusCode(503)
+                    .body("errorCode", equalTo("service_unavailable"));
+        } finally {
+            ChallengeServiceStub.unavailable(false);
+        }
         assertNothingWritten(key, action);
+        enrolIos(action, key, statement.performAttestation(null)).statusCode(200);
     }
 
     /** Each App Attest check refuses with its own description, writes nothing and leaves the nonce usable. */
@@ -412,7 +461,7 @@ class AttestationPolicyTest extends CredentialTestSupport {
             if ("ios".equals(profile.devicePlatform())) {
                 AppAttestAuthority.Attestation statement = APPLE.attest(APP_ID, action.nonce());
                 response = device.addCredentialWithAppAttest(CredentialKind.PUSH, action.token(), statement.token(),
-                        statement.keyId(), action.nonce());
+                        statement.keyId());
             } else {
                 response = device.addCredentialWithPlayIntegrity(CredentialKind.PUSH, action.token(),
                         GOOGLE.token(PACKAGE, action.nonce()));

@@ -179,10 +179,10 @@ public class DeviceCli {
                 return cli.print(challenge);
             }
             if (cli.ios()) {
-                // Countersign's nonce goes beside the statement: it exists only hashed inside it.
+                // As the iOS SDK sends it: the nonce only hashed inside the statement; the server finds it.
                 AppAttestAuthority.Attestation statement = AppAttestAuthority.test().attest(attest, nonce);
                 return cli.print(device.addCredentialWithAppAttest(kind(kind), token, statement.token(),
-                        statement.keyId(), nonce));
+                        statement.keyId()));
             }
             return cli.print(device.addCredentialWithPlayIntegrity(kind(kind), token,
                     PlayIntegrityAuthority.test().token(attest, nonce)));

@@ -167,8 +167,18 @@ public final class SimulatedDevice {
 
     /**
      * docs/protocol/wire.md#32-add-a-credential add credential with an App Attest statement (e.g. from
+     * {@code AppAttestAuthority}) as the official iOS SDK sends it: {@code provider}, {@code token}
+     * and {@code keyId}, the nonce only hashed inside the statement (docs/attestation.md).
+     */
+    public DeviceResponse addCredentialWithAppAttest(CredentialKind kind, String trackToken, String statement,
+            String keyId) {
+        return addCredentialWithAppAttest(kind, trackToken, statement, keyId, null);
+    }
+
+    /**
+     * docs/protocol/wire.md#32-add-a-credential add credential with an App Attest statement (e.g. from
      * {@code AppAttestAuthority}) and Countersign's {@code nonce} beside it, which the official iOS
-     * SDK does not send (docs/attestation.md).
+     * SDK does not send (docs/attestation.md): Countersign's own addition, still accepted.
      */
     public DeviceResponse addCredentialWithAppAttest(CredentialKind kind, String trackToken, String statement,
             String keyId, String nonce) {

@@ -144,6 +144,21 @@ class AttestationTest {
     }
 
     @Test
+    void iosEnrolmentShapedAsTheIosSdkSendsItWithoutTheNonceSucceedsUnderEnforceWithAVerifiedVerdict() {
+        SimulatedDevice device = ios(RunningStack.ATTESTED_TENANT);
+        Enrolment enrolment = enrolment(attested, device);
+        AppAttestAuthority.Attestation statement = APPLE.attest(RunningStack.APP_ID, enrolment.nonce());
+
+        enrolled(device.addCredentialWithAppAttest(CredentialKind.PUSH, enrolment.token(), statement.token(),
+                statement.keyId()));
+
+        JsonNode attestation = onlyAuthenticator(attested, enrolment.user()).path("attestation");
+        assertThat(attestation.path("nonceVerified").asBoolean()).as("%s", attestation).isTrue();
+        assertThat(attestation.path("verdict").path("verified").asBoolean()).isTrue();
+        assertThat(attestation.path("verdict").path("meetsMinimum").asBoolean()).isTrue();
+    }
+
+    @Test
     void androidEnrolmentWithAValidPlayIntegrityTokenSucceedsUnderEnforceAndTheVerdictIsShownAndPublished() {
         SimulatedDevice device = android(RunningStack.ATTESTED_TENANT);
         Enrolment enrolment = enrolment(attested, device);

@@ -14,7 +14,6 @@ import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.error.Require;
 import dev.countersign.common.http.ClientAddresses;
-import dev.countersign.common.token.AttestationNonces;
 import dev.countersign.common.token.TokenClaims;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -51,8 +50,8 @@ public class ClientChallengeResource {
         if (current.scheme() == AuthScheme.BEARER) {
             TokenClaims track = current.trackToken();
             if (action.isEmpty()) {
-                AttestationNonces.Issued nonce = inApp.attestationNonce(track);
-                return Uni.createFrom().item(new ClientChallengeResponse(nonce.id(), nonce.nonce()));
+                return inApp.attestationNonce(track)
+                        .map(nonce -> new ClientChallengeResponse(nonce.id(), nonce.nonce()));
             }
             Require.that(action.get().equals(track.actionCode()), "action does not match the token's action");
         }

@@ -64,12 +64,14 @@ public class InAppChallengeService {
     private final ChallengeOutbox outbox;
     private final TokenIssuer issuer;
     private final AttestationNonces nonces;
+    private final AttestationNonceStore nonceStore;
     private final Clock clock;
     private final ChallengeConfig config;
 
     public InAppChallengeService(ChallengeStore challenges, InAppTransitions transitions, InAppMethod method,
             ActionStore actionStore, ActionService actions, KeyReplica replica, InitiationBudgets limits,
-            ChallengeOutbox outbox, TokenIssuer issuer, AttestationNonces nonces, Clock clock, ChallengeConfig config) {
+            ChallengeOutbox outbox, TokenIssuer issuer, AttestationNonces nonces, AttestationNonceStore nonceStore, Clock clock,
+            ChallengeConfig config) {
         this.challenges = challenges;
         this.transitions = transitions;
         this.method = method;
@@ -80,6 +82,7 @@ public class InAppChallengeService {
         this.outbox = outbox;
         this.issuer = issuer;
         this.nonces = nonces;
+        this.nonceStore = nonceStore;
         this.clock = clock;
         this.config = config;
     }
@@ -90,11 +93,24 @@ public class InAppChallengeService {
 
     /**
      * The attestation nonce for the track token's action (docs/architecture.md#service-to-service-calls): signed and bound to
-     * its tenant and idempotency key, checked (and used up) by credential-service on add. Nothing is
-     * stored here; the response's {@code challengeId} is the nonce's id.
+     * its tenant and idempotency key, checked (and used up) by credential-service on add. It is also
+     * recorded for the action, because an App Attest statement holds it only hashed and the iOS SDK
+     * does not send it: credential-service looks it up ({@link #attestationNonces}). Not recorded,
+     * not issued (503): a nonce the lookup cannot find would fail the enrolment later. The
+     * response's {@code challengeId} is the nonce's id.
      */
-    public AttestationNonces.Issued attestationNonce(TokenClaims track) {
-        return nonces.issue(track.tenantId(), track.idempotencyKey(), config.ttl().attestationNonce());
+    public Uni<AttestationNonces.Issued> attestationNonce(TokenClaims track) {
+        AttestationNonces.Issued issued = nonces.issue(track.tenantId(), track.idempotencyKey(),
+                config.ttl().attestationNonce());
+        return nonceStore.record(track.tenantId(), track.idempotencyKey(), issued.nonce(), issued.expiresAt(), now())
+                .onFailure().transform(failure -> new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+                        "The attestation nonce could not be issued; try again"))
+                .replaceWith(issued);
+    }
+
+    /** The unexpired attestation nonces issued for the action (tenant + idempotency key), oldest first. */
+    public Uni<List<String>> attestationNonces(String tenantId, String idempotencyKey) {
+        return nonceStore.unexpired(tenantId, idempotencyKey, now());
     }
 
     /**

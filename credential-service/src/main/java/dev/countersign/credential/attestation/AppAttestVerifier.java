@@ -53,17 +53,21 @@ public final class AppAttestVerifier {
         this.clock = clock;
     }
 
-    /** What a verified attestation says: its environment and Apple's receipt (base64), if any. */
-    public record Verified(String environment, String receipt) {
+    /**
+     * What a verified attestation says: the candidate nonce it was made for, its environment and
+     * Apple's receipt (base64), if any.
+     */
+    public record Verified(String nonce, String environment, String receipt) {
     }
 
     /**
      * @param token the attestation object, base64
      * @param keyId the App Attest key id, base64 (SHA-256 of the attested public key)
-     * @param nonce Countersign's nonce, as the SDK hashed it into the client data
+     * @param nonces Countersign's nonces the statement may have been made for (the SDK hashed one
+     *        into the client data); the one it was made for is in the answer
      * @param appId {@code <teamId>.<bundleId>}
      */
-    public Verified verify(String token, String keyId, String nonce, String appId) throws StatementRejected {
+    public Verified verify(String token, String keyId, List<String> nonces, String appId) throws StatementRejected {
         byte[] object = LenientBase64.decode(token).orElseThrow(() -> malformed());
         byte[] expectedKeyId = LenientBase64.decode(keyId == null ? "" : keyId)
                 .orElseThrow(() -> new StatementRejected("App Attest: keyId is not base64"));
@@ -92,13 +96,12 @@ public final class AppAttestVerifier {
         // 1. The chain leads to the trusted root.
         validate(chain);
         X509Certificate leaf = chain.get(0);
-        // 2.–4. The nonce extension is SHA-256(authData ‖ SHA-256(nonce)).
-        byte[] clientDataHash = Sha256.digest(nonce.getBytes(StandardCharsets.UTF_8));
-        byte[] expectedNonce = Sha256.digest(ByteBuffer.allocate(authData.length + clientDataHash.length)
-                .put(authData).put(clientDataHash).array());
-        if (!MessageDigest.isEqual(expectedNonce, nonceExtension(leaf))) {
-            throw new StatementRejected("App Attest: the statement was not made for this nonce");
-        }
+        // 2.–4. The nonce extension is SHA-256(authData ‖ SHA-256(nonce)), for one of the candidates.
+        byte[] extension = nonceExtension(leaf);
+        String nonce = nonces.stream().filter(candidate -> MessageDigest.isEqual(extension,
+                        expectedNonceExtension(authData, candidate)))
+                .findFirst()
+                .orElseThrow(() -> new StatementRejected("App Attest: the statement was not made for this nonce"));
         // 5. The key id is the hash of the attested key (its uncompressed EC point).
         byte[] point = SubjectPublicKeyInfo.getInstance(leaf.getPublicKey().getEncoded()).getPublicKeyData().getBytes();
         if (!MessageDigest.isEqual(Sha256.digest(point), expectedKeyId)) {
@@ -141,7 +144,13 @@ public final class AppAttestVerifier {
             throw new StatementRejected("App Attest: the credential id is not keyId");
         }
         byte[] receipt = binary(root.path("attStmt").get("receipt"));
-        return new Verified(environment, receipt == null ? null : Base64.getEncoder().encodeToString(receipt));
+        return new Verified(nonce, environment, receipt == null ? null : Base64.getEncoder().encodeToString(receipt));
+    }
+
+    private static byte[] expectedNonceExtension(byte[] authData, String nonce) {
+        byte[] clientDataHash = Sha256.digest(nonce.getBytes(StandardCharsets.UTF_8));
+        return Sha256.digest(ByteBuffer.allocate(authData.length + clientDataHash.length)
+                .put(authData).put(clientDataHash).array());
     }
 
     private void validate(List<X509Certificate> chain) throws StatementRejected {

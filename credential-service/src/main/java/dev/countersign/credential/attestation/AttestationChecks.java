@@ -1,6 +1,5 @@
 package dev.countersign.credential.attestation;
 
-import dev.countersign.credential.metrics.CredentialMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +27,11 @@ import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.AttestationVerdict;
 import dev.countersign.common.token.AttestationNonces;
+import dev.countersign.credential.metrics.CredentialMetrics;
 import dev.countersign.credential.config.CredentialConfig;
 import dev.countersign.credential.service.DeviceDetails.AttestationClaim;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The tenant's attestation policy applied to an enrolment (docs/attestation.md): which statement a
@@ -51,6 +52,7 @@ public class AttestationChecks {
     private final AppAttestVerifier appAttest;
     private final PlayIntegrityVerifier playIntegrity;
     private final AttestationNonces nonces;
+    private final ChallengeServiceClient challengeService;
     private final Clock clock;
     private final CredentialMetrics metrics;
 
@@ -71,9 +73,10 @@ public class AttestationChecks {
 
     @Inject
     public AttestationChecks(CountersignConfig config, CredentialConfig credentialConfig, AttestationNonces nonces,
-            Clock clock, CredentialMetrics metrics) {
+            ChallengeServiceClient challengeService, Clock clock, CredentialMetrics metrics) {
         this.metrics = metrics;
         this.nonces = nonces;
+        this.challengeService = challengeService;
         this.clock = clock;
         this.appAttest = new AppAttestVerifier(roots(credentialConfig.attestation().appAttestRoots()), clock);
         this.playIntegrity = new PlayIntegrityVerifier(clock);
@@ -108,28 +111,44 @@ public class AttestationChecks {
 
     /**
      * Applies the tenant's policy to {@code performAttestation} ({@code claim}, null when none was
-     * sent). {@code idempotencyKey} is the track token's action the nonce must be bound to.
+     * sent). {@code idempotencyKey} is the track token's action the nonce must be bound to. An App
+     * Attest statement without {@code nonce} (the iOS SDK sends none) is checked against the nonces
+     * challenge-service issued for that action; it unreachable is 503 and nothing is written.
      */
-    public Outcome check(String tenantId, String idempotencyKey, AttestationClaim claim, String devicePlatform) {
-        // A nonce the device named itself: refused as before whatever the mode (400 invalid_request).
-        Optional<AttestationNonces.Verified> explicit = Optional.ofNullable(claim).map(AttestationClaim::nonce)
-                .map(value -> nonces.verify(value, tenantId, idempotencyKey));
-        if (claim == null) {
-            requireWhereEnforced(tenantId, devicePlatform);
-            return new Outcome(explicit, null, null);
-        }
-        AttestationMode mode = APP_ATTEST.equals(claim.provider()) ? iosPolicy(tenantId).mode()
-                : androidPolicy(tenantId).mode();
-        if (mode == AttestationMode.OFF) {
-            return new Outcome(explicit, null, null);
-        }
+    public Uni<Outcome> check(String tenantId, String idempotencyKey, AttestationClaim claim, String devicePlatform) {
+        return Uni.createFrom().deferred(() -> {
+            // A nonce the device named itself: refused as before whatever the mode (400 invalid_request).
+            Optional<AttestationNonces.Verified> explicit = Optional.ofNullable(claim).map(AttestationClaim::nonce)
+                    .map(value -> nonces.verify(value, tenantId, idempotencyKey));
+            if (claim == null) {
+                requireWhereEnforced(tenantId, devicePlatform);
+                return Uni.createFrom().item(new Outcome(explicit, null, null));
+            }
+            boolean appAttest = APP_ATTEST.equals(claim.provider());
+            AttestationMode mode = appAttest ? iosPolicy(tenantId).mode() : androidPolicy(tenantId).mode();
+            if (mode == AttestationMode.OFF) {
+                return Uni.createFrom().item(new Outcome(explicit, null, null));
+            }
+            if (!appAttest) {
+                return Uni.createFrom().item(apply(claim, mode, explicit,
+                        () -> playIntegrity(tenantId, idempotencyKey, claim, explicit)));
+            }
+            // One path: a nonce the device sent is the only candidate.
+            Uni<List<String>> candidates = claim.nonce() != null ? Uni.createFrom().item(List.of(claim.nonce()))
+                    : challengeService.attestationNonces(tenantId, idempotencyKey);
+            return candidates.map(listed -> apply(claim, mode, explicit,
+                    () -> appAttest(tenantId, idempotencyKey, claim, listed)));
+        });
+    }
+
+    /** A statement's check under {@code mode}: refused under {@code enforce}, recorded as failed under {@code record}. */
+    private Outcome apply(AttestationClaim claim, AttestationMode mode, Optional<AttestationNonces.Verified> explicit,
+            StatementCheck statementCheck) {
         // The provider as a fixed value, never the client's string.
         String provider = APP_ATTEST.equals(claim.provider()) ? APP_ATTEST : PLAY_INTEGRITY;
         Outcome outcome;
         try {
-            outcome = APP_ATTEST.equals(claim.provider())
-                    ? appAttest(tenantId, claim, explicit, mode)
-                    : playIntegrity(tenantId, idempotencyKey, claim, explicit);
+            outcome = statementCheck.run();
         } catch (StatementRejected rejected) {
             metrics.attestation(provider, "rejected");
             if (mode == AttestationMode.ENFORCE) {
@@ -146,6 +165,11 @@ public class AttestationChecks {
                             + " (PLAY_RECOGNIZED and MEETS_DEVICE_INTEGRITY)");
         }
         return outcome;
+    }
+
+    @FunctionalInterface
+    private interface StatementCheck {
+        Outcome run() throws StatementRejected;
     }
 
     /** No statement: refused when the platform (or, unnamed, either platform) enforces attestation. */
@@ -165,23 +189,27 @@ public class AttestationChecks {
         }
     }
 
-    private Outcome appAttest(String tenantId, AttestationClaim claim, Optional<AttestationNonces.Verified> explicit,
-            AttestationMode mode) throws StatementRejected {
-        if (explicit.isEmpty()) {
-            // The nonce only exists hashed inside the statement: without it nothing binds the
-            // statement to this enrolment, so a replayed one would pass.
-            if (mode == AttestationMode.ENFORCE) {
-                throw new ApiException(ErrorCode.ATTESTATION_REQUIRED,
-                        "APP_ATTEST needs performAttestation.nonce, the nonce the statement was made for");
-            }
-            throw new StatementRejected("App Attest: no nonce to check the statement against");
-        }
+    private Outcome appAttest(String tenantId, String idempotencyKey, AttestationClaim claim, List<String> candidates)
+            throws StatementRejected {
         IosPolicy policy = iosPolicy(tenantId);
-        AppAttestVerifier.Verified verified = appAttest.verify(claim.token(), claim.keyId(), claim.nonce(),
+        AppAttestVerifier.Verified verified = appAttest.verify(claim.token(), claim.keyId(), candidates,
                 policy.appId());
+        // The statement's nonce is used up like an explicit one (single use, recorded with the enrolment).
+        AttestationNonces.Verified nonce = ours(verified.nonce(), tenantId, idempotencyKey, "App Attest: ");
         boolean meets = "production".equals(verified.environment()) || policy.allowDevelopment();
-        return new Outcome(explicit, new AttestationVerdict(APP_ATTEST, true, now(), null, verified.environment(),
-                null, null, null, meets), verified.receipt());
+        return new Outcome(Optional.of(nonce), new AttestationVerdict(APP_ATTEST, true, now(), null,
+                verified.environment(), null, null, null, meets), verified.receipt());
+    }
+
+    /** The nonce a statement was made for, checked as ours for this action; else the statement is rejected. */
+    private AttestationNonces.Verified ours(String nonce, String tenantId, String idempotencyKey, String prefix)
+            throws StatementRejected {
+        try {
+            return nonces.verify(nonce, tenantId, idempotencyKey);
+        } catch (ApiException e) {
+            String reason = e.getMessage();
+            throw new StatementRejected(prefix + Character.toLowerCase(reason.charAt(0)) + reason.substring(1));
+        }
     }
 
     private Outcome playIntegrity(String tenantId, String idempotencyKey, AttestationClaim claim,
@@ -196,12 +224,7 @@ public class AttestationChecks {
             }
         } else {
             // The SDKs send the nonce only inside the token: it is ours to check from there.
-            try {
-                nonce = Optional.of(nonces.verify(verified.nonce(), tenantId, idempotencyKey));
-            } catch (ApiException e) {
-                String reason = e.getMessage();
-                throw new StatementRejected("Play Integrity: " + Character.toLowerCase(reason.charAt(0)) + reason.substring(1));
-            }
+            nonce = Optional.of(ours(verified.nonce(), tenantId, idempotencyKey, "Play Integrity: "));
         }
         boolean meets = "PLAY_RECOGNIZED".equals(verified.appRecognitionVerdict())
                 && verified.deviceRecognitionVerdict().contains("MEETS_DEVICE_INTEGRITY");

@@ -83,9 +83,8 @@ public class CredentialService {
             DeviceDetails device) {
         // The nonce (signature, binding to this tenant and action, expiry) and the tenant's
         // attestation policy: before any database work, so a refusal writes nothing.
-        AttestationChecks.Outcome attested = attestationChecks.check(tenantId, token.idempotencyKey(),
-                device.attestation(), device.devicePlatform());
-        return addInTransaction(tenantId, token, kind, key, device, attested)
+        return attestationChecks.check(tenantId, token.idempotencyKey(), device.attestation(), device.devicePlatform())
+                .flatMap(attested -> addInTransaction(tenantId, token, kind, key, device, attested))
                 // A concurrent enrolment of the same key by another user won the unique index:
                 // answer as if it had been there first.
                 .onFailure(CredentialService::isUniqueViolation).recoverWithUni(() -> credentials

@@ -34,7 +34,8 @@ class AttestationPolicyConfigTest {
                 .withSources(new PropertiesConfigSource(properties, "test", 100)).build();
         return new AttestationChecks(config.getConfigMapping(CountersignConfig.class),
                 config.getConfigMapping(CredentialConfig.class),
-                new AttestationNonces(Optional.empty(), List.of(), Clock.systemUTC()), Clock.systemUTC(),
+                new AttestationNonces(Optional.empty(), List.of(), Clock.systemUTC()),
+                null /* start-up checks only: no nonce lookup */, Clock.systemUTC(),
                 new CredentialMetrics(new SimpleMeterRegistry()));
     }
 
