@@ -41,7 +41,7 @@ import dev.countersign.device.DeviceKey;
  * client token signed by {@link TokenIssuer} and checked by {@link TokenVerifier} (ES256, jose4j over
  * BouncyCastle), a token only parsed (no signature check, no claim rules), and for scale the
  * device's own signature ({@link DeviceKey}). One thread, so the scores are operations per second
- * per core (docs/benchmarks.md#jmh).
+ * per core (docs/benchmarks.md#primitives-jmh).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
