@@ -1,7 +1,10 @@
 package dev.countersign.testkit;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.restassured.RestAssured;
 
 /**
  * The service's Prometheus metrics as its management port serves them ({@code /q/metrics}). Counters
@@ -18,6 +21,19 @@ public final class Metrics {
     /** The metrics now. */
     public static Metrics scrape() {
         return new Metrics(Management.given().get("/q/metrics").then().statusCode(200).extract().asString());
+    }
+
+    /**
+     * The metrics of the processes whose management ports on this host are {@code ports}, as one: each
+     * series' {@link #value} is the sum over them (a service's replicas each count their own share).
+     */
+    public static Metrics scrape(Collection<Integer> ports) {
+        StringBuilder text = new StringBuilder();
+        for (int port : ports) {
+            text.append(RestAssured.given().baseUri("http://127.0.0.1").port(port).get("/q/metrics")
+                    .then().statusCode(200).extract().asString()).append('\n');
+        }
+        return new Metrics(text.toString());
     }
 
     /**

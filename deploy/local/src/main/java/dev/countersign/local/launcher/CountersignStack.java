@@ -237,6 +237,11 @@ public final class CountersignStack implements AutoCloseable {
         return ports;
     }
 
+    /** Each notifier replica's management port, in the order of {@link #notifierPorts()}: a replica's metrics are its own. */
+    public List<Integer> notifierManagementPorts() {
+        return services.stream().filter(s -> s.service() == CountersignService.NOTIFIER).map(ServiceProcess::managementPort).toList();
+    }
+
     /** The {@code countersign.internal.secret} this run gave every service. */
     public String internalSecret() {
         return secrets.internalSecret();
