@@ -1,6 +1,5 @@
 package dev.countersign.challenge.action;
 
-import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.util.Optional;
 
 import jakarta.ws.rs.POST;
@@ -9,6 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.countersign.challenge.action.ActionService.Validation;
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;

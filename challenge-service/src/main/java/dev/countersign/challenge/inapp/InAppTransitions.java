@@ -1,6 +1,5 @@
 package dev.countersign.challenge.inapp;
 
-import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -9,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.countersign.challenge.lifecycle.Answer;
 import dev.countersign.challenge.lifecycle.ChallengeStore;
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.challenge.redis.RedisScript;
 import dev.countersign.challenge.redis.RedisScripts;
 import io.smallrye.mutiny.Uni;

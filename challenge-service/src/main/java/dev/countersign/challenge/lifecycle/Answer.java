@@ -1,9 +1,9 @@
 package dev.countersign.challenge.lifecycle;
 
-import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import io.vertx.mutiny.redis.client.Response;

@@ -1,12 +1,12 @@
 package dev.countersign.challenge.lifecycle;
 
-import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.challenge.redis.RedisScript;
 import dev.countersign.challenge.redis.RedisScripts;
 import io.smallrye.mutiny.Uni;

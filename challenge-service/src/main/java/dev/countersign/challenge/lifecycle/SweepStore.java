@@ -1,6 +1,5 @@
 package dev.countersign.challenge.lifecycle;
 
-import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.challenge.redis.RedisReplies;
 import dev.countersign.challenge.redis.RedisScript;
 import dev.countersign.challenge.redis.RedisScripts;

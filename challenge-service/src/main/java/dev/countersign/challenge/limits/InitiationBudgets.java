@@ -1,6 +1,5 @@
 package dev.countersign.challenge.limits;
 
-import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import dev.countersign.challenge.config.ChallengeConfig;
 import dev.countersign.challenge.limits.InitiationBudgetStore.Gate;
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.http.ClientAddress;

@@ -1,6 +1,5 @@
 package dev.countersign.challenge.replica;
 
-import dev.countersign.challenge.metrics.ChallengeMetrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.challenge.replica.KeyReplicaStore.Change;
 import dev.countersign.challenge.replica.KeyReplicaStore.Entry;
 import dev.countersign.common.credential.CredentialKind;

@@ -1,6 +1,5 @@
 package dev.countersign.credential.service;
 
-import dev.countersign.credential.metrics.CredentialMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.security.SecureRandom;
@@ -27,6 +26,7 @@ import dev.countersign.common.token.TokenClaims;
 import dev.countersign.credential.Attestation;
 import dev.countersign.credential.Credential;
 import dev.countersign.credential.attestation.AttestationChecks;
+import dev.countersign.credential.metrics.CredentialMetrics;
 import dev.countersign.credential.service.DeviceDetails.AttestationClaim;
 import dev.countersign.credential.SigningChallenge;
 import dev.countersign.credential.config.CredentialConfig;
