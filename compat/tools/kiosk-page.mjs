@@ -30,7 +30,8 @@ try {
   });
   await page.goto(url);
   await page.waitForSelector('body[data-state="unclaimed"]', WAIT);
-  await page.waitForFunction(() => { const img = document.getElementById("qr"); return img.complete && img.naturalWidth > 0; }, null, WAIT);
+  // Drawn and sized by the page (a whole number of pixels per module), as a camera would see it.
+  await page.waitForFunction(() => { const img = document.getElementById("qr"); return img.complete && img.dataset.modulePixels; }, null, WAIT);
   const challengeId = await page.evaluate(() => document.body.dataset.challengeId);
   const unclaimed = join(dir, "kiosk-unclaimed.png");
   await page.screenshot({ path: unclaimed });

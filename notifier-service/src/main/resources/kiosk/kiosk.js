@@ -61,8 +61,23 @@ function connect() {
 function finished() {
   qr.hidden = true;
   qr.removeAttribute("src");
+  delete qr.dataset.modulePixels;
   hint.hidden = true;
 }
+
+// The code is drawn at a whole number of device pixels per module (the SVG's intrinsic size is one
+// pixel per module): at a fractional pitch modules come out of uneven width and scanners misread some.
+function fitQr() {
+  const modules = qr.naturalWidth;
+  if (!modules) return;
+  const scale = window.devicePixelRatio || 1;
+  const box = Math.min(0.7 * Math.min(window.innerWidth, window.innerHeight), 420) * scale;
+  const pitch = Math.max(1, Math.floor(box / modules));
+  qr.style.width = qr.style.height = (pitch * modules) / scale + "px";
+  qr.dataset.modulePixels = String(pitch);
+}
+qr.addEventListener("load", fitQr);
+window.addEventListener("resize", fitQr);
 
 function createChallenge() {
   clearTimeout(state.refreshTimer);
@@ -75,6 +90,7 @@ function handle(type, data) {
   if (type === "CHALLENGE_CREATED") {
     state.challengeId = data.challengeId;
     document.body.dataset.challengeId = data.challengeId;
+    delete qr.dataset.modulePixels;
     qr.src = "/kiosk/qr.svg?challengeId=" + encodeURIComponent(data.challengeId);
     qr.hidden = false;
     hint.hidden = false;

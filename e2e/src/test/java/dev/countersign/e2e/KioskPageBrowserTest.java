@@ -27,9 +27,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.ReaderException;
+import com.google.zxing.Result;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.multi.qrcode.QRCodeMultiReader;
 
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.local.launcher.CountersignStack;
@@ -112,11 +113,18 @@ class KioskPageBrowserTest {
         }
     }
 
-    /** Decodes the QR code in a screenshot, as a phone's camera would (the whole page, not a crop). */
+    /**
+     * Decodes the QR code in a screenshot, as a phone's camera would (the whole page, not a crop).
+     * The multi reader weighs every finder-pattern candidate: the single reader gives up on about
+     * one clean code in 150 when its data modules happen to form a finder-like pattern.
+     */
     private static String decodeQr(Path screenshot) throws Exception {
         BufferedImage image = ImageIO.read(screenshot.toFile());
-        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))),
-                Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
+        Result[] found = new QRCodeMultiReader().decodeMultiple(
+                new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))),
+                Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE));
+        assertThat(found).as("QR codes on the page").hasSize(1);
+        return found[0].getText();
     }
 
     private static String expect(BlockingQueue<String> lines, String prefix) throws InterruptedException {

@@ -31,7 +31,9 @@ class KioskPageTest {
         String svg = given().queryParam("challengeId", challengeId).when().get("/kiosk/qr.svg")
                 .then().statusCode(200).contentType("image/svg+xml").header("Cache-Control", "no-store")
                 .extract().asString();
-        assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"");
+        // One pixel per module (37 modules of version 5 plus a 4-module quiet zone on each side):
+        // the page scales it by a whole number.
+        assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"45\" height=\"45\" viewBox=\"0 0 45 45\"");
         assertThat(QrSvg.decode(svg)).isEqualTo("countersign://qr-code?challengeId=" + challengeId);
     }
 
