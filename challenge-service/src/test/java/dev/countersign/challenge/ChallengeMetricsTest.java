@@ -139,6 +139,36 @@ class ChallengeMetricsTest {
         assertThat(metrics.value("countersign_challenge_outbox_overdue_seconds")).isNotNaN().isNotNegative();
     }
 
+    @Test
+    void theOutboxStateIsAReadinessCheckThatNeverGoesDownAndAGauge() {
+        backlog.read().await().indefinitely();
+        io.restassured.path.json.JsonPath ready = dev.countersign.testkit.Management.given().get("/q/health/ready")
+                .then().extract().jsonPath();
+        String check = "checks.find { it.name == 'challenge-outbox' }";
+        assertThat(ready.getString(check + ".status")).isEqualTo("UP");
+        assertThat(ready.getString(check + ".data.state")).isIn("ok", "degraded");
+        assertThat(ready.getLong(check + ".data.thresholdSeconds")).isEqualTo(60);
+        assertThat(ready.getLong(check + ".data.overdueSeconds")).isNotNegative();
+        assertThat(Metrics.scrape().value("countersign_challenge_outbox_degraded")).isIn(0.0, 1.0);
+    }
+
+    @Test
+    void everyDomainSeriesExistsAtZeroBeforeItsFirstEvent() {
+        Metrics metrics = Metrics.scrape();
+        // Labels no test here produces: present all the same, from the start.
+        assertThat(metrics.exposes("countersign_limit_refusals_total")).isTrue();
+        assertThat(text().lines()).anyMatch(l -> l.startsWith("countersign_challenges_ended_total{")
+                && l.contains("method=\"in-app\"") && l.contains("outcome=\"burned\""));
+        assertThat(text().lines()).anyMatch(l -> l.startsWith("countersign_challenge_answer_seconds_bucket{")
+                && l.contains("method=\"qr-code\"") && l.contains("outcome=\"rejected\""));
+        assertThat(text().lines()).anyMatch(l -> l.startsWith("countersign_token_validations_total{")
+                && l.contains("result=\"expired_token\""));
+    }
+
+    private static String text() {
+        return dev.countersign.testkit.Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
     private static void validate(String token) {
         server().contentType(ContentType.JSON).body(Map.of("token", token)).post("/v1/validate").then().statusCode(200);
     }

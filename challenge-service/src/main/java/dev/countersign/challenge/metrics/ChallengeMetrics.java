@@ -2,12 +2,15 @@ package dev.countersign.challenge.metrics;
 
 import dev.countersign.challenge.lifecycle.Challenge;
 import dev.countersign.challenge.lifecycle.ChallengeState;
+import dev.countersign.common.credential.CredentialKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * challenge-service's domain metrics (docs/observability.md). Every label value comes from a small
@@ -15,6 +18,7 @@ import java.time.Instant;
  * so the series stay few. Callers count where the atomic script said the change happened, so one
  * challenge is counted once whatever the retries and replicas.
  */
+@Startup
 @ApplicationScoped
 public class ChallengeMetrics {
 
@@ -22,6 +26,53 @@ public class ChallengeMetrics {
 
     public ChallengeMetrics(MeterRegistry meters) {
         this.meters = meters;
+        preregister();
+    }
+
+    /**
+     * Every series at zero from the start: a dashboard or alert then finds the metric before its
+     * first event, and {@code rate()} sees the first one as an increase.
+     */
+    private void preregister() {
+        for (CredentialKind kind : CredentialKind.values()) {
+            String method = kind.wireName();
+            Counter.builder("countersign.challenges.created").description("Challenges created")
+                    .tag("method", method).register(meters);
+            for (ChallengeState state : ChallengeState.values()) {
+                if (state != ChallengeState.PENDING) {
+                    Counter.builder("countersign.challenges.ended").description("Challenges ended, by how")
+                            .tag("method", method).tag("outcome", state.stored()).register(meters);
+                }
+                if (answered(state)) {
+                    answerTimer(method, state.stored());
+                }
+            }
+            for (String reason : List.of("user", "address", "backoff")) {
+                Counter.builder("countersign.limit.refusals").description("Initiations refused by a budget")
+                        .tag("method", method).tag("reason", reason).register(meters);
+            }
+        }
+        for (String result : List.of("valid", "invalid", "invalid_token", "expired_token")) {
+            Counter.builder("countersign.token.validations").description("Token validations, by result")
+                    .tag("result", result).register(meters);
+        }
+        for (String lookup : List.of("key", "user")) {
+            Counter.builder("countersign.key.replica.read.throughs")
+                    .description("Key replica lookups that asked credential-service")
+                    .tag("lookup", lookup).register(meters);
+        }
+    }
+
+    private static boolean answered(ChallengeState state) {
+        return state == ChallengeState.APPROVED || state == ChallengeState.REJECTED || state == ChallengeState.BURNED;
+    }
+
+    private Timer answerTimer(String method, String outcome) {
+        return Timer.builder("countersign.challenge.answer").description("From a challenge's creation to its answer")
+                .tag("method", method).tag("outcome", outcome)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(500))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(meters);
     }
 
     /** A challenge was stored. */
@@ -38,13 +89,8 @@ public class ChallengeMetrics {
         String outcome = after.state().stored();
         Counter.builder("countersign.challenges.ended").description("Challenges ended, by how")
                 .tag("method", after.kind()).tag("outcome", outcome).register(meters).increment();
-        ChallengeState state = after.state();
-        if (state == ChallengeState.APPROVED || state == ChallengeState.REJECTED || state == ChallengeState.BURNED) {
-            Timer.builder("countersign.challenge.answer").description("From a challenge's creation to its answer")
-                    .tag("method", after.kind()).tag("outcome", outcome)
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(500))
-                    .maximumExpectedValue(Duration.ofMinutes(10))
-                    .register(meters).record(Duration.between(after.createdAt(), now).abs());
+        if (answered(after.state())) {
+            answerTimer(after.kind(), outcome).record(Duration.between(after.createdAt(), now).abs());
         }
     }
 

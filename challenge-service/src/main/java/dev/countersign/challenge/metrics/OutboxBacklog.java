@@ -9,7 +9,13 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Default;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import java.time.Clock;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,8 +25,11 @@ import org.jboss.logging.Logger;
  * cannot be read.
  */
 @Startup
+// A readiness check that is never DOWN; @Default kept so the backlog can still be injected as itself.
+@Readiness
+@Default
 @ApplicationScoped
-public class OutboxBacklog {
+public class OutboxBacklog implements HealthCheck {
 
     private static final Logger LOG = Logger.getLogger(OutboxBacklog.class);
 
@@ -28,12 +37,13 @@ public class OutboxBacklog {
     private final Clock clock;
     private final BacklogGauges gauges;
 
-    public OutboxBacklog(ReactiveRedisDataSource redis, Clock clock, MeterRegistry meters) {
+    public OutboxBacklog(ReactiveRedisDataSource redis, Clock clock, MeterRegistry meters,
+            @ConfigProperty(name = "countersign.challenge.outbox.degraded-after", defaultValue = "60s") Duration degradedAfter) {
         this.redis = redis;
         this.clock = clock;
         this.gauges = new BacklogGauges(meters, "countersign.challenge.outbox",
                 "Challenges that may have unpublished events", "overdue",
-                "How long past due the repair is with the most overdue challenge");
+                "How long past due the repair is with the most overdue challenge", degradedAfter, "challenge-outbox");
     }
 
     @Scheduled(every = "${countersign.challenge.metrics.backlog-every:10s}",
@@ -43,6 +53,12 @@ public class OutboxBacklog {
             gauges.unreadable();
             Outages.warn(LOG, failure, "Outbox backlog not read");
         }).onFailure().recoverWithNull();
+    }
+
+    /** The outbox's state from the last reading: never DOWN, degraded in its data (BacklogGauges). */
+    @Override
+    public HealthCheckResponse call() {
+        return gauges.health();
     }
 
     /** Reads both values now. */

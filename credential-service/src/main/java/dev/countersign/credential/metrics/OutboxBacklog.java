@@ -8,7 +8,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Default;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import org.jboss.logging.Logger;
 
@@ -18,8 +24,11 @@ import org.jboss.logging.Logger;
  * cannot be read.
  */
 @Startup
+// A readiness check that is never DOWN; @Default kept so the backlog can still be injected as itself.
+@Readiness
+@Default
 @ApplicationScoped
-public class OutboxBacklog {
+public class OutboxBacklog implements HealthCheck {
 
     private static final Logger LOG = Logger.getLogger(OutboxBacklog.class);
 
@@ -27,12 +36,13 @@ public class OutboxBacklog {
     private final Clock clock;
     private final BacklogGauges gauges;
 
-    public OutboxBacklog(Pool pool, Clock clock, MeterRegistry meters) {
+    public OutboxBacklog(Pool pool, Clock clock, MeterRegistry meters,
+            @ConfigProperty(name = "countersign.credential.outbox.degraded-after", defaultValue = "60s") Duration degradedAfter) {
         this.pool = pool;
         this.clock = clock;
         this.gauges = new BacklogGauges(meters, "countersign.credential.outbox",
                 "Credential events not yet published to Kafka", "oldest.age",
-                "Age of the oldest credential event not yet published");
+                "Age of the oldest credential event not yet published", degradedAfter, "credential-outbox");
     }
 
     @Scheduled(every = "${countersign.credential.metrics.backlog-every:10s}",
@@ -42,6 +52,12 @@ public class OutboxBacklog {
             gauges.unreadable();
             LOG.debugf("Outbox backlog not read: %s", failure.getMessage());
         }).onFailure().recoverWithNull();
+    }
+
+    /** The outbox's state from the last reading: never DOWN, degraded in its data (BacklogGauges). */
+    @Override
+    public HealthCheckResponse call() {
+        return gauges.health();
     }
 
     /** Reads both values now. */
