@@ -96,25 +96,26 @@ class DashboardMetricsContractTest {
 
     private static List<String> dashboardExpressions() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(CHART.resolve("grafana-dashboard.json").toFile());
-        List<String> expressions = new ArrayList<>();
-        for (JsonNode panel : dashboard.path("panels")) {
-            for (JsonNode target : panel.path("targets")) {
-                expressions.add(target.path("expr").asText());
-            }
-        }
+        List<String> expressions = nested(dashboard, "panels", "targets");
         assertThat(expressions).as("the dashboard's queries").hasSizeGreaterThanOrEqualTo(12);
         return expressions;
     }
 
     private static List<String> ruleExpressions() throws IOException {
         JsonNode rules = new YAMLMapper().readTree(CHART.resolve("prometheus-rules.yaml").toFile());
+        List<String> expressions = nested(rules, "groups", "rules");
+        assertThat(expressions).as("the alerts' expressions").hasSizeGreaterThanOrEqualTo(7);
+        return expressions;
+    }
+
+    /** The {@code expr} of every {@code inner} element of every {@code outer} element. */
+    private static List<String> nested(JsonNode root, String outer, String inner) {
         List<String> expressions = new ArrayList<>();
-        for (JsonNode group : rules.path("groups")) {
-            for (JsonNode rule : group.path("rules")) {
-                expressions.add(rule.path("expr").asText());
+        for (JsonNode o : root.path(outer)) {
+            for (JsonNode i : o.path(inner)) {
+                expressions.add(i.path("expr").asText());
             }
         }
-        assertThat(expressions).as("the alerts' expressions").hasSizeGreaterThanOrEqualTo(7);
         return expressions;
     }
 }
