@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ public class ConsumerLag {
 
     private final MeterRegistry meters;
     private final Instance<Map<String, Object>> kafkaConfig;
-    private final Map<Subscription, Double> lags = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Subscription, Double> lags = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private Admin admin;
 
