@@ -39,16 +39,9 @@ class AuditTrailTest {
     @Inject
     RedisDataSource redis;
 
-    private PushChallengeTest push() {
-        PushChallengeTest push = new PushChallengeTest();
-        push.replica = replica;
-        push.redis = redis;
-        return push;
-    }
-
     @Test
     void challengeEndsLimitHitsAndRefusalsAreAuditedOnceWithoutAnySecret() {
-        PushChallengeTest push = push();
+        PushChallengeTest push = PushChallengeTest.on(replica, redis);
         SimulatedDevice phone = PushChallengeTest.device(DeviceProfile.ANDROID_3_8);
         String userId = user();
         String credentialId = push.enrol(userId, phone).get(0);

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import dev.countersign.common.error.ApiException;
 import dev.countersign.common.http.ClientAddresses;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
@@ -35,6 +36,13 @@ public final class Audit {
     /** A record of {@code event}; set its fields and {@link Entry#write() write} it. */
     public static Entry event(AuditEvent event) {
         return new Entry(event);
+    }
+
+    /** The {@code auth.failed} record of a 401 or 403: its error code, and the thrower's reason or else the code. */
+    public static Entry authFailed(ApiException refused) {
+        Entry entry = event(AuditEvent.AUTH_FAILED).outcome(refused.code().code());
+        refused.authFailure().ifPresentOrElse(entry::reason, () -> entry.reason(refused.code().code()));
+        return entry;
     }
 
     /** The fields of one record, in the order the text line shows them. */

@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.countersign.common.audit.Audit;
-import dev.countersign.common.audit.AuditEvent;
 import dev.countersign.common.auth.Caller;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.http.RetryAfter;
@@ -57,8 +56,7 @@ public class ApiExceptionMappers {
      * the request line without its query.
      */
     static void auditRefusal(ApiException e, ContainerRequestContext request) {
-        Audit.Entry entry = Audit.event(AuditEvent.AUTH_FAILED).outcome(e.code().code());
-        e.authFailure().ifPresentOrElse(entry::reason, () -> entry.reason(e.code().code()));
+        Audit.Entry entry = Audit.authFailed(e);
         currentCaller().ifPresent(caller -> entry.tenant(caller.tenantId())
                 .user(caller.token().map(TokenClaims::userId).orElse(null)));
         if (request != null) {

@@ -111,8 +111,7 @@ public class KioskHandshake {
         int status = refused.code().status();
         Audit.Entry entry;
         if (status == 401 || status == 403) {
-            entry = Audit.event(AuditEvent.AUTH_FAILED).outcome(refused.code().code());
-            refused.authFailure().ifPresentOrElse(entry::reason, () -> entry.reason(refused.code().code()));
+            entry = Audit.authFailed(refused);
         } else if (status == 429) {
             entry = Audit.event(AuditEvent.LIMIT_HIT).method("kiosk-socket").outcome("refused").reason("address");
         } else {
