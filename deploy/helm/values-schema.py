@@ -9,6 +9,7 @@ def schema(v, key, path):
     if isinstance(v, int): return {"type":"integer"}
     if isinstance(v, str):
         if key == "runtime": return {"type":"string","enum":["jvm","native"]}
+        if key == "logFormat": return {"type":"string","enum":["","text","json"]}
         if key == "appendfsync": return {"type":"string","enum":["everysec","always","no"]}
         if key == "clientType": return {"type":"string","enum":["standalone","cluster","sentinel","replication"]}
         if key == "pullPolicy": return {"type":"string","enum":["Always","IfNotPresent","Never"]}

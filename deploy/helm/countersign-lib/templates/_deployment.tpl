@@ -76,6 +76,13 @@ spec:
               value: {{ $v.containerPort | quote }}
             - name: QUARKUS_MANAGEMENT_PORT
               value: {{ $v.managementPort | quote }}
+            # Console logs as text or JSON lines (docs/observability.md#logs): the service's logFormat, else the global one.
+            {{- $logFormat := $v.logFormat | default (($v.global).countersign).logFormat | default "text" }}
+            {{- if not (has $logFormat (list "text" "json")) }}
+            {{- fail (printf "logFormat must be text or json, not %q" $logFormat) }}
+            {{- end }}
+            - name: QUARKUS_LOG_CONSOLE_JSON_ENABLED
+              value: {{ eq $logFormat "json" | quote }}
             # The same for every service: challenge-service sends it, credential-service requires it on /internal/*.
             - name: COUNTERSIGN_INTERNAL_SECRET
               valueFrom:

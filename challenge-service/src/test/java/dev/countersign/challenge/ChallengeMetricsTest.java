@@ -53,10 +53,7 @@ class ChallengeMetricsTest {
 
     /** PushChallengeTest's helpers (enrol, track, stored) on this test's beans. */
     private PushChallengeTest push() {
-        PushChallengeTest push = new PushChallengeTest();
-        push.replica = replica;
-        push.redis = redis;
-        return push;
+        return PushChallengeTest.on(replica, redis);
     }
 
     @Test

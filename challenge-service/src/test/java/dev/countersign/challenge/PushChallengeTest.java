@@ -94,6 +94,14 @@ class PushChallengeTest {
     record Tracked(String userId, String token, String idempotencyKey, String verificationCode) {
     }
 
+    /** These helpers (enrol, track, stored) on another test's beans. */
+    static PushChallengeTest on(KeyReplica replica, RedisDataSource redis) {
+        PushChallengeTest push = new PushChallengeTest();
+        push.replica = replica;
+        push.redis = redis;
+        return push;
+    }
+
     static String baseUrl() {
         return "http://localhost:" + RestAssured.port + "/v1";
     }

@@ -27,6 +27,7 @@ import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.challenge.replica.ReplicaCredential;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.ChallengeEvent;
@@ -171,7 +172,8 @@ public class InAppChallengeService {
     /** The Bearer case: the token's action must be the credential user's and still need its challenge. */
     private Uni<Void> trackedAction(TokenClaims token, ReplicaCredential credential, Challenge challenge) {
         if (!token.userId().equals(credential.userId())) {
-            throw new ApiException(ErrorCode.INSUFFICIENT_SCOPE, "The token belongs to another user");
+            throw ApiException.authentication(ErrorCode.INSUFFICIENT_SCOPE, AuthFailure.FOREIGN_TOKEN,
+                    "The token belongs to another user");
         }
         if (!challenge.actionCode().isEmpty() && !challenge.actionCode().equals(token.actionCode())) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "The challenge was made for another action");

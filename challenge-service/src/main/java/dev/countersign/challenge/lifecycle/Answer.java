@@ -44,11 +44,14 @@ public record Answer(Outcome outcome, Optional<Snapshot> challenge, int triesLef
         };
     }
 
-    /** Counts the challenge as ended when this script ended it (approved, rejected or burned). */
+    /** Counts and audits the challenge as ended when this script ended it (approved, rejected or burned). */
     public void ended(ChallengeMetrics metrics, Instant now) {
         if (outcome == Outcome.ACCEPTED || outcome == Outcome.BURNED) {
             challenge.map(Snapshot::challenge).filter(after -> after.state() != ChallengeState.PENDING)
-                    .ifPresent(after -> metrics.ended(after, now));
+                    .ifPresent(after -> {
+                        metrics.ended(after, now);
+                        ChallengeAudit.ended(after);
+                    });
         }
     }
 

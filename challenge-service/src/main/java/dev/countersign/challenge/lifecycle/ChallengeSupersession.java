@@ -71,7 +71,9 @@ public class ChallengeSupersession {
                             if (!"superseded".equals(reply.get(0).toString())) {
                                 LOG.debugf("Challenge %s ended before %s could supersede it", challengeId, supersededBy);
                             } else {
-                                metrics.ended(ChallengeStore.snapshot(reply.get(1)).challenge(), now);
+                                Challenge superseded = ChallengeStore.snapshot(reply.get(1)).challenge();
+                                metrics.ended(superseded, now);
+                                ChallengeAudit.ended(superseded);
                             }
                             // Its own event, or the leftovers of whatever ended it first.
                             return outbox.publishForRequest(ChallengeStore.snapshot(reply.get(1)), entry);

@@ -13,6 +13,8 @@ import jakarta.enterprise.event.Observes;
 import dev.countersign.challenge.config.ChallengeConfig;
 import dev.countersign.challenge.limits.InitiationBudgetStore.Gate;
 import dev.countersign.challenge.metrics.ChallengeMetrics;
+import dev.countersign.common.audit.Audit;
+import dev.countersign.common.audit.AuditEvent;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.http.ClientAddress;
@@ -105,7 +107,7 @@ public class InitiationBudgets {
         return store.admitUser(tenantId, userId, now, limits.userWindow(), limits.userPushes(), member)
                 .chain(user -> {
                     if (!user.admitted()) {
-                        return Uni.createFrom().failure(refusal(user));
+                        return Uni.createFrom().failure(refusal(tenantId, userId, user));
                     }
                     return beforeAddress(Optional.ofNullable(clientIp),
                                     address -> InitiationBudgetStore.addressBudgetKey(tenantId, address), now,
@@ -113,7 +115,7 @@ public class InitiationBudgets {
                             .chain(ip -> ip.admitted()
                                     ? Uni.createFrom().voidItem()
                                     : store.refundUser(tenantId, userId, member)
-                                            .chain(() -> Uni.createFrom().failure(addressRefusal(ip))));
+                                            .chain(() -> Uni.createFrom().failure(addressRefusal(tenantId, userId, ip))));
                 });
     }
 
@@ -125,7 +127,8 @@ public class InitiationBudgets {
         Instant now = clock.instant();
         return beforeAddress(clientIp, address -> InitiationBudgetStore.qrAddressBudgetKey(tenantId, address), now,
                 qrCode.ipWindow(), qrCode.ipChallenges(), member(now))
-                .map(gate -> admittedOr(gate, "Too many QR challenges from this address", "qr-code", "address"));
+                .map(gate -> admittedOr(gate, "Too many QR challenges from this address", tenantId, null, "qr-code",
+                        "address"));
     }
 
     /**
@@ -138,14 +141,14 @@ public class InitiationBudgets {
         String member = member(now);
         String userKey = InitiationBudgetStore.trackedQrUserBudgetKey(tenantId, userId);
         return store.admit(userKey, now, qrCode.userWindow(), qrCode.userChallenges(), member)
-                .map(gate -> admittedOr(gate, "Too many QR challenges for this user", "qr-code", "user"))
+                .map(gate -> admittedOr(gate, "Too many QR challenges for this user", tenantId, userId, "qr-code", "user"))
                 .chain(user -> beforeAddress(clientIp,
                         address -> InitiationBudgetStore.trackedQrAddressBudgetKey(tenantId, address), now,
                         qrCode.trackedIpWindow(), qrCode.trackedIpChallenges(), member))
                 .chain(ip -> ip.admitted()
                         ? Uni.createFrom().voidItem()
                         : store.refund(userKey, member).map(refunded -> admittedOr(ip,
-                                "Too many QR challenges from this address", "qr-code", "address")));
+                                "Too many QR challenges from this address", tenantId, userId, "qr-code", "address")));
     }
 
     /**
@@ -156,7 +159,8 @@ public class InitiationBudgets {
         Instant now = clock.instant();
         return beforeAddress(clientIp, address -> InitiationBudgetStore.inAppAddressBudgetKey(tenantId, address), now,
                 inApp.ipWindow(), inApp.ipChallenges(), member(now))
-                .map(gate -> admittedOr(gate, "Too many in-app challenges from this address", "in-app", "address"));
+                .map(gate -> admittedOr(gate, "Too many in-app challenges from this address", tenantId, null, "in-app",
+                        "address"));
     }
 
     /**
@@ -177,9 +181,10 @@ public class InitiationBudgets {
         return now.toEpochMilli() + ":" + UUID.randomUUID();
     }
 
-    private Void admittedOr(Gate gate, String description, String method, String reason) {
+    private Void admittedOr(Gate gate, String description, String tenantId, String userId, String method,
+            String reason) {
         if (!gate.admitted()) {
-            metrics.limitRefused(method, reason);
+            refused(tenantId, userId, method, reason);
             throw tooMany(description, gate.retryIn());
         }
         return null;
@@ -198,17 +203,24 @@ public class InitiationBudgets {
                 limits.backoffMemory()).replaceWithVoid();
     }
 
-    private ApiException refusal(Gate gate) {
-        metrics.limitRefused("push", gate.outcome() == InitiationBudgetStore.Outcome.BACKOFF ? "backoff" : "user");
+    private ApiException refusal(String tenantId, String userId, Gate gate) {
+        refused(tenantId, userId, "push", gate.outcome() == InitiationBudgetStore.Outcome.BACKOFF ? "backoff" : "user");
         return switch (gate.outcome()) {
             case BACKOFF -> tooMany("Push challenges for this user are paused after a rejection", gate.retryIn());
             default -> tooMany("Too many push challenges for this user", gate.retryIn());
         };
     }
 
-    private ApiException addressRefusal(Gate gate) {
-        metrics.limitRefused("push", "address");
+    private ApiException addressRefusal(String tenantId, String userId, Gate gate) {
+        refused(tenantId, userId, "push", "address");
         return tooMany("Too many push challenges from this address", gate.retryIn());
+    }
+
+    /** A budget refused an initiation: counted, and audited with who was refused ({@code userId} may be null). */
+    private void refused(String tenantId, String userId, String method, String reason) {
+        metrics.limitRefused(method, reason);
+        Audit.event(AuditEvent.LIMIT_HIT).tenant(tenantId).user(userId).method(method).outcome("refused")
+                .reason(reason).write();
     }
 
     /** {@code Retry-After} is whole seconds, rounded up: a client retrying on time is let through. */

@@ -30,6 +30,7 @@ import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.challenge.replica.ReplicaCredential;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.error.Require;
@@ -227,7 +228,7 @@ public class PushChallengeService {
             Uni<Void> proof = signature.isEmpty() ? Uni.createFrom().voidItem()
                     : nonces.take(tenantId, key.fingerprint()).map(nonce -> {
                         if (nonce.isEmpty() || !key.verifies(nonce.get(), signature.get())) {
-                            throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
+                            throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_SIGNATURE, "Invalid signature");
                         }
                         return (Void) null;
                     });

@@ -15,6 +15,7 @@ import dev.countersign.challenge.replica.KeyReplicaStore.Change;
 import dev.countersign.challenge.replica.KeyReplicaStore.Entry;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.event.PushTarget;
@@ -73,7 +74,7 @@ public class KeyReplica {
             List<CredentialKind> kinds) {
         return require(tenantId, key, kinds).map(credential -> {
             if (!key.verifies(message, signature)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
+                throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_SIGNATURE, "Invalid signature");
             }
             return credential;
         });

@@ -12,6 +12,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.vertx.core.http.HttpServerRequest;
 
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.http.ClientAddresses;
@@ -57,39 +58,39 @@ public class AuthenticationFilter {
         Caller caller = authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION), allowed);
         if (!Cors.allows(caller.tenant(), request.getHeaderString("Origin"), request.getHeaderString(HttpHeaders.HOST),
                 clientAddresses.forwardedHost(http).orElse(null))) {
-            throw new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin not allowed for this tenant");
+            throw ApiException.authentication(ErrorCode.ORIGIN_NOT_ALLOWED, AuthFailure.ORIGIN_NOT_ALLOWED, "Origin not allowed for this tenant");
         }
         current.set(caller);
     }
 
     Caller authenticate(String header, Set<AuthScheme> allowed) {
         if (header == null || header.isBlank()) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Authorization header is required");
+            throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.MISSING_AUTHORIZATION, "Authorization header is required");
         }
         if (header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             if (!allowed.contains(AuthScheme.BEARER)) {
-                throw new ApiException(ErrorCode.UNAUTHORIZED, "This call takes Basic authorization");
+                throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.WRONG_SCHEME, "This call takes Basic authorization");
             }
             TokenClaims claims = tokens.verify(header.substring(BEARER.length()).strip());
             Tenant tenant = tenants.byId(claims.tenantId())
-                    .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Invalid token"));
+                    .orElseThrow(() -> ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_TOKEN, "Invalid token"));
             return new Caller(tenant, AuthScheme.BEARER, Optional.of(claims));
         }
         if (!BasicAuthorization.isBasic(header)) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Unsupported authorization scheme");
+            throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.WRONG_SCHEME, "Unsupported authorization scheme");
         }
         String user = BasicAuthorization.userPart(header)
-                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Malformed Basic authorization"));
+                .orElseThrow(() -> ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.MALFORMED_AUTHORIZATION, "Malformed Basic authorization"));
         if (allowed.contains(AuthScheme.SERVER_SECRET)) {
             return tenants.bySecret(user)
                     .map(tenant -> new Caller(tenant, AuthScheme.SERVER_SECRET, Optional.empty()))
-                    .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Invalid secret key"));
+                    .orElseThrow(() -> ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_SECRET_KEY, "Invalid secret key"));
         }
         if (!allowed.contains(AuthScheme.TENANT)) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "This call takes a Bearer token");
+            throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.WRONG_SCHEME, "This call takes a Bearer token");
         }
         return tenants.byId(user)
                 .map(tenant -> new Caller(tenant, AuthScheme.TENANT, Optional.empty()))
-                .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown tenant"));
+                .orElseThrow(() -> ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.UNKNOWN_TENANT, "Unknown tenant"));
     }
 }

@@ -2,6 +2,7 @@ package dev.countersign.common.auth;
 
 import java.util.Optional;
 
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.tenant.Tenant;
@@ -20,10 +21,10 @@ public record Caller(Tenant tenant, AuthScheme scheme, Optional<TokenClaims> tok
      * an access token is the wrong kind (docs/protocol/decisions.md#5-token-kinds), so 403 rather than 401.
      */
     public TokenClaims trackToken() {
-        TokenClaims claims = token.orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED,
-                "A Bearer token from track is required"));
+        TokenClaims claims = token.orElseThrow(() -> ApiException.authentication(ErrorCode.UNAUTHORIZED,
+                AuthFailure.WRONG_SCHEME, "A Bearer token from track is required"));
         if (claims.type() != TokenType.TRACK) {
-            throw new ApiException(ErrorCode.INSUFFICIENT_SCOPE, "An access token cannot be used for this call");
+            throw ApiException.authentication(ErrorCode.INSUFFICIENT_SCOPE, AuthFailure.FOREIGN_TOKEN, "An access token cannot be used for this call");
         }
         return claims;
     }

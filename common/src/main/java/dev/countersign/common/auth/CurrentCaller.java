@@ -1,5 +1,7 @@
 package dev.countersign.common.auth;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.RequestScoped;
 
 import dev.countersign.common.error.ApiException;
@@ -13,6 +15,11 @@ public class CurrentCaller {
 
     void set(Caller caller) {
         this.caller = caller;
+    }
+
+    /** The caller, when the filter established one (an audit record of a refusal names its tenant). */
+    public Optional<Caller> find() {
+        return Optional.ofNullable(caller);
     }
 
     public Caller get() {

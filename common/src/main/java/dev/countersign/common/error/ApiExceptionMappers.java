@@ -1,9 +1,11 @@
 package dev.countersign.common.error;
 
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,7 +19,13 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.countersign.common.audit.Audit;
+import dev.countersign.common.auth.Caller;
+import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.http.RetryAfter;
+import dev.countersign.common.token.TokenClaims;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 
 /**
  * Turns every exception a REST endpoint can end with into the error model, so no service ever
@@ -34,6 +42,37 @@ public class ApiExceptionMappers {
     private static final Set<String> ENCODING_SQL_STATES = Set.of("22021", "22P05");
 
     @ServerExceptionMapper
+    public Response apiException(ApiException e, ContainerRequestContext request) {
+        int status = e.code().status();
+        if (status == 401 || status == 403) {
+            auditRefusal(e, request);
+        }
+        return apiException(e);
+    }
+
+    /**
+     * The single place every REST 401 and 403 passes: an {@code auth.failed} audit record with the
+     * thrower's reason (or the error code), the caller's tenant and user once authenticated, and
+     * the request line without its query.
+     */
+    static void auditRefusal(ApiException e, ContainerRequestContext request) {
+        Audit.Entry entry = Audit.authFailed(e);
+        currentCaller().ifPresent(caller -> entry.tenant(caller.tenantId())
+                .user(caller.token().map(TokenClaims::userId).orElse(null)));
+        if (request != null) {
+            entry.request(request.getMethod(), request.getUriInfo().getRequestUri().getRawPath());
+        }
+        entry.write();
+    }
+
+    private static Optional<Caller> currentCaller() {
+        ArcContainer container = Arc.container();
+        if (container == null || !container.requestContext().isActive()) {
+            return Optional.empty();
+        }
+        return container.instance(CurrentCaller.class).get().find();
+    }
+
     public Response apiException(ApiException e) {
         Response.ResponseBuilder response = json(e.code().status(), e.body());
         // Every 503 says when to come back, also where the thrower named no wait.

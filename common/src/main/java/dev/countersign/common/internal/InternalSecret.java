@@ -7,6 +7,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import dev.countersign.common.audit.Audit;
+import dev.countersign.common.audit.AuditEvent;
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.error.ErrorCode;
@@ -89,6 +92,8 @@ public class InternalSecret {
             ctx.next();
             return;
         }
+        Audit.event(AuditEvent.AUTH_FAILED).outcome(ErrorCode.UNAUTHORIZED.code()).reason(AuthFailure.BAD_INTERNAL_SECRET)
+                .request(ctx.request().method().name(), ctx.request().path()).clientOf(ctx.request()).write();
         ctx.response()
                 .setStatusCode(401)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -22,6 +22,7 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.lang.UnresolvableKeyException;
 
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.config.CountersignConfig;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
@@ -84,11 +85,11 @@ public class TokenVerifier {
             return claims(consumer.processToClaims(token));
         } catch (InvalidJwtException e) {
             if (e.hasExpired()) {
-                throw new ApiException(ErrorCode.EXPIRED_TOKEN, "The token has expired");
+                throw ApiException.authentication(ErrorCode.EXPIRED_TOKEN, AuthFailure.EXPIRED_TOKEN, "The token has expired");
             }
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid token");
+            throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_TOKEN, "Invalid token");
         } catch (MalformedClaimException | IllegalArgumentException | ClassCastException e) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid token");
+            throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_TOKEN, "Invalid token");
         }
     }
 

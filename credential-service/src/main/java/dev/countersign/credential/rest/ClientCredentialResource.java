@@ -19,6 +19,7 @@ import dev.countersign.common.auth.AuthScheme;
 import dev.countersign.common.auth.CurrentCaller;
 import dev.countersign.common.auth.RequiresAuth;
 import dev.countersign.common.credential.CredentialKind;
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.error.Require;
@@ -123,7 +124,8 @@ public class ClientCredentialResource {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
             // Not one we issued: the same answer as an unknown one.
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or already used signing challenge");
+            throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.UNKNOWN_SIGNING_CHALLENGE,
+                    "Unknown or already used signing challenge");
         }
     }
 

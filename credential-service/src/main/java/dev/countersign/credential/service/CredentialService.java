@@ -14,6 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.exception.ConstraintViolationException;
 
+import dev.countersign.common.audit.Audit;
+import dev.countersign.common.audit.AuditEvent;
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.error.ApiException;
@@ -97,8 +100,17 @@ public class CredentialService {
                 .invoke(enrolment -> {
                     if (enrolment.created()) {
                         metrics.added(enrolment.credential().kind);
+                        audit(AuditEvent.CREDENTIAL_ADDED, enrolment.credential()).write();
+                    } else if (enrolment.pushTokenChanged()) {
+                        audit(AuditEvent.PUSH_TOKEN_CHANGED, enrolment.credential()).reason("re-enrolment").write();
                     }
                 });
+    }
+
+    /** An audit record about {@code credential} (docs/observability.md#audit-trail): its ids and kind, never its keys or tokens. */
+    private static Audit.Entry audit(AuditEvent event, Credential credential) {
+        return Audit.event(event).tenant(credential.tenantId).user(credential.userId)
+                .credential(credential.id.toString()).method(credential.kind);
     }
 
     @WithTransaction
@@ -128,7 +140,7 @@ public class CredentialService {
                             // An enrolled user's token must say it may add another device (docs/protocol/wire.md#51-track-an-action),
                             // so a stolen track token cannot quietly add the thief's phone.
                             if (active > 0 && !token.hasScope(Scopes.ADD_AUTHENTICATORS)) {
-                                throw new ApiException(ErrorCode.INSUFFICIENT_SCOPE,
+                                throw ApiException.authentication(ErrorCode.INSUFFICIENT_SCOPE, AuthFailure.FOREIGN_TOKEN,
                                         "The user already has authenticators; the token needs scope "
                                                 + Scopes.ADD_AUTHENTICATORS);
                             }
@@ -215,7 +227,11 @@ public class CredentialService {
      * and a {@code credential.updated} event carry the new expiry to the key replica.
      */
     public Uni<Credential> updatePush(String tenantId, PushUpdate update) {
-        return updatePushInTransaction(tenantId, update).invoke(relayer::kick);
+        return updatePushInTransaction(tenantId, update).invoke(relayer::kick).invoke(credential -> {
+            if (update.pushToken() != null) {
+                audit(AuditEvent.PUSH_TOKEN_CHANGED, credential).reason("signed-update").write();
+            }
+        });
     }
 
     @WithTransaction
@@ -224,7 +240,7 @@ public class CredentialService {
                 .onItem().ifNull().failWith(CredentialService::invalidCredential)
                 .chain(credential -> signingChallenges.findOfCredentialForUpdate(tenantId, credential.id,
                                 update.challengeId())
-                        .onItem().ifNull().failWith(() -> new ApiException(ErrorCode.UNAUTHORIZED,
+                        .onItem().ifNull().failWith(() -> ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.UNKNOWN_SIGNING_CHALLENGE,
                                 "Unknown or already used signing challenge"))
                         .chain(challenge -> {
                             Instant now = now();
@@ -232,7 +248,7 @@ public class CredentialService {
                                 throw new ApiException(ErrorCode.CHALLENGE_EXPIRED, "The signing message has expired");
                             }
                             if (!update.key().verifies(challenge.message, update.signature())) {
-                                throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature");
+                                throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_SIGNATURE, "Invalid signature");
                             }
                             if (credential.isExpiredAt(now) && !update.resetExpiry()) {
                                 throw new ApiException(ErrorCode.INVALID_CREDENTIAL,
@@ -287,7 +303,7 @@ public class CredentialService {
         }
         existing.version++;
         return outbox.append(event(CredentialEvent.UPDATED, existing, now()))
-                .replaceWith(new Enrolment(existing, false));
+                .replaceWith(new Enrolment(existing, false, true));
     }
 
     /**
@@ -301,6 +317,8 @@ public class CredentialService {
                 .invoke(changed -> {
                     if (changed) {
                         relayer.kick();
+                        Audit.event(AuditEvent.PUSH_TOKEN_CHANGED).tenant(tenantId).credential(credentialId.toString())
+                                .method(CredentialKind.PUSH.wireName()).reason("unregistered").write();
                     }
                 });
     }
@@ -332,7 +350,8 @@ public class CredentialService {
      */
     public Uni<Credential> removeSigned(String tenantId, CredentialKind kind, DevicePublicKey key, String signature) {
         return removeSignedInTransaction(tenantId, kind, key, signature).invoke(relayer::kick)
-                .invoke(removed -> metrics.removed(removed.kind));
+                .invoke(removed -> metrics.removed(removed.kind))
+                .invoke(removed -> audit(AuditEvent.CREDENTIAL_REMOVED, removed).reason("device").write());
     }
 
     @WithTransaction
@@ -342,13 +361,13 @@ public class CredentialService {
                 .onItem().ifNull().failWith(CredentialService::invalidCredential)
                 .chain(credential -> {
                     RemoveWindow.Proof proof = removeWindow.verify(key, signature)
-                            .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Invalid signature"));
+                            .orElseThrow(() -> ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_SIGNATURE, "Invalid signature"));
                     return credentials.purgeRemoveSignatureUses(now())
                             .chain(() -> credentials.recordRemoveSignatureUse(key.fingerprint(), proof.window(),
                                     proof.signatureR(), credential.id, proof.rememberUntil()))
                             .chain(first -> {
                                 if (!first) {
-                                    throw new ApiException(ErrorCode.UNAUTHORIZED,
+                                    throw ApiException.authentication(ErrorCode.UNAUTHORIZED, AuthFailure.BAD_SIGNATURE,
                                             "The remove signature was already used");
                                 }
                                 return markRemoved(credential);
@@ -375,7 +394,8 @@ public class CredentialService {
     /** Removal through the Server API: only the tenant's own user's active credential is found. */
     public Uni<Credential> removeOfUser(String tenantId, String userId, UUID credentialId) {
         return removeOfUserInTransaction(tenantId, userId, credentialId).invoke(relayer::kick)
-                .invoke(removed -> metrics.removed(removed.kind));
+                .invoke(removed -> metrics.removed(removed.kind))
+                .invoke(removed -> audit(AuditEvent.CREDENTIAL_REMOVED, removed).reason("server-api").write());
     }
 
     @WithTransaction

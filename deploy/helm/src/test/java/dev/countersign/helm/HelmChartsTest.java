@@ -607,6 +607,37 @@ class HelmChartsTest {
     }
 
     @Test
+    void logFormatJsonRendersTheJsonConsoleSwitchIntoEveryServicesEnvironment() throws IOException {
+        for (Charts.Render render : renders) {
+            for (JsonNode deployment : render.ofKind("Deployment").filter(d -> SERVICES.stream()
+                    .anyMatch(service -> name(d).equals(RELEASE + "-" + service))).toList()) {
+                assertThat(env(containers(deployment).get(0)).get("QUARKUS_LOG_CONSOLE_JSON_ENABLED").path("value").asText())
+                        .as("%s %s: text by default", render.name(), name(deployment)).isEqualTo("false");
+            }
+        }
+        String umbrella = new Helm(Charts.WORK.resolve(UMBRELLA)).template().withName(RELEASE)
+                .withValuesFile(Charts.SOURCE.resolve(UMBRELLA + "/ci/default-values.yaml"))
+                .set("global.countersign.logFormat", "json").set("challenge-service.logFormat", "text").call();
+        List<JsonNode> documents = Charts.parse(umbrella);
+        Map<String, String> jsonEnabled = new LinkedHashMap<>();
+        documents.stream().filter(d -> d.path("kind").asText().equals("Deployment"))
+                .forEach(d -> jsonEnabled.put(name(d), env(containers(d).get(0))
+                        .getOrDefault("QUARKUS_LOG_CONSOLE_JSON_ENABLED", YAML_MISSING).path("value").asText()));
+        // The global value for all, a service's own logFormat over it.
+        assertThat(jsonEnabled).containsEntry(RELEASE + "-credential-service", "true")
+                .containsEntry(RELEASE + "-notifier-service", "true")
+                .containsEntry(RELEASE + "-challenge-service", "false");
+        JsonNode single = containers(Charts.parse(credentialServiceWith("logFormat", "json")).stream()
+                .filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow()).get(0);
+        assertThat(env(single).get("QUARKUS_LOG_CONSOLE_JSON_ENABLED").path("value").asText()).isEqualTo("true");
+    }
+
+    @Test
+    void anUnknownLogFormatIsRefused() {
+        assertThatThrownBy(() -> credentialServiceWith("logFormat", "xml")).hasMessageContaining("logFormat");
+    }
+
+    @Test
     void notifierPodsKnowTheirNameForPerReplicaConsumerGroups() {
         JsonNode container = containers(deployment(find(UMBRELLA, "default-values.yaml"), "notifier-service")).get(0);
         assertThat(env(container).get("POD_NAME").at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.name");
@@ -681,6 +712,8 @@ class HelmChartsTest {
         workload.at("/spec/template/spec/initContainers").forEach(list::add);
         return list;
     }
+
+    private static final JsonNode YAML_MISSING = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
 
     private static Map<String, JsonNode> env(JsonNode container) {
         Map<String, JsonNode> env = new LinkedHashMap<>();

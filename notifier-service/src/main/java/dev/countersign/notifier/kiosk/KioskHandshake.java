@@ -11,6 +11,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.countersign.common.audit.Audit;
+import dev.countersign.common.audit.AuditEvent;
+import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.http.ClientAddresses;
@@ -91,6 +94,7 @@ public class KioskHandshake {
             ContextLocals.put(ADMISSION, admission);
             ctx.next();
         } catch (ApiException refused) {
+            audit(refused, ctx.request());
             if (!VERSION.equals(ctx.request().getHeader("Sec-WebSocket-Version"))) {
                 // RFC 6455 4.4: a refused version names the one the server speaks.
                 ctx.response().putHeader("Sec-WebSocket-Version", VERSION);
@@ -100,6 +104,20 @@ public class KioskHandshake {
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(refused.body().toJson());
         }
+    }
+
+    /** A refused handshake's audit record: an authentication failure or a limit hit (docs/observability.md#audit-trail). */
+    private void audit(ApiException refused, HttpServerRequest request) {
+        int status = refused.code().status();
+        Audit.Entry entry;
+        if (status == 401 || status == 403) {
+            entry = Audit.authFailed(refused);
+        } else if (status == 429) {
+            entry = Audit.event(AuditEvent.LIMIT_HIT).method("kiosk-socket").outcome("refused").reason("address");
+        } else {
+            return;
+        }
+        entry.request(request.method().name(), request.path()).clientOf(request).write();
     }
 
     /**
@@ -130,13 +148,11 @@ public class KioskHandshake {
         if (!offered.contains(SUBPROTOCOL)) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "The offered subprotocols lack " + SUBPROTOCOL);
         }
-        Optional<Tenant> tenant = authenticate(offered).flatMap(tenants::byId);
-        if (tenant.isEmpty()) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Neither a known tenant nor a valid track token");
-        }
-        if (!originAllowed(tenant.get(), request)) {
-            LOG.debugf("Kiosk socket refused: origin %s not allowed for tenant %s", request.getHeader("Origin"), tenant.get().id());
-            throw new ApiException(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin not allowed for this tenant");
+        Tenant tenant = authenticate(offered);
+        if (!originAllowed(tenant, request)) {
+            LOG.debugf("Kiosk socket refused: origin %s not allowed for tenant %s", request.getHeader("Origin"), tenant.id());
+            throw ApiException.authentication(ErrorCode.ORIGIN_NOT_ALLOWED, AuthFailure.ORIGIN_NOT_ALLOWED,
+                    "Origin not allowed for this tenant");
         }
         // Uncounted: no address, or the local run's direct loopback peer (ClientAddresses.counted).
         Optional<String> counted = clientAddresses.counted(request);
@@ -147,7 +163,7 @@ public class KioskHandshake {
         }
         Optional<String> token = offered.stream().filter(p -> p.startsWith(TOKEN_PREFIX))
                 .map(p -> p.substring(TOKEN_PREFIX.length())).findFirst();
-        return new Admission(new KioskClient(tenant.get().id(), token, forwardedFor(request),
+        return new Admission(new KioskClient(tenant.id(), token, forwardedFor(request),
                 Optional.ofNullable(request.getHeader("User-Agent"))), slot);
     }
 
@@ -170,24 +186,31 @@ public class KioskHandshake {
      * track token of a known tenant — a bad token is not rescued by a tenant id beside it), else the
      * offered tenant id, when that tenant is known.
      */
-    private Optional<String> authenticate(List<String> offered) {
+    private Tenant authenticate(List<String> offered) {
         Optional<String> token = offered.stream().filter(p -> p.startsWith(TOKEN_PREFIX))
                 .map(p -> p.substring(TOKEN_PREFIX.length())).findFirst();
         if (token.isPresent()) {
+            TokenClaims claims;
             try {
-                TokenClaims claims = tokens.verify(token.get());
-                if (claims.type() != TokenType.TRACK) {
-                    return Optional.empty();
-                }
-                return tenants.byId(claims.tenantId()).map(tenant -> claims.tenantId());
+                claims = tokens.verify(token.get());
             } catch (ApiException e) {
                 LOG.debugf("Kiosk socket refused: %s", e.getMessage());
-                return Optional.empty();
+                throw unauthenticated(e.authFailure().orElse(AuthFailure.BAD_TOKEN));
             }
+            if (claims.type() != TokenType.TRACK) {
+                throw unauthenticated(AuthFailure.FOREIGN_TOKEN);
+            }
+            return tenants.byId(claims.tenantId()).orElseThrow(() -> unauthenticated(AuthFailure.BAD_TOKEN));
         }
         return offered.stream().filter(p -> p.startsWith(TENANT_PREFIX))
                 .map(p -> p.substring(TENANT_PREFIX.length())).findFirst()
-                .filter(id -> tenants.byId(id).isPresent());
+                .flatMap(tenants::byId)
+                .orElseThrow(() -> unauthenticated(AuthFailure.UNKNOWN_TENANT));
+    }
+
+    /** One answer for every failed check (the reason goes to the audit record only). */
+    private static ApiException unauthenticated(AuthFailure reason) {
+        return ApiException.authentication(ErrorCode.UNAUTHORIZED, reason, "Neither a known tenant nor a valid track token");
     }
 
     /** Every offered subprotocol, from every header line (comma-separated tokens). */

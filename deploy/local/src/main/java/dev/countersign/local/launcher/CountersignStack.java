@@ -1,5 +1,7 @@
 package dev.countersign.local.launcher;
 
+import static dev.countersign.local.infra.InfrastructureSettings.setting;
+
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -122,6 +124,19 @@ public final class CountersignStack implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * {@code COUNTERSIGN_LOG_FORMAT}: {@code text} (the default) or {@code json}, the services' console
+     * logs as one JSON object per line (docs/observability.md#logs). Said explicitly either way, so a
+     * {@code QUARKUS_LOG_CONSOLE_JSON_ENABLED} left in the shell does not decide it.
+     */
+    static Map<String, String> logFormatEnvironment(String format) {
+        return switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "json" -> Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+            case "text" -> Map.of("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+            default -> throw new IllegalArgumentException("COUNTERSIGN_LOG_FORMAT must be text or json, not '" + format + "'");
+        };
+    }
+
     /** The configuration each service gets, all through its environment (no files, nothing committed). */
     private Map<String, String> environment(CountersignService service, StackSettings settings,
             InfrastructureEndpoints endpoints, Map<CountersignService, Integer> ports) {
@@ -130,6 +145,7 @@ public final class CountersignStack implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
         env.putAll(clientAddressEnvironment());
         env.putAll(routingEnvironment());
+        env.putAll(logFormatEnvironment(setting("COUNTERSIGN_LOG_FORMAT", "countersign.log-format").orElse("text")));
         if (settings.benchmark()) {
             env.putAll(benchmarkEnvironment(service));
         }

@@ -19,6 +19,21 @@ class CountersignStackTest {
     }
 
     @Test
+    void logFormatJsonTurnsOnTheServicesJsonConsoleAndTextTurnsItOff() {
+        assertThat(CountersignStack.logFormatEnvironment("json")).containsExactly(
+                java.util.Map.entry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
+        assertThat(CountersignStack.logFormatEnvironment(" JSON ")).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+        assertThat(CountersignStack.logFormatEnvironment("text")).containsExactly(
+                java.util.Map.entry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
+    }
+
+    @Test
+    void anUnknownLogFormatStopsTheRunNamingTheChoices() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CountersignStack.logFormatEnvironment("xml"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text or json");
+    }
+
+    @Test
     void theLocalRunNamesTheAnsweringServiceOnEveryResponse() {
         // The end-to-end routing tests read it; the services default it to off.
         assertThat(CountersignStack.routingEnvironment()).containsEntry("COUNTERSIGN_SERVICE_NAME_HEADER", "true");
