@@ -29,10 +29,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class EventTopics {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Kafka's clients log every connect at INFO; held, so the level is not lost with a collected logger. */
-    private static final java.util.logging.Logger KAFKA_LOG = quiet(java.util.logging.Logger.getLogger("org.apache.kafka"));
+    /** Kafka's clients log every connect at INFO (through JBoss LogManager here); held, so the level stays. */
+    private static final org.jboss.logmanager.Logger KAFKA_LOG = quiet(
+            org.jboss.logmanager.LogContext.getLogContext().getLogger("org.apache.kafka"));
 
-    private static java.util.logging.Logger quiet(java.util.logging.Logger logger) {
+    private static org.jboss.logmanager.Logger quiet(org.jboss.logmanager.Logger logger) {
         logger.setLevel(java.util.logging.Level.WARNING);
         return logger;
     }
