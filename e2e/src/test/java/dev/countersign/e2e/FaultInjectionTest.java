@@ -71,6 +71,8 @@ class FaultInjectionTest {
     private static final Duration EVENTS = Duration.ofSeconds(90);
     /** How long a freeze lasts. */
     private static final Duration FREEZE = Duration.ofSeconds(10);
+    /** How long a killed server stays down before its restart. */
+    private static final Duration DOWN = Duration.ofSeconds(3);
     private static final int VIRTUAL_USERS = 3;
     private static final String USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) countersign-e2e-kiosk";
     private static final String ENDED = "countersign_challenges_ended_total";
@@ -143,14 +145,7 @@ class FaultInjectionTest {
     @Test
     @Order(2)
     void kafkaKilledAndRestartedThenFlowsSucceedAgainWithEveryEventOnce() {
-        FaultHandle kafka = faults.kafka();
-        Phase phase = underLoad("Kafka killed, restarted");
-        phase.faultStarted();
-        kafka.kill();
-        hold(Duration.ofSeconds(3));
-        kafka.restart();
-        phase.faultEnded();
-        finish(phase, "down 3 s");
+        killAndRestart(faults.kafka(), "Kafka killed, restarted", "down 3 s");
     }
 
     // --- Redis ---------------------------------------------------------------------------------------
@@ -158,16 +153,20 @@ class FaultInjectionTest {
     @Test
     @Order(3)
     void redisKilledAndRestartedEmptyThenTheKeyReplicaHealsAndExistingUsersPushAgain() {
-        FaultHandle redis = faults.redis();
-        Phase phase = underLoad("Redis killed, restarted empty");
-        phase.faultStarted();
-        redis.kill();
-        hold(Duration.ofSeconds(3));
-        redis.restart();
-        phase.faultEnded();
         // Existing users (enrolled before the loss) are the load's users: their flows are the proof.
-        finish(phase, "down 3 s; existing users push again");
+        killAndRestart(faults.redis(), "Redis killed, restarted empty", "down 3 s; existing users push again");
         enrolled.values().forEach(this::awaitUsable);
+    }
+
+    /** SIGKILL under load, {@link #DOWN} without the server, the restart on its port, then the recovery checks. */
+    private void killAndRestart(FaultHandle server, String fault, String note) {
+        Phase phase = underLoad(fault);
+        phase.faultStarted();
+        server.kill();
+        hold(DOWN);
+        server.restart();
+        phase.faultEnded();
+        finish(phase, note);
     }
 
     // --- PostgreSQL ----------------------------------------------------------------------------------
@@ -198,6 +197,9 @@ class FaultInjectionTest {
         PushLoad.User after = await().atMost(RECOVERY).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                 .until(() -> load.enrol("fault-after-pg", DeviceProfile.IOS_2_7), u -> true);
         enrolled.put(after.credentialId(), after);
+        // The abandoned request's transaction has ended one way or the other: none is left open.
+        await().atMost(RECOVERY).pollInterval(Duration.ofMillis(500)).until(() -> count("select count(*) from pg_stat_activity"
+                + " where datname = current_database() and state like 'idle in transaction%'") == 0);
         int rows = count("select count(*) from credential where user_id = ?", abandonedUser);
         String log = Files.readString(stack.serviceLog("credential-service"));
         boolean hibernateWarning = log.contains("non-threadsafe access") || log.contains("Live transaction detected");

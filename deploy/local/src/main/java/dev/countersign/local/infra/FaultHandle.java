@@ -12,10 +12,14 @@ public interface FaultHandle {
     long pid();
 
     /** SIGSTOP: the process stops being scheduled; its sockets stay open and fill up. */
-    void pause();
+    default void pause() {
+        Signals.send("STOP", pid());
+    }
 
     /** SIGCONT after {@link #pause()}. */
-    void resume();
+    default void resume() {
+        Signals.send("CONT", pid());
+    }
 
     /** SIGKILL, then waits until the process is gone. */
     void kill();

@@ -17,14 +17,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.Uuid;
 
 /** A real Apache Kafka broker in KRaft mode (combined broker and controller) in its own JVM. */
-public final class KafkaBroker implements AutoCloseable, FaultHandle {
+public final class KafkaBroker extends ChildProcess implements AutoCloseable {
 
     private static final long START_TIMEOUT_SECONDS = 120;
 
     private final List<String> command;
     private final Path log;
     private final String bootstrapServers;
-    private volatile Process process;
 
     private KafkaBroker(List<String> command, Path log, String bootstrapServers) {
         this.command = command;
@@ -127,33 +126,6 @@ public final class KafkaBroker implements AutoCloseable, FaultHandle {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public void pause() {
-        Signals.send("STOP", pid());
-    }
-
-    @Override
-    public void resume() {
-        Signals.send("CONT", pid());
-    }
-
-    @Override
-    public void kill() {
-        Process process = this.process;
-        Signals.killTree(process.pid());
-        try {
-            // Reaped, so that isAlive() agrees before a restart.
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

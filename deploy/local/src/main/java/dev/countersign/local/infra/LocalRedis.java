@@ -153,16 +153,6 @@ public final class LocalRedis implements AutoCloseable, FaultHandle {
         return pid;
     }
 
-    @Override
-    public void pause() {
-        Signals.send("STOP", pid());
-    }
-
-    @Override
-    public void resume() {
-        Signals.send("CONT", pid());
-    }
-
     /** SIGKILL: whatever is only in memory is gone; the server is then stopped as far as {@link #restart} knows. */
     @Override
     public synchronized void kill() {

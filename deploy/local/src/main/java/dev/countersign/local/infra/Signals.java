@@ -48,6 +48,16 @@ public final class Signals {
         return pids;
     }
 
+    /** SIGKILL to a child process and its descendants; returns once the JDK has reaped it, so {@code isAlive()} agrees. */
+    public static void killAndReap(Process process) {
+        killTree(process.pid());
+        try {
+            process.waitFor(EXIT_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL to the process and its descendants, then waits until each has exited. */
     public static void killTree(long pid) {
         List<Optional<ProcessHandle>> handles = tree(pid).stream().map(ProcessHandle::of).toList();

@@ -15,12 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.countersign.local.infra.FaultHandle;
+import dev.countersign.local.infra.ChildProcess;
 import dev.countersign.local.infra.FreePorts;
-import dev.countersign.local.infra.Signals;
 
 /** One packaged service running as its own JVM, configured through its environment. */
-final class ServiceProcess implements AutoCloseable, FaultHandle {
+final class ServiceProcess extends ChildProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
@@ -29,7 +28,6 @@ final class ServiceProcess implements AutoCloseable, FaultHandle {
     private final int port;
     private final int managementPort;
     private final Path log;
-    private volatile Process process;
 
     private ServiceProcess(CountersignService service, ProcessBuilder builder, int port, int managementPort, Path log) {
         this.service = service;
@@ -108,33 +106,6 @@ final class ServiceProcess implements AutoCloseable, FaultHandle {
         }
         throw new IllegalStateException(service.serviceName() + " not ready after " + READY_TIMEOUT.toSeconds()
                 + " s; last lines of " + log + ":\n" + tail());
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public void pause() {
-        Signals.send("STOP", pid());
-    }
-
-    @Override
-    public void resume() {
-        Signals.send("CONT", pid());
-    }
-
-    @Override
-    public void kill() {
-        Process process = this.process;
-        Signals.killTree(process.pid());
-        try {
-            // Reaped, so that isAlive() agrees before a restart.
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The same command, environment and ports; the log goes on in the same file. */
