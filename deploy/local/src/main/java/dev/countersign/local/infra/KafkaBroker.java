@@ -17,15 +17,17 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.Uuid;
 
 /** A real Apache Kafka broker in KRaft mode (combined broker and controller) in its own JVM. */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ChildProcess implements AutoCloseable {
 
     private static final long START_TIMEOUT_SECONDS = 120;
 
-    private final Process process;
+    private final List<String> command;
+    private final Path log;
     private final String bootstrapServers;
 
-    private KafkaBroker(Process process, String bootstrapServers) {
-        this.process = process;
+    private KafkaBroker(List<String> command, Path log, String bootstrapServers) {
+        this.command = command;
+        this.log = log;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -43,22 +45,27 @@ public final class KafkaBroker implements AutoCloseable {
             List<String> command = List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
                     "-Djava.awt.headless=true", "@" + jvmArgs,
                     KafkaBrokerMain.class.getName(), config.toString(), Uuid.randomUuid().toString());
-            Path log = dir.resolve("kafka.log");
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .start();
-            KafkaBroker broker = new KafkaBroker(process, "127.0.0.1:" + brokerPort);
-            broker.awaitReady(log);
+            KafkaBroker broker = new KafkaBroker(command, dir.resolve("kafka.log"), "127.0.0.1:" + brokerPort);
+            broker.launch(false);
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("Kafka did not start", e);
         }
     }
 
+    /** Starts the broker JVM (the same config, cluster id and data: a restart keeps the topics) and waits until it serves. */
+    private void launch(boolean appendLog) throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        awaitReady(appendLog);
+    }
+
     /** Copies the child's output to its log file and completes once the broker says it serves. */
-    private void awaitReady(Path log) throws IOException {
+    private void awaitReady(boolean appendLog) throws IOException {
+        Process process = this.process;
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(appendLog
+                ? Files.newOutputStream(log, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)
+                : Files.newOutputStream(log), true, StandardCharsets.UTF_8);
         Thread pump = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -122,7 +129,17 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     @Override
+    public void restart() {
+        try {
+            launch(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Kafka did not start again", e);
+        }
+    }
+
+    @Override
     public void close() {
+        Process process = this.process;
         if (!process.isAlive()) {
             return;
         }

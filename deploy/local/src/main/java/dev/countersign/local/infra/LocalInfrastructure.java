@@ -70,6 +70,23 @@ public final class LocalInfrastructure implements AutoCloseable {
         endpoints = new InfrastructureEndpoints(kafka.join(), redis.join(), postgres.join());
     }
 
+    /** The Kafka broker this instance started, if it started one (not for an existing server named in the settings). */
+    public synchronized java.util.Optional<KafkaBroker> kafkaBroker() {
+        return startedOf(KafkaBroker.class);
+    }
+
+    public synchronized java.util.Optional<LocalRedis> redis() {
+        return startedOf(LocalRedis.class);
+    }
+
+    public synchronized java.util.Optional<LocalPostgres> postgres() {
+        return startedOf(LocalPostgres.class);
+    }
+
+    private <T> java.util.Optional<T> startedOf(Class<T> type) {
+        return started.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     /** Servers started that are no descendants of this JVM (the detached PostgreSQL server). */
     public synchronized List<Long> detachedPids() {
         return started.stream().filter(LocalPostgres.class::isInstance)

@@ -19,10 +19,11 @@ import redis.embedded.core.ExecutableProvider;
  * A real redis-server (the binary shipped in embedded-redis, Redis 6.2): without persistence by
  * default, or with an append-only file ({@link #startAppendOnly}) that survives a restart.
  */
-public final class LocalRedis implements AutoCloseable {
+public final class LocalRedis implements AutoCloseable, FaultHandle {
 
     private final RedisServer server;
     private final int port;
+    private long pid;
 
     private LocalRedis(RedisServer server, int port) {
         this.server = server;
@@ -127,12 +128,39 @@ public final class LocalRedis implements AutoCloseable {
         close();
     }
 
-    /** Starts the stopped server again on the same port (tests of a Redis outage). */
-    public void restart() {
+    /**
+     * Starts the stopped or killed server again on the same port (tests of a Redis outage): empty
+     * without persistence, else with what its append-only file holds.
+     */
+    @Override
+    public synchronized void restart() {
         try {
             server.start();
+            pid = 0;
         } catch (IOException e) {
             throw new UncheckedIOException("Redis did not start again", e);
+        }
+    }
+
+    /** The server's process id, as it reports it ({@code INFO server}); asked while it answers, so before a pause. */
+    @Override
+    public synchronized long pid() {
+        if (pid == 0) {
+            String info = String.join("\n", command("INFO", "server"));
+            pid = info.lines().filter(l -> l.startsWith("process_id:")).map(l -> Long.parseLong(l.substring(11).strip()))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("No process_id in INFO server"));
+        }
+        return pid;
+    }
+
+    /** SIGKILL: whatever is only in memory is gone; the server is then stopped as far as {@link #restart} knows. */
+    @Override
+    public synchronized void kill() {
+        Signals.killTree(pid());
+        try {
+            server.stop();
+        } catch (IOException | RuntimeException alreadyGone) {
+            // the process is dead; stop() only had to forget it
         }
     }
 

@@ -286,6 +286,26 @@ public final class CountersignStack implements AutoCloseable {
         return secrets.signingKeyPem();
     }
 
+    /**
+     * Handles to freeze, kill and restart each server and service process of this run (fault-injection
+     * tests; docs/reliability.md). Nothing in the run uses them itself.
+     */
+    public StackFaults faults() {
+        return new StackFaults(infrastructure, List.copyOf(services), () -> watchdog.record(infrastructure.detachedPids()));
+    }
+
+    /** The PostgreSQL this run uses: end-to-end tests query what credential-service stored. */
+    public dev.countersign.local.infra.PostgresEndpoint postgres() {
+        return infrastructure.endpoints().postgres();
+    }
+
+    /** A service's log file: {@code credential-service}, {@code notifier-service-2} for the second notifier replica. */
+    public java.nio.file.Path serviceLog(String logName) {
+        return services.stream().map(ServiceProcess::log)
+                .filter(log -> log.getFileName().toString().equals(logName + ".log")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No service logs as " + logName));
+    }
+
     /** The Kafka this run uses: end-to-end tests read the event topics. */
     public String kafkaBootstrapServers() {
         return infrastructure.endpoints().kafkaBootstrapServers();

@@ -15,22 +15,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.countersign.local.infra.ChildProcess;
 import dev.countersign.local.infra.FreePorts;
 
 /** One packaged service running as its own JVM, configured through its environment. */
-final class ServiceProcess implements AutoCloseable {
+final class ServiceProcess extends ChildProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final CountersignService service;
-    private final Process process;
+    private final ProcessBuilder builder;
     private final int port;
     private final int managementPort;
     private final Path log;
 
-    private ServiceProcess(CountersignService service, Process process, int port, int managementPort, Path log) {
+    private ServiceProcess(CountersignService service, ProcessBuilder builder, int port, int managementPort, Path log) {
         this.service = service;
-        this.process = process;
+        this.builder = builder;
         this.port = port;
         this.managementPort = managementPort;
         this.log = log;
@@ -71,7 +72,9 @@ final class ServiceProcess implements AutoCloseable {
             // Health and metrics on a port of their own, on the loopback like the API port.
             builder.environment().put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
             builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-            return new ServiceProcess(service, builder.start(), port, managementPort, log);
+            ServiceProcess started = new ServiceProcess(service, builder, port, managementPort, log);
+            started.process = builder.start();
+            return started;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + service.serviceName(), e);
         }
@@ -79,6 +82,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until {@code /q/health/ready} answers 200 on the management port, or fails with the tail of the service's log. */
     void awaitReady() {
+        Process process = this.process;
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
@@ -102,6 +106,26 @@ final class ServiceProcess implements AutoCloseable {
         }
         throw new IllegalStateException(service.serviceName() + " not ready after " + READY_TIMEOUT.toSeconds()
                 + " s; last lines of " + log + ":\n" + tail());
+    }
+
+    /** The same command, environment and ports; the log goes on in the same file. */
+    @Override
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(service.serviceName() + " is still running");
+        }
+        try {
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + service.serviceName() + " again", e);
+        }
+        awaitReady();
+    }
+
+    /** This replica's log file. */
+    Path log() {
+        return log;
     }
 
     CountersignService service() {
@@ -136,6 +160,7 @@ final class ServiceProcess implements AutoCloseable {
     /** SIGTERM for a graceful Quarkus shutdown, then SIGKILL if it does not end in time. */
     @Override
     public void close() {
+        Process process = this.process;
         if (!process.isAlive()) {
             return;
         }

@@ -156,6 +156,18 @@ public record StackSettings(
                 pushChannels, replicas, benchmark);
     }
 
+    /** With the services' logs in this directory (a second stack in one build must not share the first one's files). */
+    public StackSettings withLogDir(Path dir) {
+        return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, Optional.of(dir), webhookUrl, infrastructure,
+                pushChannels, notifierReplicas, benchmark);
+    }
+
+    /** With or without the benchmark profile's budgets ({@code COUNTERSIGN_BENCHMARK}). */
+    public StackSettings withBenchmark(boolean on) {
+        return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+                pushChannels, notifierReplicas, on);
+    }
+
     /** The nearest directory, from here upwards, that holds the service modules. */
     private static Path findProjectRoot() {
         Path dir = Path.of("").toAbsolutePath();

@@ -60,6 +60,33 @@ class LocalRedisTest {
     }
 
     @Test
+    void pausedRedisAnswersNothingUntilResumedAndKilledRedisRestartsEmptyOnItsPort(@TempDir Path dir) throws Exception {
+        LocalRedis redis = LocalRedis.start(dir);
+        try {
+            redis.command("SET", "cs:{ch:gone}", "approved");
+            long pid = redis.pid();
+            assertThat(Signals.isRunning(pid)).isTrue();
+
+            redis.pause();
+            java.util.concurrent.CompletableFuture<java.util.List<String>> frozen =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> redis.command("GET", "cs:{ch:gone}"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> frozen.get(1, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("a stopped process answers nothing").isInstanceOf(java.util.concurrent.TimeoutException.class);
+            redis.resume();
+            assertThat(frozen.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("approved");
+
+            redis.kill();
+            assertThat(Signals.isRunning(pid)).isFalse();
+            redis.restart();
+
+            assertThat(redis.pid()).isNotEqualTo(pid);
+            assertThat(redis.command("GET", "cs:{ch:gone}")).containsExactly((String) null);
+        } finally {
+            redis.close();
+        }
+    }
+
+    @Test
     void theAppendOnlySettingIsReadFromItsProperty() {
         assertThat(InfrastructureSettings.fromEnvironment().redisAppendOnly()).isFalse();
         System.setProperty("countersign.redis.appendonly", "true");
