@@ -10,11 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -27,6 +22,7 @@ import dev.countersign.challenge.replica.KeyReplicaStore;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.SimulatedDevice;
+import dev.countersign.testkit.CapturedLogs;
 import dev.countersign.testkit.Management;
 import dev.countersign.testkit.TestTenants;
 import io.micrometer.core.instrument.Counter;
@@ -114,41 +110,6 @@ class RedisOutageTest {
         return Management.given().get("/q/health/live").then();
     }
 
-    /** Captures WARNING and above of this code base while it runs. */
-    static final class Captured implements AutoCloseable {
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-        private final Logger ours = Logger.getLogger("dev.countersign");
-        private final Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    records.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-
-        Captured() {
-            ours.addHandler(handler);
-        }
-
-        List<LogRecord> errors() {
-            return records.stream().filter(record -> record.getLevel().intValue() > Level.WARNING.intValue()).toList();
-        }
-
-        @Override
-        public void close() {
-            ours.removeHandler(handler);
-        }
-    }
-
     @Test
     void credentialEventsChannelWaitsOutARedisOutageLongerThanItsRetriesAndAppliesEventsAfterIt() {
         String before = user();
@@ -183,7 +144,7 @@ class RedisOutageTest {
         await().atMost(BOUND).until(() -> indexed(userId, credentialId));
         String token = KeyReplicaHealingTest.track(userId);
 
-        try (Captured logged = new Captured()) {
+        try (CapturedLogs logged = new CapturedLogs("dev.countersign")) {
             store.arm();
             PushChallengeTest.initiate(token, Map.of("action", "signIn")).statusCode(503)
                     .header("Retry-After", "5").contentType(ContentType.JSON)
@@ -195,7 +156,7 @@ class RedisOutageTest {
 
     @Test
     void qrCreationWhoseRedisStopsBetweenItsStepsAnswers503WithRetryAfterAndLogsNoError() {
-        try (Captured logged = new Captured()) {
+        try (CapturedLogs logged = new CapturedLogs("dev.countersign")) {
             store.arm();
             QrChallengeTest.create(QrChallengeTest.tenantBasic(TENANT), InitiationBudgetsTest.address(),
                     Map.of("action", "kioskLogin")).statusCode(503)

@@ -1,6 +1,8 @@
 package dev.countersign.testkit;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,11 +13,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FrozenProcess implements AutoCloseable {
 
-    private final long pid;
+    /** The system property {@link RealInfrastructure} sets to the pid of the PostgreSQL server it started. */
+    public static final String POSTGRES_PID_PROPERTY = "testkit.postgres-pid";
+
+    private final List<Long> pids;
+
+    private FrozenProcess(List<Long> pids) {
+        this.pids = pids;
+        pids.forEach(pid -> signal("STOP", pid));
+    }
 
     private FrozenProcess(long pid) {
-        this.pid = pid;
-        signal("STOP");
+        this(List.of(pid));
     }
 
     /** Freezes the Kafka broker {@link RealInfrastructure} started (a child JVM of this one). */
@@ -23,9 +32,22 @@ public final class FrozenProcess implements AutoCloseable {
         return new FrozenProcess(descendant("dev.countersign.local.infra.KafkaBrokerMain"));
     }
 
-    /** Freezes the process {@code pid} (a PostgreSQL backend or its postmaster, say). */
-    public static FrozenProcess of(long pid) {
-        return new FrozenProcess(pid);
+    /**
+     * Freezes the PostgreSQL server {@link RealInfrastructure} started: its postmaster and every
+     * backend (the connections a pool holds are served by the backends, not the postmaster).
+     */
+    public static FrozenProcess postgres() {
+        String pid = System.getProperty(POSTGRES_PID_PROPERTY);
+        if (pid == null) {
+            throw new IllegalStateException("No PostgreSQL of this test run (is the infrastructure external?)");
+        }
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pid))
+                .orElseThrow(() -> new IllegalStateException("PostgreSQL " + pid + " is not running"));
+        List<Long> tree = new ArrayList<>();
+        // The postmaster first, so it forks no new backend while the others are stopped.
+        tree.add(postmaster.pid());
+        postmaster.descendants().forEach(child -> tree.add(child.pid()));
+        return new FrozenProcess(tree);
     }
 
     /** The pid of this JVM's descendant whose command line contains {@code marker}. */
@@ -39,10 +61,10 @@ public final class FrozenProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        signal("CONT");
+        pids.forEach(pid -> signal("CONT", pid));
     }
 
-    private void signal(String name) {
+    private static void signal(String name, long pid) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
