@@ -93,6 +93,10 @@ class ChallengeOutboxTest {
     }
 
     Tracked track(String userId) {
+        return trackFor(userId);
+    }
+
+    static Tracked trackFor(String userId) {
         var body = ActionResourceTest.server().contentType(ContentType.JSON).body(Map.of("ipAddress", "203.0.113.7"))
                 .post("/v1/users/{userId}/actions/{action}", userId, "signIn")
                 .then().statusCode(200).extract().jsonPath();

@@ -44,6 +44,9 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.management.port", managementPort);
         config.put(Management.PORT_PROPERTY, managementPort);
         System.setProperty(Management.PORT_PROPERTY, managementPort);
+        // The PostgreSQL server's pid (it runs detached from this JVM), for tests that stall it (FrozenProcess).
+        infrastructure.detachedPids().stream().findFirst()
+                .ifPresent(pid -> System.setProperty(FrozenProcess.POSTGRES_PID_PROPERTY, Long.toString(pid)));
         // The packaged artifact runs in prod, where the test profile's fixed secret does not apply.
         config.put("countersign.internal.secret", TestTenants.INTERNAL_SECRET);
         return config;

@@ -173,6 +173,18 @@ public interface ChallengeConfig {
         /** The rebuild lease in Redis, renewed after each batch; a rebuilder that dies frees it after this. */
         @WithDefault("PT30S")
         Duration rebuildLease();
+
+        /**
+         * The first wait before the {@code credential-events} channel tries an event again that it
+         * could not apply because Redis is away; it doubles up to {@link #applyMaxBackoff()}. The
+         * channel retries for as long as the outage lasts, so nothing is skipped or committed early.
+         */
+        @WithDefault("PT0.2S")
+        Duration applyBackoff();
+
+        /** The longest wait between two tries of an event while Redis is away. */
+        @WithDefault("PT5S")
+        Duration applyMaxBackoff();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,6 +40,8 @@ public class ChallengeOutbox {
     private final ChallengeEventPublisher events;
     private final Clock clock;
     private final ChallengeConfig.Outbox config;
+    /** Set when a request's wait for an acknowledgement ran out; cleared by the next acknowledgement. */
+    private final AtomicBoolean kafkaStalled = new AtomicBoolean();
 
     public ChallengeOutbox(ChallengeStore challenges, OutboxStore store, VerificationMethods methods,
             ChallengeEventPublisher events, Clock clock, ChallengeConfig config) {
@@ -71,7 +74,9 @@ public class ChallengeOutbox {
     /**
      * Publishes the pending events now, for a request: the answer waits for Kafka's acknowledgement
      * up to {@code ack-wait}, then goes on anyway, and never fails for Kafka; the events are safe in
-     * Redis and the repair publishes whatever this attempt could not.
+     * Redis and the repair publishes whatever this attempt could not. Once a wait ran out (Kafka
+     * stalled or frozen), requests stop waiting at all until Kafka acknowledges an event again, so
+     * a stalled broker does not add {@code ack-wait} to every request of the outage.
      */
     public Uni<Void> publishForRequest(Snapshot snapshot, String entry) {
         Uni<Void> publishing = publish(snapshot, entry).replaceWithVoid()
@@ -83,7 +88,27 @@ public class ChallengeOutbox {
         publishing.subscribe().with(done -> {
         }, failure -> {
         });
-        return publishing.ifNoItem().after(config.ackWait()).recoverWithItem((Void) null);
+        if (!waitsForAcks() || config.ackWait().isZero()) {
+            return Uni.createFrom().voidItem();
+        }
+        return publishing.ifNoItem().after(config.ackWait()).recoverWithItem(() -> {
+            if (kafkaStalled.compareAndSet(false, true)) {
+                LOG.warnf("Kafka did not acknowledge within %s; requests answer without waiting for it until it"
+                        + " acknowledges again (the outbox keeps the events)", config.ackWait());
+            }
+            return null;
+        });
+    }
+
+    /** Whether requests wait for Kafka's acknowledgement (up to {@code ack-wait}): not while it is stalled. */
+    public boolean waitsForAcks() {
+        return !kafkaStalled.get();
+    }
+
+    private void acknowledged() {
+        if (kafkaStalled.compareAndSet(true, false)) {
+            LOG.info("Kafka acknowledges again; requests wait for its acknowledgement again");
+        }
     }
 
     /**
@@ -101,7 +126,8 @@ public class ChallengeOutbox {
                     Uni<Void> published = publishForRequest(snapshot, entry);
                     return sideEffects.flatMap(done -> published);
                 })
-                .onFailure(failure -> !(failure instanceof ApiException))
+                // An outage is answered by the common mapper (503, Retry-After, one warning per outage).
+                .onFailure(failure -> !(failure instanceof ApiException) && !Outages.isOutage(failure))
                 .transform(failure -> {
                     LOG.errorf(failure, "Challenge %s changed, its aftermath failed", challengeId);
                     return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
@@ -127,6 +153,7 @@ public class ChallengeOutbox {
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUniAndConcatenate(event -> events
                         .publish(event.type(), asOf(challenge, event), event.occurredAt())
+                        .invoke(this::acknowledged)
                         .flatMap(sent -> store.acknowledge(challenge.challengeId(), event, now(), retention)))
                 .collect().last()
                 .flatMap(left -> left != null && left > 0

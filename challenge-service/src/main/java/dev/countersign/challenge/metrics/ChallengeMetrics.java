@@ -112,4 +112,11 @@ public class ChallengeMetrics {
                 .description("Key replica lookups that asked credential-service")
                 .tag("lookup", lookup).register(meters).increment();
     }
+
+    /** The {@code credential-events} channel met an outage applying an event and will try it again. */
+    public void replicaApplyRetried() {
+        Counter.builder("countersign.key.replica.apply.retries")
+                .description("Credential events the key replica's channel tries again because Redis is away")
+                .register(meters).increment();
+    }
 }

@@ -33,6 +33,7 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.audit.AuthFailure;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Outages;
 import dev.countersign.common.error.Require;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.token.TokenClaims;
@@ -157,11 +158,13 @@ public class PushChallengeService {
         // then always finds its hash to end.
         return outbox.remember(challenge.challengeId())
                 .flatMap(entry -> challenges.create(challenge, announced, kept, outbox.retention())
-                        .onFailure().invoke(failure -> LOG.errorf(failure, "Push challenge %s not stored",
-                                challenge.challengeId()))
+                        .onFailure(failure -> !Outages.isOutage(failure))
+                        .invoke(failure -> LOG.errorf(failure, "Push challenge %s not stored", challenge.challengeId()))
                         .flatMap(stored -> supersession.supersedeOthers(challenge, now, kept))
                         .replaceWith(entry))
-                .onFailure(failure -> !(failure instanceof ApiException))
+                // An outage (Redis went away between the steps) is answered by the common mapper:
+                // 503 with Retry-After, one warning per outage.
+                .onFailure(failure -> !(failure instanceof ApiException) && !Outages.isOutage(failure))
                 .transform(failure -> new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
                         "The push challenge could not be sent; try again"))
                 .flatMap(entry -> outbox.publishForRequest(new Snapshot(challenge, announced), entry))

@@ -38,6 +38,7 @@ import dev.countersign.common.crypto.DevicePublicKey;
 import dev.countersign.common.crypto.Sha256;
 import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
+import dev.countersign.common.error.Outages;
 import dev.countersign.common.error.Require;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.token.Scopes;
@@ -165,7 +166,8 @@ public class QrChallengeService {
         return outbox.remember(challenge.challengeId())
                 .flatMap(entry -> challenges.create(challenge, Map.of(DEVICE_CODE_HASH, hash(deviceCode)), announced,
                         kept, outbox.retention()).replaceWith(entry))
-                .onFailure(failure -> !(failure instanceof ApiException))
+                // An outage is answered by the common mapper (503, Retry-After, one warning per outage).
+                .onFailure(failure -> !(failure instanceof ApiException) && !Outages.isOutage(failure))
                 .transform(failure -> {
                     LOG.errorf(failure, "QR challenge %s not stored", challenge.challengeId());
                     return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The QR challenge could not be created");

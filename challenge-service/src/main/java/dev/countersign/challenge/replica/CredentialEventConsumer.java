@@ -2,6 +2,7 @@ package dev.countersign.challenge.replica;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,9 +10,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import dev.countersign.challenge.config.ChallengeConfig;
+import dev.countersign.challenge.metrics.ChallengeMetrics;
 import dev.countersign.challenge.replica.KeyReplicaStore.Change;
 import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.crypto.DevicePublicKey;
+import dev.countersign.common.error.Outages;
 import dev.countersign.common.event.CredentialEvent;
 import io.smallrye.mutiny.Uni;
 
@@ -25,22 +29,56 @@ public class CredentialEventConsumer {
 
     private static final Logger LOG = Logger.getLogger(CredentialEventConsumer.class);
 
+    /** Tries of an event that failed for another reason than an outage (a bug): then the channel fails. */
+    private static final int OTHER_FAILURE_TRIES = 10;
+
     private final KeyReplica replica;
+    private final ChallengeConfig.KeyReplica config;
+    private final ChallengeMetrics metrics;
 
-    public CredentialEventConsumer(KeyReplica replica) {
+    public CredentialEventConsumer(KeyReplica replica, ChallengeConfig config, ChallengeMetrics metrics) {
         this.replica = replica;
-    }
-
-    @Incoming("credential-events")
-    public Uni<Void> consume(ConsumerRecord<String, CredentialEvent> record) {
-        return apply(record.value(), record.offset());
+        this.config = config.keyReplica();
+        this.metrics = metrics;
     }
 
     /**
-     * One event of the topic into the replica; the same for the channel and for a rebuild from the
-     * topic's start ({@link KeyReplicaRebuild}).
+     * The channel: one event at a time, in order, its offset committed only once it is applied. While
+     * Redis is away the event is tried again, with back-off, for as long as the outage lasts (noted
+     * once per outage through {@link Outages}), so the events behind it wait rather than being skipped
+     * and the channel stays alive; readiness reports Redis meanwhile.
+     */
+    @Incoming("credential-events")
+    public Uni<Void> consume(ConsumerRecord<String, CredentialEvent> record) {
+        AtomicBoolean metOutage = new AtomicBoolean();
+        return applyOnce(record.value(), record.offset())
+                .onFailure(Outages::isOutage).invoke(failure -> {
+                    metOutage.set(true);
+                    Outages.failed(failure);
+                    metrics.replicaApplyRetried();
+                })
+                .onFailure(Outages::isOutage).retry()
+                .withBackOff(config.applyBackoff(), config.applyMaxBackoff()).indefinitely()
+                .onFailure().retry().withBackOff(config.applyBackoff(), config.applyMaxBackoff())
+                .atMost(OTHER_FAILURE_TRIES)
+                .invoke(() -> {
+                    if (metOutage.get()) {
+                        Outages.recovered();
+                    }
+                });
+    }
+
+    /**
+     * One event of the topic into the replica, for a rebuild from the topic's start
+     * ({@link KeyReplicaRebuild}), which starts over on its own when Redis stays away.
      */
     Uni<Void> apply(CredentialEvent event, long offset) {
+        return applyOnce(event, offset)
+                // Redis briefly away: retry rather than abandon the batch; the scripts make retries harmless.
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10);
+    }
+
+    private Uni<Void> applyOnce(CredentialEvent event, long offset) {
         if (event == null) {
             // A compaction tombstone (or an unreadable value): nothing to apply.
             return Uni.createFrom().voidItem();
@@ -65,8 +103,6 @@ public class CredentialEventConsumer {
                     event.credentialId(), event.version(), event.devicePlatform(),
                     event.isRemoval() ? null : event.pushToken()));
         }
-        return applied
-                // Redis briefly away: retry rather than stop the channel; the scripts make retries harmless.
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10);
+        return applied;
     }
 }

@@ -47,6 +47,7 @@ import io.vertx.pgclient.PgException;
  * event in one transaction; the relayer is nudged after the commit so the event goes out promptly.
  */
 @ApplicationScoped
+@RunsToCompletion
 public class CredentialService {
 
     private static final String UNIQUE_VIOLATION = "23505";
