@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +28,7 @@ import dev.countersign.common.credential.CredentialKind;
 import dev.countersign.common.event.CredentialEvent;
 import dev.countersign.device.SimulatedDevice;
 import dev.countersign.testkit.SettableClock;
+import dev.countersign.testkit.TraceIds;
 import dev.countersign.testkit.TracingOn;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,12 +66,6 @@ class OutboxTraceContextTest {
         clock.reset();
     }
 
-    static String hex(int bytes) {
-        byte[] value = new byte[bytes];
-        RANDOM.nextBytes(value);
-        return HexFormat.of().formatHex(value);
-    }
-
     @Test
     void eventsTheRepairPublishesContinueTheTraceOfTheRequestThatCausedThem() {
         SimulatedDevice phone = ChallengeOutboxTest.phone();
@@ -86,13 +80,13 @@ class OutboxTraceContextTest {
                 .post("/v1/users/{userId}/actions/{action}", userId, "signIn")
                 .then().statusCode(200).extract().jsonPath();
         Tracked signIn = new Tracked(userId, tracked.getString("token"), tracked.getString("idempotencyKey"), null);
-        String traceId = hex(16);
+        String traceId = TraceIds.traceId();
 
         publisher.failNext(1_000);
         String challengeId = given().header("Authorization", "Bearer " + signIn.token())
                 .header("X-Forwarded-For", String.format("2001:db8:%x:%x::1", RANDOM.nextInt(0x10000),
                         RANDOM.nextInt(0x10000)))
-                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01")
+                .header("traceparent", TraceIds.traceparent(traceId))
                 .contentType(ContentType.JSON).body(Map.of("action", "signIn"))
                 .post("/v1/client/challenge/push").then().statusCode(200).extract().path("challengeId");
         assertThat(allEvents(challengeId)).isEmpty();

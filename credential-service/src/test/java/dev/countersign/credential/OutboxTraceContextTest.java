@@ -4,9 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.countersign.common.token.Scopes;
 import dev.countersign.credential.messaging.OutboxRelayer;
 import dev.countersign.testkit.EventTopics;
+import dev.countersign.testkit.TraceIds;
 import dev.countersign.testkit.TracingOn;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -31,17 +30,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @TestProfile(TracingOn.class)
 class OutboxTraceContextTest extends CredentialTestSupport {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    static String hex(int bytes) {
-        byte[] value = new byte[bytes];
-        RANDOM.nextBytes(value);
-        return HexFormat.of().formatHex(value);
-    }
-
     @Test
     void anEventRelayedLaterByTheScheduleContinuesTheTraceOfTheRequestThatCausedIt() {
-        String traceId = hex(16);
+        String traceId = TraceIds.traceId();
         SqlConnection otherReplica = pool.getConnection().await().indefinitely();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             // Another replica holds the relay lock (taken between two scheduled runs, which hold it
@@ -51,7 +42,7 @@ class OutboxTraceContextTest extends CredentialTestSupport {
                     .await().indefinitely().iterator().next().getBoolean(0));
             String user = newUser();
             String id = given().header("Authorization", "Bearer " + trackToken(user, Scopes.ADD_AUTHENTICATORS))
-                    .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01")
+                    .header("traceparent", TraceIds.traceparent(traceId))
                     .contentType(ContentType.JSON).body(addBody(TestDeviceKey.generate()))
                     .post("/v1/client/user-authenticators/push").then().statusCode(200)
                     .extract().path("userAuthenticatorId");

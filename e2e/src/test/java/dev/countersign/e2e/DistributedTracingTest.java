@@ -3,9 +3,7 @@ package dev.countersign.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +19,7 @@ import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
 import dev.countersign.local.launcher.CountersignStack;
+import dev.countersign.testkit.TraceIds;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 
 /**
@@ -35,14 +34,7 @@ import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 class DistributedTracingTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> SERVICES = Set.of("challenge-service", "credential-service", "notifier-service");
-
-    static String hex(int bytes) {
-        byte[] value = new byte[bytes];
-        RANDOM.nextBytes(value);
-        return HexFormat.of().formatHex(value);
-    }
 
     @Test
     void onePushApprovalFromTrackToValidateIsOneTraceAcrossTheThreeServices(CountersignStack stack,
@@ -55,8 +47,8 @@ class DistributedTracingTest {
         assertThat(added.status()).as("%s", added).isEqualTo(200);
         String credentialId = added.text("userAuthenticatorId");
 
-        String traceId = hex(16);
-        String clientSpan = hex(8);
+        String traceId = TraceIds.traceId();
+        String clientSpan = TraceIds.spanId();
         String traceparent = "00-" + traceId + "-" + clientSpan + "-01";
         ServerApi tracedBackend = backend.withHeader("traceparent", traceparent);
         SimulatedDevice phone = plain.withHeader("traceparent", traceparent);
@@ -78,20 +70,24 @@ class DistributedTracingTest {
         // credential-service took the approval from challenge-events.
         await().atMost(PATIENCE).until(() -> plain.getCredential(CredentialKind.PUSH).text("lastVerifiedAt") != null);
 
-        await().atMost(PATIENCE).untilAsserted(() -> {
-            List<OtlpReceiver.Span> spans = receiver.trace(traceId);
-            assertThat(spans).extracting(OtlpReceiver.Span::service).as("%s of %s", spans, receiver).containsAll(SERVICES);
-            assertThat(spans).as("%s", spans).anyMatch(s -> s.service().equals("notifier-service") && s.kind() == SpanKind.SPAN_KIND_CONSUMER);
-            assertThat(spans).as("%s", spans).anyMatch(s -> s.service().equals("credential-service") && s.kind() == SpanKind.SPAN_KIND_CONSUMER);
-        });
-        List<OtlpReceiver.Span> spans = receiver.trace(traceId);
+        // Spans arrive in batches, a parent possibly after its children: the whole trace is awaited.
+        await().atMost(PATIENCE).untilAsserted(() -> assertOneTrace(receiver.trace(traceId), receiver, clientSpan));
+    }
+
+    private static void assertOneTrace(List<OtlpReceiver.Span> spans, OtlpReceiver receiver, String clientSpan) {
+        assertThat(spans).extracting(OtlpReceiver.Span::service).as("%s of %s", spans, receiver).containsAll(SERVICES);
+        assertThat(spans).as("%s", spans).anyMatch(s -> s.service().equals("credential-service") && s.kind() == SpanKind.SPAN_KIND_CONSUMER);
         Map<String, OtlpReceiver.Span> byId = spans.stream()
                 .collect(Collectors.toMap(OtlpReceiver.Span::spanId, Function.identity(), (a, b) -> a));
 
         // The clients' calls: server spans of challenge-service under the client's span.
         List<OtlpReceiver.Span> calls = spans.stream().filter(s -> s.parentSpanId().equals(clientSpan)).toList();
-        assertThat(calls).as("%s", spans).isNotEmpty()
-                .allMatch(s -> s.kind() == SpanKind.SPAN_KIND_SERVER && s.service().equals("challenge-service"));
+        assertThat(calls).as("%s", spans)
+                .allMatch(s -> s.kind() == SpanKind.SPAN_KIND_SERVER && s.service().equals("challenge-service"))
+                .extracting(OtlpReceiver.Span::name).contains("POST /v1/users/{userId}/actions/{action}",
+                        "POST /v1/client/challenge/push", "GET /v1/client/user-authenticators/push/challenge",
+                        "POST /v1/client/user-authenticators/push/challenge", "POST /v1/client/verify/push",
+                        "POST /v1/validate");
         // Every consumer's parent is the producer span of another service: the record carried the context.
         List<OtlpReceiver.Span> consumers = spans.stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_CONSUMER).toList();
         assertThat(consumers).as("%s", spans).allSatisfy(consumer -> {
