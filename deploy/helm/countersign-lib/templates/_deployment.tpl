@@ -98,6 +98,11 @@ spec:
             - name: JAVA_OPTS_APPEND
               value: {{ $v.jvmOptions | quote }}
             {{- end }}
+            {{- with ($v.tracing).otlpEndpoint }}
+            # Tracing on, spans to this OTLP/HTTP receiver (docs/observability.md#tracing); unset: off.
+            - name: OTEL_EXPORTER_OTLP_ENDPOINT
+              value: {{ . | quote }}
+            {{- end }}
             {{- with .extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}

@@ -1,6 +1,7 @@
 package dev.countersign.challenge;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
@@ -47,10 +48,11 @@ public class FailingChallengeEventPublisher extends ChallengeEventPublisher {
     }
 
     @Override
-    public Uni<Void> publish(String type, dev.countersign.challenge.lifecycle.Challenge challenge, Instant occurredAt) {
+    public Uni<Void> publish(String type, dev.countersign.challenge.lifecycle.Challenge challenge, Instant occurredAt,
+            Optional<String> traceparent) {
         if (failures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             return Uni.createFrom().failure(new IllegalStateException("Kafka unavailable (test)"));
         }
-        return super.publish(type, challenge, occurredAt).invoke(done -> sent.incrementAndGet());
+        return super.publish(type, challenge, occurredAt, traceparent).invoke(done -> sent.incrementAndGet());
     }
 }

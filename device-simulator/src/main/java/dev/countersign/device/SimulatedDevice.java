@@ -42,12 +42,19 @@ public final class SimulatedDevice {
     private final String baseUrl;
     private final String tenantId;
     private final Map<CredentialKind, DeviceKey> keys;
+    private final Map<String, String> extraHeaders;
 
     private SimulatedDevice(DeviceProfile profile, String baseUrl, String tenantId, Map<CredentialKind, DeviceKey> keys) {
+        this(profile, baseUrl, tenantId, keys, Map.of());
+    }
+
+    private SimulatedDevice(DeviceProfile profile, String baseUrl, String tenantId, Map<CredentialKind, DeviceKey> keys,
+            Map<String, String> extraHeaders) {
         this.profile = Objects.requireNonNull(profile);
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.tenantId = Objects.requireNonNull(tenantId);
         this.keys = keys;
+        this.extraHeaders = Map.copyOf(extraHeaders);
     }
 
     /** A device with a fresh key pair per feature. {@code baseUrl} includes the version, e.g. {@code http://127.0.0.1:8080/v1}. */
@@ -84,12 +91,22 @@ public final class SimulatedDevice {
 
     /** The same keys speaking another SDK's dialect (one credential reached by both clients' encodings). */
     public SimulatedDevice as(DeviceProfile otherProfile) {
-        return new SimulatedDevice(otherProfile, baseUrl, tenantId, keys);
+        return new SimulatedDevice(otherProfile, baseUrl, tenantId, keys, extraHeaders);
     }
 
     /** The same device talking to another tenant (cross-tenant tests). */
     public SimulatedDevice forTenant(String otherTenantId) {
-        return new SimulatedDevice(profile, baseUrl, otherTenantId, keys);
+        return new SimulatedDevice(profile, baseUrl, otherTenantId, keys, extraHeaders);
+    }
+
+    /**
+     * The same device adding a header to every request after the SDK's own, as an app instrumented
+     * with OpenTelemetry adds {@code traceparent} (tracing tests).
+     */
+    public SimulatedDevice withHeader(String name, String value) {
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+        headers.put(name, value);
+        return new SimulatedDevice(profile, baseUrl, tenantId, keys, headers);
     }
 
     public DeviceProfile profile() {
@@ -409,6 +426,7 @@ public final class SimulatedDevice {
             headers.put("Content-Type", "application/json");
         }
         headers.putAll(profile.defaultHeaders());
+        headers.putAll(extraHeaders);
         return new DeviceRequest(method, URI.create(baseUrl + pathAndQuery), headers, body);
     }
 
@@ -422,6 +440,7 @@ public final class SimulatedDevice {
         // In the order the SDKs send them (DeviceRequest's map keeps no order).
         List<String> names = new ArrayList<>(List.of("Authorization", "Content-Type"));
         names.addAll(profile.defaultHeaders().keySet());
+        names.addAll(extraHeaders.keySet());
         for (String name : names) {
             String value = sent.header(name);
             if (value != null) {

@@ -7,8 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +35,7 @@ final class BrowserClient {
     private final String baseUrl;
     private final String token;
     private final String address;
+    private final Map<String, String> headers;
 
     /**
      * Each browser gets its own documentation address (TEST-NET-3), handed on as a load balancer in
@@ -40,9 +43,21 @@ final class BrowserClient {
      * per-address push budget sees many browsers, not one loopback address for the whole suite.
      */
     BrowserClient(String baseUrl, String token) {
+        this(baseUrl, token, "203.0.113." + ThreadLocalRandom.current().nextInt(1, 255), Map.of());
+    }
+
+    private BrowserClient(String baseUrl, String token, String address, Map<String, String> headers) {
         this.baseUrl = baseUrl;
         this.token = token;
-        this.address = "203.0.113." + ThreadLocalRandom.current().nextInt(1, 255);
+        this.address = address;
+        this.headers = headers;
+    }
+
+    /** The same browser adding a header to every call (a {@code traceparent}, for tracing tests). */
+    BrowserClient withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new BrowserClient(baseUrl, token, address, more);
     }
 
     /** {@code authsignal.push.challenge({action})}: {@code POST /client/challenge/push}. */
@@ -60,14 +75,14 @@ final class BrowserClient {
     }
 
     private Answer post(String path, JsonNode body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token)
                 .header("Origin", ORIGIN)
-                .header("X-Forwarded-For", address)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
+                .header("X-Forwarded-For", address);
+        headers.forEach(builder::header);
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode json;

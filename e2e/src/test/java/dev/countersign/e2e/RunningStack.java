@@ -5,7 +5,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-/** Hands Jupiter tests the run's one Countersign, its webhook sink and push providers ({@link SharedStack}). */
+/** Hands Jupiter tests the run's one Countersign, its webhook sink, push providers and trace receiver ({@link SharedStack}). */
 public final class RunningStack implements ParameterResolver {
 
     /** See {@link SharedStack#PAGE_ORIGIN}. */
@@ -19,7 +19,8 @@ public final class RunningStack implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == CountersignStack.class || type == WebhookSink.class || type == PushProviders.class;
+        return type == CountersignStack.class || type == WebhookSink.class || type == PushProviders.class
+                || type == OtlpReceiver.class;
     }
 
     @Override
@@ -28,6 +29,9 @@ public final class RunningStack implements ParameterResolver {
         Class<?> type = parameter.getParameter().getType();
         if (type == PushProviders.class) {
             return parts.providers();
+        }
+        if (type == OtlpReceiver.class) {
+            return parts.traces();
         }
         return type == WebhookSink.class ? parts.sink() : parts.stack();
     }

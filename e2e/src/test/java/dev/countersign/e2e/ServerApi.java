@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,10 +27,24 @@ final class ServerApi {
 
     private final String baseUrl;
     private final String authorization;
+    private final Map<String, String> headers;
 
     ServerApi(String baseUrl, String secretKey) {
+        this(baseUrl, "Basic " + Base64.getEncoder().encodeToString((secretKey + ":").getBytes(StandardCharsets.UTF_8)),
+                Map.of());
+    }
+
+    private ServerApi(String baseUrl, String authorization, Map<String, String> headers) {
         this.baseUrl = baseUrl;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((secretKey + ":").getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorization;
+        this.headers = headers;
+    }
+
+    /** The same backend adding a header to every call (a {@code traceparent}, for tracing tests). */
+    ServerApi withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ServerApi(baseUrl, authorization, more);
     }
 
     Answer track(String userId, String action, String attributesJson) {
@@ -63,6 +79,7 @@ final class ServerApi {
                 .timeout(Duration.ofSeconds(15))
                 .header("Authorization", authorization)
                 .header("User-Agent", "countersign-e2e");
+        headers.forEach(request::header);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

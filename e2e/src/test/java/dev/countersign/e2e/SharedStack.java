@@ -19,7 +19,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * Started on first use with the launcher's own code (real servers, the three packaged services as
  * processes — two notifier replicas, for the kiosk sockets' scale-out — the edge on a free port);
  * its demo tenant's {@code push.created} webhooks go to a {@link WebhookSink} started first, and its
- * APNs / FCM notifications to the {@link PushProviders}, also started first. Besides the demo tenant
+ * APNs / FCM notifications to the {@link PushProviders}, also started first, and every service's
+ * spans to the {@link OtlpReceiver} (so the run traces, as a deployment with a collector does). Besides the demo tenant
  * (every attestation policy {@code off}) it runs {@link #ATTESTED_TENANT}, which enforces attestation
  * on both platforms against device-simulator's test authorities. Stopped when the
  * launcher session ends, after the last engine — a Jupiter root store would stop it after Jupiter
@@ -40,7 +41,7 @@ public final class SharedStack implements LauncherSessionListener {
     static final String APP_ID = "TEAMID1234.dev.countersign.e2e";
     static final String PACKAGE_NAME = "dev.countersign.e2e";
 
-    record Parts(CountersignStack stack, WebhookSink sink, PushProviders providers) {
+    record Parts(CountersignStack stack, WebhookSink sink, PushProviders providers, OtlpReceiver traces) {
     }
 
     private static Parts parts;
@@ -49,13 +50,15 @@ public final class SharedStack implements LauncherSessionListener {
         if (parts == null) {
             WebhookSink sink = WebhookSink.start();
             PushProviders providers = PushProviders.start();
+            OtlpReceiver traces = OtlpReceiver.start();
             try {
                 StackSettings settings = withAttestedTenant(withPageOrigin(StackSettings.fromEnvironment()))
                         .withEdgePort(0).withWebhookUrl(sink.webhookUrl()).withPushChannels(providers.environment())
-                        .withNotifierReplicas(2);
+                        .withNotifierReplicas(2).withOtlpEndpoint(traces.endpoint());
                 CountersignStack stack = CountersignStack.start(settings, attestation(settings));
-                parts = new Parts(stack, sink, providers);
+                parts = new Parts(stack, sink, providers, traces);
             } catch (RuntimeException e) {
+                traces.close();
                 providers.close();
                 sink.close();
                 throw e;
@@ -102,6 +105,7 @@ public final class SharedStack implements LauncherSessionListener {
                 parts.stack().close();
                 parts.providers().close();
                 parts.sink().close();
+                parts.traces().close();
                 parts = null;
             }
         }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.PushTarget;
+import dev.countersign.common.tracing.TraceContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -50,14 +52,20 @@ public class ChallengeEventPublisher {
         this.replica = replica;
     }
 
-    public Uni<Void> publish(String type, Challenge challenge, Instant occurredAt) {
+    /**
+     * Publishes the step as part of the trace {@code traceparent} names (the request's, kept with the
+     * outbox entry); in the current one when empty.
+     */
+    public Uni<Void> publish(String type, Challenge challenge, Instant occurredAt, Optional<String> traceparent) {
         if (ChallengeEvent.PUSH_REQUESTED.equals(type)) {
             // The devices' addresses as the replica knows them now: a token refreshed or
             // cleared since the challenge began is honoured by a republish too.
             return replica.pushTargets(challenge.tenantId(), challenge.userId(), challenge.targetCredentialIds())
-                    .flatMap(targets -> emitter.sendMessage(message(event(type, challenge, occurredAt, targets))));
+                    .flatMap(targets -> emitter.sendMessage(
+                            message(event(type, challenge, occurredAt, targets), traceparent)));
         }
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(message(event(type, challenge, occurredAt))));
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(
+                message(event(type, challenge, occurredAt), traceparent)));
     }
 
     ChallengeEvent event(String type, Challenge challenge, Instant occurredAt) {
@@ -84,8 +92,8 @@ public class ChallengeEventPublisher {
         }
     }
 
-    private static Message<ChallengeEvent> message(ChallengeEvent event) {
-        return Message.of(event)
+    private static Message<ChallengeEvent> message(ChallengeEvent event, Optional<String> traceparent) {
+        return TraceContext.continuing(Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.challengeId()).build())
                 .addMetadata(OutgoingCloudEventMetadata.<ChallengeEvent>builder()
                         .withId(event.eventId())
@@ -93,6 +101,6 @@ public class ChallengeEventPublisher {
                         .withSource(SOURCE)
                         .withSubject(event.challengeId())
                         .withTimestamp(event.occurredAt().atZone(ZoneOffset.UTC))
-                        .build());
+                        .build()), traceparent.orElse(null));
     }
 }

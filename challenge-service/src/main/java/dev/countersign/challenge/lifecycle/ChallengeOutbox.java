@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import dev.countersign.common.error.ApiException;
 import dev.countersign.common.error.ErrorCode;
 import dev.countersign.common.error.Outages;
 import dev.countersign.common.event.ChallengeEvent;
+import dev.countersign.common.tracing.TraceContext;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -68,7 +70,7 @@ public class ChallengeOutbox {
      * caller can, right after it otherwise).
      */
     public Uni<String> remember(String challengeId) {
-        return store.markUnpublished(challengeId, now().plus(config.repairAfter()));
+        return store.markUnpublished(challengeId, now().plus(config.repairAfter()), TraceContext.current());
     }
 
     /**
@@ -79,7 +81,7 @@ public class ChallengeOutbox {
      * a stalled broker does not add {@code ack-wait} to every request of the outage.
      */
     public Uni<Void> publishForRequest(Snapshot snapshot, String entry) {
-        Uni<Void> publishing = publish(snapshot, entry).replaceWithVoid()
+        Uni<Void> publishing = publish(snapshot, entry, TraceContext.current()).replaceWithVoid()
                 .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s left for the repair: %s",
                         snapshot.challenge().challengeId(), failure.getMessage()))
                 .onFailure().recoverWithNull()
@@ -135,12 +137,18 @@ public class ChallengeOutbox {
                 });
     }
 
+    /** {@link #publish(Snapshot, String, Optional)} in the current trace (if any). */
+    public Uni<Integer> publish(Snapshot snapshot, String entry) {
+        return publish(snapshot, entry, TraceContext.current());
+    }
+
     /**
      * Publishes the snapshot's pending events in order, each removed from the hash once acknowledged;
      * with none left, forgets the index entry if its score is still {@code entry} (a later transition
      * rewrote it otherwise). Fails on the first event Kafka refuses. Answers how many were published.
+     * The records belong to the trace {@code traceparent} names.
      */
-    public Uni<Integer> publish(Snapshot snapshot, String entry) {
+    public Uni<Integer> publish(Snapshot snapshot, String entry, Optional<String> traceparent) {
         Challenge challenge = snapshot.challenge();
         List<PendingEvent> pending = snapshot.pending();
         if (pending.isEmpty()) {
@@ -152,7 +160,7 @@ public class ChallengeOutbox {
                         + " is of no known verification method: " + challenge.kind()));
         return Multi.createFrom().iterable(pending)
                 .onItem().transformToUniAndConcatenate(event -> events
-                        .publish(event.type(), asOf(challenge, event), event.occurredAt())
+                        .publish(event.type(), asOf(challenge, event), event.occurredAt(), traceparent)
                         .invoke(this::acknowledged)
                         .flatMap(sent -> store.acknowledge(challenge.challengeId(), event, now(), retention)))
                 .collect().last()
@@ -206,7 +214,9 @@ public class ChallengeOutbox {
                     .flatMap(found -> found.isEmpty()
                             // Expired from Redis (or never stored): nothing left to publish.
                             ? store.forgetUnpublished(challengeId, claim.get()).replaceWith(0)
-                            : publish(found.get(), claim.get()))
+                            // In the trace of the request that listed it, not in one of the repair's own.
+                            : store.traceparent(challengeId)
+                                    .flatMap(traceparent -> publish(found.get(), claim.get(), traceparent)))
                     .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s still unpublished: %s",
                             challengeId, failure.getMessage()))
                     .onFailure().recoverWithItem(0);

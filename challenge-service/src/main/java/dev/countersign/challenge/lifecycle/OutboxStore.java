@@ -18,12 +18,16 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * The outbox's bookkeeping (see {@link ChallengeOutbox}): the acknowledgement of a published event
  * on the challenge's hash, and the unpublished index {@code cs:{outbox}:challenges}, the challenges
- * that may have unpublished events, scored by when the repair should look at them.
+ * that may have unpublished events, scored by when the repair should look at them, with the W3C
+ * {@code traceparent} of the request that listed each in {@code cs:{outbox}:traces}
+ * (docs/observability.md#tracing).
  */
 @ApplicationScoped
 public class OutboxStore {
 
     public static final String UNPUBLISHED = "cs:{outbox}:challenges";
+    /** The trace context of each listed challenge's latest request (same slot as the index). */
+    public static final String TRACES = "cs:{outbox}:traces";
 
     private static final RedisScript ACK = RedisScript.load("lifecycle/ack");
     private static final RedisScript MARK = RedisScript.load("lifecycle/outbox-mark");
@@ -49,11 +53,18 @@ public class OutboxStore {
     }
 
     /**
-     * Lists the challenge in the unpublished index, due for the repair at {@code due}. Answers the
-     * entry's score (unique: a random fraction of a millisecond), the token to forget it with.
+     * Lists the challenge in the unpublished index, due for the repair at {@code due}, with the
+     * request's trace context (or none). Answers the entry's score (unique: a random fraction of a
+     * millisecond), the token to forget it with.
      */
-    public Uni<String> markUnpublished(String challengeId, Instant due) {
-        return scripts.run(MARK, UNPUBLISHED, challengeId, uniqueScore(due)).map(Response::toString);
+    public Uni<String> markUnpublished(String challengeId, Instant due, Optional<String> traceparent) {
+        return scripts.run(MARK, List.of(UNPUBLISHED, TRACES), List.of(challengeId, uniqueScore(due),
+                traceparent.orElse(""))).map(Response::toString);
+    }
+
+    /** The trace context stored with the challenge's entry, if any. */
+    public Uni<Optional<String>> traceparent(String challengeId) {
+        return redis.hash(String.class).hget(TRACES, challengeId).map(Optional::ofNullable);
     }
 
     /** Up to {@code limit} ids of the unpublished index due at or before {@code now}. */
@@ -71,7 +82,8 @@ public class OutboxStore {
 
     /** Forgets the entry if its score is still {@code score} (a later transition rewrote it otherwise). */
     public Uni<Boolean> forgetUnpublished(String challengeId, String score) {
-        return scripts.run(FORGET, UNPUBLISHED, challengeId, score).map(reply -> reply.toInteger() == 1);
+        return scripts.run(FORGET, List.of(UNPUBLISHED, TRACES), List.of(challengeId, score))
+                .map(reply -> reply.toInteger() == 1);
     }
 
     private static String uniqueScore(Instant at) {

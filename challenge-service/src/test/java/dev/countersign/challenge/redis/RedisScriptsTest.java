@@ -401,17 +401,36 @@ class RedisScriptsTest {
     @Test
     void outboxClaimOfAnEntryNotDueOrNotListedIsRefusedAndForgetNeedsTheSameScore() {
         String id = UUID.randomUUID().toString();
-        String score = run("lifecycle/outbox-mark", OutboxStore.UNPUBLISHED, id, (NOW + 10_000) + ".5").toString();
+        List<String> index = List.of(OutboxStore.UNPUBLISHED, OutboxStore.TRACES);
+        String score = run("lifecycle/outbox-mark", index, id, (NOW + 10_000) + ".5", "").toString();
 
         assertThat(run("lifecycle/outbox-claim", OutboxStore.UNPUBLISHED, id, Long.toString(NOW), NOW + 30_000 + ".25"))
                 .isNull();
         assertThat(run("lifecycle/outbox-claim", OutboxStore.UNPUBLISHED, "not-listed", Long.toString(NOW),
                 NOW + 30_000 + ".25")).isNull();
-        assertThat(run("lifecycle/outbox-forget", OutboxStore.UNPUBLISHED, id, "1.5").toInteger()).isZero();
+        assertThat(run("lifecycle/outbox-forget", index, id, "1.5").toInteger()).isZero();
         assertThat(redis.sortedSet(String.class).zscore(OutboxStore.UNPUBLISHED, id)).isPresent();
 
-        assertThat(run("lifecycle/outbox-forget", OutboxStore.UNPUBLISHED, id, score).toInteger()).isEqualTo(1);
+        assertThat(run("lifecycle/outbox-forget", index, id, score).toInteger()).isEqualTo(1);
         assertThat(redis.sortedSet(String.class).zscore(OutboxStore.UNPUBLISHED, id)).isEmpty();
+    }
+
+    @Test
+    void outboxMarkKeepsTheLatestRequestTraceparentAndForgetDropsIt() {
+        String id = UUID.randomUUID().toString();
+        List<String> index = List.of(OutboxStore.UNPUBLISHED, OutboxStore.TRACES);
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        run("lifecycle/outbox-mark", index, id, (NOW + 10_000) + ".5", traceparent);
+        assertThat(redis.hash(String.class).hget(OutboxStore.TRACES, id)).isEqualTo(traceparent);
+
+        // A later transition outside any trace: the older request's context is not reused for it.
+        String score = run("lifecycle/outbox-mark", index, id, (NOW + 20_000) + ".5", "").toString();
+        assertThat(redis.hash(String.class).hget(OutboxStore.TRACES, id)).isNull();
+
+        run("lifecycle/outbox-mark", index, id, score, traceparent);
+        assertThat(run("lifecycle/outbox-forget", index, id, score).toInteger()).isEqualTo(1);
+        assertThat(redis.hash(String.class).hget(OutboxStore.TRACES, id)).isNull();
     }
 
     // --- action, limits, replica, delivery ------------------------------------------------------------

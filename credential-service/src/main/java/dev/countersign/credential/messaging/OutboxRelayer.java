@@ -17,6 +17,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.countersign.common.event.CredentialEvent;
+import dev.countersign.common.tracing.TraceContext;
 import dev.countersign.credential.config.CredentialConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -103,14 +104,16 @@ public class OutboxRelayer {
 
     private Uni<Integer> sendOldest(SqlConnection connection) {
         return connection
-                .preparedQuery("select seq, payload::text as payload from credential_outbox order by seq limit $1")
+                .preparedQuery("select seq, payload::text as payload, traceparent from credential_outbox order by seq limit $1")
                 .execute(Tuple.of(batchSize))
                 .chain(rows -> {
                     List<Long> sequence = new ArrayList<>();
                     List<Uni<Void>> sends = new ArrayList<>();
                     for (Row row : rows) {
                         sequence.add(row.getLong("seq"));
-                        sends.add(emitter.sendMessage(message(parse(row.getString("payload")))));
+                        // The record continues the trace of the request that made the change, not this run's.
+                        sends.add(emitter.sendMessage(TraceContext.continuing(message(parse(row.getString("payload"))),
+                                row.getString("traceparent"))));
                     }
                     if (sends.isEmpty()) {
                         return Uni.createFrom().item(0);

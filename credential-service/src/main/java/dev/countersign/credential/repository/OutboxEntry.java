@@ -14,6 +14,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import dev.countersign.common.event.CredentialEvent;
+import dev.countersign.common.tracing.TraceContext;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
@@ -44,6 +45,10 @@ public class OutboxEntry extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** The trace of the change's request, continued when the relay publishes (null when not traced). */
+    @Column
+    public String traceparent;
+
     public static OutboxEntry of(CredentialEvent event) {
         OutboxEntry entry = new OutboxEntry();
         entry.eventId = UUID.fromString(event.eventId());
@@ -51,6 +56,7 @@ public class OutboxEntry extends PanacheEntityBase {
         entry.type = event.type();
         entry.payload = event;
         entry.createdAt = event.occurredAt();
+        entry.traceparent = TraceContext.current().orElse(null);
         return entry;
     }
 }

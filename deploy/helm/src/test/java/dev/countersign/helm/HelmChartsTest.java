@@ -339,6 +339,22 @@ class HelmChartsTest {
     }
 
     @Test
+    void anOtlpEndpointRendersIntoThatServiceEnvironmentAndTracingIsOffWithoutOne() {
+        Charts.Render umbrella = find(UMBRELLA, "production-values.yaml");
+        for (String service : List.of("challenge-service", "notifier-service")) {
+            assertThat(env(containers(deployment(umbrella, service)).get(0)).get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                    .path("value").asText()).isEqualTo("http://otel-collector.observability:4318");
+        }
+        // Set per service: the one without it does not trace.
+        assertThat(env(containers(deployment(umbrella, "credential-service")).get(0)))
+                .doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
+        for (String service : Charts.SERVICES) {
+            assertThat(env(containers(deployment(find(service, "default-values.yaml"), service)).get(0)))
+                    .doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
+        }
+    }
+
+    @Test
     void challengeServiceTalksToAStandaloneRedisUnlessToldCluster() {
         Properties standalone = applicationProperties(find("challenge-service", "default-values.yaml"), "challenge-service");
         assertThat(standalone.getProperty("quarkus.redis.client-type")).isNull();

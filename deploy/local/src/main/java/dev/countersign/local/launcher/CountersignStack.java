@@ -179,7 +179,16 @@ public final class CountersignStack implements AutoCloseable {
             // APNs / FCM (keys included) through the environment as well, as given.
             env.putAll(settings.pushChannels());
         }
+        env.putAll(tracingEnvironment(settings));
         return env;
+    }
+
+    /**
+     * Tracing (docs/observability.md#tracing): the standard OTLP endpoint variable when one is set,
+     * which turns tracing on in every service (common's TracingSwitch); nothing otherwise.
+     */
+    static Map<String, String> tracingEnvironment(StackSettings settings) {
+        return settings.otlpEndpoint().map(url -> Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", url)).orElse(Map.of());
     }
 
     /**

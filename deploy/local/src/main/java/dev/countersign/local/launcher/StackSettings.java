@@ -28,7 +28,9 @@ import dev.countersign.local.infra.InfrastructureSettings;
  * ({@link #PUSH_CHANNEL_VARIABLES}, passed to the notifier as they are; none set: no channel),
  * {@code COUNTERSIGN_NOTIFIER_REPLICAS} (notifier-service processes, default 1; the edge routes to
  * the first, each has its own port), {@code COUNTERSIGN_BENCHMARK} ({@code true}: the benchmark profile,
- * {@link CountersignStack#benchmarkEnvironment}) and the infrastructure addresses of {@link InfrastructureSettings}.
+ * {@link CountersignStack#benchmarkEnvironment}), {@code OTEL_EXPORTER_OTLP_ENDPOINT} (an OTLP/HTTP receiver
+ * every service exports its spans to, docs/observability.md#tracing; unset: no tracing) and the infrastructure
+ * addresses of {@link InfrastructureSettings}.
  *
  * @param pushChannels the notifier's {@code COUNTERSIGN_NOTIFIER_APNS_* / _FCM_* / _PUSH_*} environment
  */
@@ -42,7 +44,8 @@ public record StackSettings(
         InfrastructureSettings infrastructure,
         Map<String, String> pushChannels,
         int notifierReplicas,
-        boolean benchmark) {
+        boolean benchmark,
+        Optional<String> otlpEndpoint) {
 
     /**
      * The notifier's APNs and FCM settings the run command passes on (docs/notifier-service.md):
@@ -97,7 +100,8 @@ public record StackSettings(
                 InfrastructureSettings.fromEnvironment(),
                 pushChannelsFromEnvironment(),
                 Integer.parseInt(setting("COUNTERSIGN_NOTIFIER_REPLICAS", "countersign.notifier-replicas").orElse("1")),
-                Boolean.parseBoolean(setting("COUNTERSIGN_BENCHMARK", "countersign.benchmark").orElse("false")));
+                Boolean.parseBoolean(setting("COUNTERSIGN_BENCHMARK", "countersign.benchmark").orElse("false")),
+                setting("OTEL_EXPORTER_OTLP_ENDPOINT", "otel.exporter.otlp.endpoint").filter(url -> !url.isBlank()));
     }
 
     /** {@code COUNTERSIGN_TENANTS}' value as ids: comma-separated, blanks around them ignored. */
@@ -127,45 +131,51 @@ public record StackSettings(
             throw new IllegalArgumentException("Not a push channel setting: " + variables.keySet());
         }
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                Map.copyOf(variables), notifierReplicas, benchmark);
+                Map.copyOf(variables), notifierReplicas, benchmark, otlpEndpoint);
     }
 
     /** With these tenants, the first being the demo tenant. */
     public StackSettings withTenantIds(List<String> ids) {
         return new StackSettings(edgePort, ids, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, notifierReplicas, benchmark);
+                pushChannels, notifierReplicas, benchmark, otlpEndpoint);
     }
 
     public StackSettings withEdgePort(int port) {
         return new StackSettings(port, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, notifierReplicas, benchmark);
+                pushChannels, notifierReplicas, benchmark, otlpEndpoint);
     }
 
     public StackSettings withWebhookUrl(String url) {
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, Optional.of(url), infrastructure,
-                pushChannels, notifierReplicas, benchmark);
+                pushChannels, notifierReplicas, benchmark, otlpEndpoint);
     }
 
     public StackSettings withAllowedOrigins(String origins) {
         return new StackSettings(edgePort, tenantIds, Optional.of(origins), projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, notifierReplicas, benchmark);
+                pushChannels, notifierReplicas, benchmark, otlpEndpoint);
     }
 
     public StackSettings withNotifierReplicas(int replicas) {
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, replicas, benchmark);
+                pushChannels, replicas, benchmark, otlpEndpoint);
+    }
+
+    /** With the services' spans exported to this OTLP/HTTP endpoint. */
+    public StackSettings withOtlpEndpoint(String endpoint) {
+        return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
+                pushChannels, notifierReplicas, benchmark, Optional.of(endpoint));
     }
 
     /** With the services' logs in this directory (a second stack in one build must not share the first one's files). */
     public StackSettings withLogDir(Path dir) {
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, Optional.of(dir), webhookUrl, infrastructure,
-                pushChannels, notifierReplicas, benchmark);
+                pushChannels, notifierReplicas, benchmark, otlpEndpoint);
     }
 
     /** With or without the benchmark profile's budgets ({@code COUNTERSIGN_BENCHMARK}). */
     public StackSettings withBenchmark(boolean on) {
         return new StackSettings(edgePort, tenantIds, allowedOrigins, projectRoot, logDir, webhookUrl, infrastructure,
-                pushChannels, notifierReplicas, on);
+                pushChannels, notifierReplicas, on, otlpEndpoint);
     }
 
     /** The nearest directory, from here upwards, that holds the service modules. */

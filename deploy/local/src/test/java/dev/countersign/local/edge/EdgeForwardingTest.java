@@ -69,6 +69,21 @@ class EdgeForwardingTest {
     }
 
     @Test
+    void theTraceContextHeadersReachTheServiceAsTheClientSentThem() throws Exception {
+        Edge edge = edge(EdgeSettings.defaults());
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/v1/validate"))
+                .timeout(PATIENCE).header("traceparent", traceparent).header("tracestate", "vendor=value")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+        assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        assertThat(service.received).hasSize(1);
+        assertThat(service.received.get(0).getAll("traceparent")).containsExactly(traceparent);
+        assertThat(service.received.get(0).getAll("tracestate")).containsExactly("vendor=value");
+    }
+
+    @Test
     void slowBodyClientsBeyondThePoolDoNotHoldUpARequest() throws Exception {
         Edge edge = edge(EdgeSettings.defaults().withRequestPool(2, 0));
         for (int i = 0; i < 8; i++) {

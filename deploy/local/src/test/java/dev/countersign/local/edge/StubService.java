@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,7 +15,7 @@ import io.vertx.core.http.ServerWebSocket;
  * {@code ok}, a path ending in {@code /stall} is never answered, {@code /ws-v1-challenge} is an echo
  * WebSocket whose upgrade is held back (until {@link #held} is completed by the test) when the
  * query is {@code hold}, and refused with a JSON 401 (as the notifier refuses a bad credential) when
- * the query is {@code refuse}.
+ * the query is {@code refuse}. It keeps the headers of the plain requests it answered.
  */
 final class StubService implements AutoCloseable {
 
@@ -25,6 +26,8 @@ final class StubService implements AutoCloseable {
     final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
     final List<HttpServerRequest> stalled = new CopyOnWriteArrayList<>();
     final List<ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
+    /** The headers of every answered plain request, as they arrived. */
+    final List<MultiMap> received = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
     StubService(Vertx vertx) {
@@ -49,6 +52,7 @@ final class StubService implements AutoCloseable {
                     } else if (request.path().endsWith("/stall")) {
                         stalled.add(request);
                     } else {
+                        received.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
                         request.body().onSuccess(body -> request.response().end("ok"));
                     }
                 })

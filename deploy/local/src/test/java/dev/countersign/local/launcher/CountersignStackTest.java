@@ -74,4 +74,20 @@ class CountersignStackTest {
             System.clearProperty("countersign.benchmark");
         }
     }
+
+    @Test
+    void tracingIsPassedToEveryServiceOnlyWhenAnOtlpEndpointIsGiven() {
+        assertThat(CountersignStack.tracingEnvironment(StackSettings.fromEnvironment())).isEmpty();
+        System.setProperty("otel.exporter.otlp.endpoint", "http://127.0.0.1:4318");
+        try {
+            StackSettings settings = StackSettings.fromEnvironment();
+            assertThat(settings.otlpEndpoint()).contains("http://127.0.0.1:4318");
+            assertThat(CountersignStack.tracingEnvironment(settings))
+                    .containsExactly(java.util.Map.entry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"));
+            assertThat(CountersignStack.tracingEnvironment(settings.withOtlpEndpoint("http://collector:4318")))
+                    .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318");
+        } finally {
+            System.clearProperty("otel.exporter.otlp.endpoint");
+        }
+    }
 }

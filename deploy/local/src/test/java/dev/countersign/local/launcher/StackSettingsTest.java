@@ -62,6 +62,6 @@ class StackSettingsTest {
 
     private static StackSettings withTenants(List<String> tenantIds) {
         return new StackSettings(0, tenantIds, Optional.of(StackSettings.LOCAL_ORIGINS), Path.of("."), Optional.empty(),
-                Optional.empty(), InfrastructureSettings.fromEnvironment(), Map.of(), 1, false);
+                Optional.empty(), InfrastructureSettings.fromEnvironment(), Map.of(), 1, false, Optional.empty());
     }
 }
