@@ -18,6 +18,11 @@ public final class Metrics {
         this.text = text;
     }
 
+    /** Metrics from a scrape's text. */
+    static Metrics of(String text) {
+        return new Metrics(text);
+    }
+
     /** The metrics now. */
     public static Metrics scrape() {
         return new Metrics(Management.given().get("/q/metrics").then().statusCode(200).extract().asString());
@@ -50,9 +55,11 @@ public final class Metrics {
             if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
                 continue;
             }
-            int close = line.lastIndexOf('}');
+            int close = line.charAt(name.length()) == '{' ? labelsEnd(line, name.length() + 1) : -1;
             Map<String, String> found = close < 0 ? Map.of() : labels(line.substring(name.length() + 1, close));
             if (found.entrySet().containsAll(wanted.entrySet())) {
+                // The value is the first field after the labels; an exemplar may follow it
+                // ("# {trace_id=…} 1.0 …", written when a trace was active at the increment).
                 String rest = line.substring(close < 0 ? name.length() : close + 1).strip();
                 sum += Double.parseDouble(rest.split(" ")[0]);
             }
@@ -69,6 +76,22 @@ public final class Metrics {
     public boolean exposes(String name) {
         return text.contains("\n" + name + "{") || text.contains("\n" + name + " ") || text.startsWith(name)
                 || text.contains("# TYPE " + name + " ");
+    }
+
+    /** The index of the '}' that closes the label set opened before {@code from}, quotes respected. */
+    private static int labelsEnd(String line, int from) {
+        boolean quoted = false;
+        for (int i = from; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '}' && !quoted) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("No end of labels in: " + line);
     }
 
     private static Map<String, String> labels(String inside) {
