@@ -42,8 +42,9 @@ point() { # <name> <load property>
   local dir="$out/$1"
   rm -rf "$dir" && mkdir -p "$dir"
   echo "== $1: $flow, $2, ${warmup} s warm-up, ${duration} s measured ($(date -u +%T))"
-  # Gatling's fork settings as the Maven plugin's; a failed run (1 % errors) still leaves its summary.
-  java -Xmx1G -XX:+UseG1GC -XX:+ParallelRefProcEnabled -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 -cp "$cp" \
+  # The JVM options the Gatling Maven plugin forks with; a failed run (1 % errors) still leaves its summary.
+  java -Xmx1G -XX:+HeapDumpOnOutOfMemoryError -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 \
+    --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED -cp "$cp" \
     -Dflow="$flow" "$2" -Dduration="$duration" -Dwarmup="$warmup" \
     -Dcountersign.bench.results="$dir/gatling" -Dcountersign.bench.summary="$dir/summary.json" "${extra[@]}" \
     io.gatling.app.Gatling -s dev.countersign.bench.load.CountersignSimulation -rf "$dir/gatling" -rd "$1" \

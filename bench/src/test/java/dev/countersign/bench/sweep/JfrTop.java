@@ -74,7 +74,7 @@ public final class JfrTop {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%s: %d execution samples, %.0f MiB allocation sampled, %d collections, %d ms paused%n%n",
+        System.out.printf(Locale.ROOT, "%s: %d execution samples, allocation weight %.0f MiB (JFR's estimate), %d collections, %d ms paused%n%n",
                 file.getFileName(), samples, allocated / 1048576.0, gcs, gcPause.toMillis());
         print("Hot methods (self, top of stack)", self, samples, rows, "%");
         print("Hot packages (self)", selfPackage, samples, rows, "%");
