@@ -40,6 +40,7 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.core.exec.Executable;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 
@@ -56,6 +57,9 @@ public class CountersignSimulation extends Simulation {
     private static final String USER = "user";
     private static final String REQUEST = "deviceRequest";
     private static final String WARM_UP = "warm-up ";
+    private static final String STEP = "step";
+    private static final String STEP_START = "stepStart";
+    private static final String FLOW_START = "flowStart";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What {@code @authsignal/browser} sends on the kiosk socket. */
     private static final String CREATE_CHALLENGE =
@@ -67,6 +71,7 @@ public class CountersignSimulation extends Simulation {
     private final AtomicBoolean sampling = new AtomicBoolean();
     private final AtomicLong completedFlows = new AtomicLong();
     private final AtomicLong noFreeUser = new AtomicLong();
+    private final FlowRecorder recorder = new FlowRecorder();
 
     {
         System.out.println("Countersign load: " + settings + "; resource sampler "
@@ -101,8 +106,16 @@ public class CountersignSimulation extends Simulation {
 
     @Override
     public void after() {
+        sampler.ifPresent(ResourceSampler::stop);
+        Path summary = Optional.ofNullable(System.getProperty("countersign.bench.summary")).map(Path::of)
+                .orElseGet(() -> resultsDirectory().resolve("summary.json"));
+        try {
+            recorder.write(summary, settings, sampler, noFreeUser.get());
+            System.out.println("Summary written to " + summary.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         sampler.ifPresent(s -> {
-            s.stop();
             Path report = resultsDirectory().resolve("resources.md");
             try {
                 s.writeReport(report, "Server processes: " + settings.flow().label + ", " + settings.model(), completedFlows.get());
@@ -141,6 +154,7 @@ public class CountersignSimulation extends Simulation {
         };
         return exec(session -> {
             if (measured && sampling.compareAndSet(false, true)) {
+                recorder.measuredPhaseStarts();
                 sampler.ifPresent(ResourceSampler::start); // CPU is counted from the measured phase on
             }
             User user = enrolment.borrow();
@@ -148,14 +162,19 @@ public class CountersignSimulation extends Simulation {
                 noFreeUser.incrementAndGet();
                 return session.markAsFailed();
             }
-            return session.set(USER, user);
+            return session.set(USER, user).set(FLOW_START, System.nanoTime());
         })
                 .exitHereIfFailed()
                 .exitBlockOnFail().on(steps)
                 .exec(session -> {
                     enrolment.giveBack(session.get(USER));
-                    if (measured && !session.isFailed()) {
-                        completedFlows.incrementAndGet();
+                    if (!session.isFailed()) {
+                        recorder.completed(System.nanoTime() - session.getLong(FLOW_START), measured);
+                        if (measured) {
+                            completedFlows.incrementAndGet();
+                        }
+                    } else if (measured) {
+                        recorder.failed(session.contains(STEP) ? session.getString(STEP) : "before the first step");
                     }
                     return session;
                 });
@@ -163,24 +182,25 @@ public class CountersignSimulation extends Simulation {
 
     /** Backend tracks → browser starts the push → phone fetches and approves (signed) → browser verifies → backend validates. */
     private ChainBuilder push(String p) {
-        return exec(serverApi(p + "push 1 track", session -> "/users/" + user(session).id() + "/actions/signIn", "{}")
-                .check(jsonPath("$.token").saveAs("token")))
-                .exec(http(p + "push 2 challenge").post("/client/challenge/push")
+        return exec(timed(p + "push 1 track", serverApi(p + "push 1 track", session -> "/users/" + user(session).id() + "/actions/signIn", "{}")
+                .check(jsonPath("$.token").saveAs("token"))))
+                .exec(timed(p + "push 2 challenge", http(p + "push 2 challenge").post("/client/challenge/push")
                         .header("Authorization", "Bearer #{token}").header("Content-Type", "application/json")
                         .body(StringBody("{\"action\":\"signIn\"}"))
-                        .check(status().is(200), jsonPath("$.challengeId").saveAs("challengeId")))
+                        .check(status().is(200), jsonPath("$.challengeId").saveAs("challengeId"))))
                 .exec(session -> session.set(REQUEST, user(session).device().getPushChallengeRequest()))
-                .exec(device(p + "push 3 device fetch", "GET")
-                        .check(status().is(200), jsonPath("$.challengeId").is(session -> session.getString("challengeId"))))
+                .exec(timed(p + "push 3 device fetch", device(p + "push 3 device fetch", "GET")
+                        .check(status().is(200), jsonPath("$.challengeId").is(session -> session.getString("challengeId")))))
                 .exec(session -> session.set(REQUEST, user(session).device()
                         .updateChallengeRequest(CredentialKind.PUSH, session.getString("challengeId"), true, null)))
-                .exec(device(p + "push 4 device approve", "POST").check(status().is(200), jmesPath("isVerified").ofBoolean().is(true)))
-                .exec(http(p + "push 5 verify").post("/client/verify/push")
+                .exec(timed(p + "push 4 device approve", device(p + "push 4 device approve", "POST")
+                        .check(status().is(200), jmesPath("isVerified").ofBoolean().is(true))))
+                .exec(timed(p + "push 5 verify", http(p + "push 5 verify").post("/client/verify/push")
                         .header("Authorization", "Bearer #{token}").header("Content-Type", "application/json")
                         .body(StringBody("{\"challengeId\":\"#{challengeId}\"}"))
                         .check(status().is(200), jmesPath("isVerified").ofBoolean().is(true),
-                                jsonPath("$.accessToken").saveAs("accessToken")))
-                .exec(validate(p + "push 6 validate", null));
+                                jsonPath("$.accessToken").saveAs("accessToken"))))
+                .exec(timed(p + "push 6 validate", validate(p + "push 6 validate", null)));
     }
 
     /**
@@ -189,20 +209,22 @@ public class CountersignSimulation extends Simulation {
      * messages are timed as groups (from the device's answer to the message's arrival, polled every 2 ms).
      */
     private ChainBuilder qrWebSocket(String p) {
-        return exec(ws(p + "qr-ws 1 connect").connect("/ws-v1-challenge")
-                .subprotocol("authsignal-ws, x.authsignal.tenant." + settings.tenantId()))
-                .exec(ws(p + "qr-ws 2 create").sendText(CREATE_CHALLENGE)
+        return exec(timed(p + "qr-ws 1 connect", ws(p + "qr-ws 1 connect").connect("/ws-v1-challenge")
+                .subprotocol("authsignal-ws, x.authsignal.tenant." + settings.tenantId())))
+                .exec(timed(p + "qr-ws 2 create", ws(p + "qr-ws 2 create").sendText(CREATE_CHALLENGE)
                         .await(Duration.ofSeconds(10)).on(ws.checkTextMessage(p + "qr-ws 2 created")
-                                .check(jsonPath("$.type").is("CHALLENGE_CREATED"), jsonPath("$.data.challengeId").saveAs("challengeId"))))
+                                .check(jsonPath("$.type").is("CHALLENGE_CREATED"), jsonPath("$.data.challengeId").saveAs("challengeId")))))
                 .exec(session -> session.set(REQUEST, user(session).device().claimQrChallengeRequest(session.getString("challengeId"))))
-                .exec(device(p + "qr-ws 3 device claim", "POST").check(status().is(200), jmesPath("success").ofBoolean().is(true)))
-                .exec(group(p + "qr-ws 4 claimed message").on(awaitKioskState("claimed")))
+                .exec(timed(p + "qr-ws 3 device claim", device(p + "qr-ws 3 device claim", "POST")
+                        .check(status().is(200), jmesPath("success").ofBoolean().is(true))))
+                .exec(timed(p + "qr-ws 4 claimed message", group(p + "qr-ws 4 claimed message").on(awaitKioskState("claimed"))))
                 .exec(session -> session.set(REQUEST, user(session).device()
                         .updateChallengeRequest(CredentialKind.QR_CODE, session.getString("challengeId"), true, null)))
-                .exec(device(p + "qr-ws 5 device approve", "POST").check(status().is(200), jmesPath("isVerified").ofBoolean().is(true)))
-                .exec(group(p + "qr-ws 6 approved message").on(awaitKioskState("approved")))
-                .exec(validate(p + "qr-ws 7 validate", null))
-                .exec(ws(p + "qr-ws 8 close").close());
+                .exec(timed(p + "qr-ws 5 device approve", device(p + "qr-ws 5 device approve", "POST")
+                        .check(status().is(200), jmesPath("isVerified").ofBoolean().is(true))))
+                .exec(timed(p + "qr-ws 6 approved message", group(p + "qr-ws 6 approved message").on(awaitKioskState("approved"))))
+                .exec(timed(p + "qr-ws 7 validate", validate(p + "qr-ws 7 validate", null)))
+                .exec(timed(p + "qr-ws 8 close", ws(p + "qr-ws 8 close").close()));
     }
 
     /** Waits (10 s at most) for {@code STATE_CHANGE <state>} of this flow's challenge; an approval's token is kept. */
@@ -233,19 +255,22 @@ public class CountersignSimulation extends Simulation {
     /** A kiosk polling with its device code: create → poll (pending) → phone claims and approves → poll (token) → validate. */
     private ChainBuilder qrPolling(String p) {
         String kiosk = Enrolment.tenantBasic(settings);
-        return exec(http(p + "qr-poll 1 create").post("/client/challenge/qr-code")
+        return exec(timed(p + "qr-poll 1 create", http(p + "qr-poll 1 create").post("/client/challenge/qr-code")
                 .header("Authorization", kiosk).header("Content-Type", "application/json")
                 .body(StringBody("{\"action\":\"kioskLogin\"}"))
-                .check(status().is(200), jsonPath("$.challengeId").saveAs("challengeId"), jsonPath("$.deviceCode").saveAs("deviceCode")))
-                .exec(poll(p + "qr-poll 2 poll pending", kiosk).check(jmesPath("isClaimed").ofBoolean().is(false)))
+                .check(status().is(200), jsonPath("$.challengeId").saveAs("challengeId"), jsonPath("$.deviceCode").saveAs("deviceCode"))))
+                .exec(timed(p + "qr-poll 2 poll pending", poll(p + "qr-poll 2 poll pending", kiosk)
+                        .check(jmesPath("isClaimed").ofBoolean().is(false))))
                 .exec(session -> session.set(REQUEST, user(session).device().claimQrChallengeRequest(session.getString("challengeId"))))
-                .exec(device(p + "qr-poll 3 device claim", "POST").check(status().is(200), jmesPath("success").ofBoolean().is(true)))
+                .exec(timed(p + "qr-poll 3 device claim", device(p + "qr-poll 3 device claim", "POST")
+                        .check(status().is(200), jmesPath("success").ofBoolean().is(true))))
                 .exec(session -> session.set(REQUEST, user(session).device()
                         .updateChallengeRequest(CredentialKind.QR_CODE, session.getString("challengeId"), true, null)))
-                .exec(device(p + "qr-poll 4 device approve", "POST").check(status().is(200), jmesPath("isVerified").ofBoolean().is(true)))
-                .exec(poll(p + "qr-poll 5 poll verified", kiosk)
-                        .check(jmesPath("isVerified").ofBoolean().is(true), jsonPath("$.accessToken").saveAs("accessToken")))
-                .exec(validate(p + "qr-poll 6 validate", null));
+                .exec(timed(p + "qr-poll 4 device approve", device(p + "qr-poll 4 device approve", "POST")
+                        .check(status().is(200), jmesPath("isVerified").ofBoolean().is(true))))
+                .exec(timed(p + "qr-poll 5 poll verified", poll(p + "qr-poll 5 poll verified", kiosk)
+                        .check(jmesPath("isVerified").ofBoolean().is(true), jsonPath("$.accessToken").saveAs("accessToken"))))
+                .exec(timed(p + "qr-poll 6 validate", validate(p + "qr-poll 6 validate", null)));
     }
 
     private static HttpRequestActionBuilder poll(String name, String kiosk) {
@@ -258,10 +283,29 @@ public class CountersignSimulation extends Simulation {
     /** The app asks for a challenge, signs it and gets a token for the action → the backend validates it for that action. */
     private ChainBuilder inApp(String p) {
         return exec(session -> session.set(REQUEST, user(session).device().createInAppChallengeRequest("transfer")))
-                .exec(device(p + "in-app 1 challenge", "POST").check(status().is(200), jsonPath("$.challengeId").saveAs("challengeId")))
+                .exec(timed(p + "in-app 1 challenge", device(p + "in-app 1 challenge", "POST")
+                        .check(status().is(200), jsonPath("$.challengeId").saveAs("challengeId"))))
                 .exec(session -> session.set(REQUEST, user(session).device().verifyInAppRequest(session.getString("challengeId"))))
-                .exec(device(p + "in-app 2 verify", "POST").check(status().is(200), jsonPath("$.token").saveAs("accessToken")))
-                .exec(validate(p + "in-app 3 validate", "transfer"));
+                .exec(timed(p + "in-app 2 verify", device(p + "in-app 2 verify", "POST")
+                        .check(status().is(200), jsonPath("$.token").saveAs("accessToken"))))
+                .exec(timed(p + "in-app 3 validate", validate(p + "in-app 3 validate", "transfer")));
+    }
+
+    /**
+     * One step, timed for the run's summary from just before its request to just after its checks
+     * (a device step's signing happens before, outside it); a failure is put down to the step it
+     * happened in. Warm-up steps are not recorded.
+     */
+    private ChainBuilder timed(String name, Executable step) {
+        boolean measured = !name.startsWith(WARM_UP);
+        return exec(session -> session.set(STEP, name).set(STEP_START, System.nanoTime()))
+                .exec(step)
+                .exec(session -> {
+                    if (measured) {
+                        recorder.step(name, System.nanoTime() - session.getLong(STEP_START));
+                    }
+                    return session;
+                });
     }
 
     // --- requests --------------------------------------------------------------------------------
