@@ -1,7 +1,5 @@
 package dev.countersign.challenge;
 
-import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.Priority;
@@ -9,10 +7,10 @@ import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.countersign.challenge.lifecycle.Challenge;
 import dev.countersign.challenge.lifecycle.ChallengeEventPublisher;
 import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.event.ChallengeEvent;
@@ -48,11 +46,10 @@ public class FailingChallengeEventPublisher extends ChallengeEventPublisher {
     }
 
     @Override
-    public Uni<Void> publish(String type, dev.countersign.challenge.lifecycle.Challenge challenge, Instant occurredAt,
-            Optional<String> traceparent) {
+    protected Uni<Void> send(Message<ChallengeEvent> message) {
         if (failures.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             return Uni.createFrom().failure(new IllegalStateException("Kafka unavailable (test)"));
         }
-        return super.publish(type, challenge, occurredAt, traceparent).invoke(done -> sent.incrementAndGet());
+        return super.send(message).invoke(done -> sent.incrementAndGet());
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -21,14 +22,26 @@ import dev.countersign.device.DeviceProfile;
 import dev.countersign.device.DeviceResponse;
 import dev.countersign.device.SimulatedDevice;
 import dev.countersign.testkit.FrozenProcess;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
- * A frozen Kafka broker (SIGSTOP: connections open, nothing answers) does not hold requests up: the
- * first wait for an acknowledgement runs out, after which requests stop waiting for Kafka until it
- * acknowledges again; the outbox publishes every event once the broker runs again.
+ * With requests set to wait for Kafka's acknowledgement ({@code outbox.ack-wait} above zero; by
+ * default they do not wait at all), a frozen Kafka broker (SIGSTOP: connections open, nothing
+ * answers) does not hold requests up: the first wait for an acknowledgement runs out, after which
+ * requests stop waiting for Kafka until it acknowledges again; the outbox publishes every event once
+ * the broker runs again.
  */
 @io.quarkus.test.junit.QuarkusTest
+@TestProfile(KafkaFreezeTest.WaitingForAcks.class)
 class KafkaFreezeTest {
+
+    public static class WaitingForAcks implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("countersign.challenge.outbox.ack-wait", "PT2S");
+        }
+    }
 
     @Inject
     ChallengeOutbox outbox;

@@ -20,6 +20,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = {ChallengeEvent.class, CredentialEvent.class, AttestationVerdict.class,
         PushTarget.class, DeliveryEvent.class, DeliveryStatus.class, ChallengeEventDeserializer.class,
+        ChallengeEventDeserializer.Approvals.class, ChallengeEventDeserializer.PushRequests.class,
         CredentialEventDeserializer.class, DeliveryEventDeserializer.class},
         // BouncyCastle's P-256 ECDSA services, which EcdsaP256 and the ES256 tokens ask BC for by
         // name: quarkus-security's BC support registers the provider and its key factories, not these.

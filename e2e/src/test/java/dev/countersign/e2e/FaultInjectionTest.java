@@ -240,7 +240,7 @@ class FaultInjectionTest {
         FaultHandle kafka = faults.kafka();
         FaultHandle challenge = faults.challengeService();
         // Kafka frozen so that the approval's event cannot leave before the kill: the answer returns
-        // after its bounded wait for the acknowledgement, the event still only in Redis.
+        // (it does not wait for Kafka) with the event still only in Redis.
         kafka.pause();
         DeviceResponse approved;
         try {

@@ -22,6 +22,7 @@ import dev.countersign.challenge.replica.KeyReplica;
 import dev.countersign.common.event.ChallengeEvent;
 import dev.countersign.common.event.PushTarget;
 import dev.countersign.common.tracing.TraceContext;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -29,7 +30,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes challenge steps on {@code challenge-events} (CloudEvents binary, Kafka key = challenge
- * id, acks=all) and completes only once the broker acknowledged. The event id is derived from the
+ * id, acks=all) and completes only once the broker acknowledged them. The event id is derived from the
  * challenge, the type and the version, so a step published twice (a retry) carries the same id and
  * consumers deduplicate it. Never carries the verification code or a token.
  */
@@ -52,20 +53,41 @@ public class ChallengeEventPublisher {
         this.replica = replica;
     }
 
+    /** One step to publish: its type, the challenge as the step saw it, and when it happened. */
+    public record Step(String type, Challenge challenge, Instant occurredAt) {
+    }
+
     /**
-     * Publishes the step as part of the trace {@code traceparent} names (the request's, kept with the
-     * outbox entry); in the current one when empty.
+     * Publishes the steps, in order, as part of the trace {@code traceparent} names (the request's,
+     * kept with the outbox entry; the current one when empty), and completes once the broker
+     * acknowledged all of them; fails if it refused any. The records are built first (a
+     * {@code push.requested} looks up the devices' addresses) and then sent back to back without
+     * waiting for each acknowledgement: they share the challenge's key, so one partition, and the
+     * idempotent producer keeps their order, so a snapshot costs one round trip to the broker.
      */
-    public Uni<Void> publish(String type, Challenge challenge, Instant occurredAt, Optional<String> traceparent) {
-        if (ChallengeEvent.PUSH_REQUESTED.equals(type)) {
+    public Uni<Void> publish(List<Step> steps, Optional<String> traceparent) {
+        return Multi.createFrom().iterable(steps)
+                .onItem().transformToUniAndConcatenate(step -> message(step, traceparent))
+                .collect().asList()
+                .flatMap(messages -> Uni.join().all(messages.stream().map(this::send).toList()).andFailFast())
+                .replaceWithVoid();
+    }
+
+    /** Sends one record; completes once the broker acknowledged it. */
+    protected Uni<Void> send(Message<ChallengeEvent> message) {
+        return emitter.sendMessage(message);
+    }
+
+    private Uni<Message<ChallengeEvent>> message(Step step, Optional<String> traceparent) {
+        if (ChallengeEvent.PUSH_REQUESTED.equals(step.type())) {
             // The devices' addresses as the replica knows them now: a token refreshed or
             // cleared since the challenge began is honoured by a republish too.
+            Challenge challenge = step.challenge();
             return replica.pushTargets(challenge.tenantId(), challenge.userId(), challenge.targetCredentialIds())
-                    .flatMap(targets -> emitter.sendMessage(
-                            message(event(type, challenge, occurredAt, targets), traceparent)));
+                    .map(targets -> message(event(step.type(), challenge, step.occurredAt(), targets), traceparent));
         }
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(
-                message(event(type, challenge, occurredAt), traceparent)));
+        return Uni.createFrom().item(() -> message(event(step.type(), step.challenge(), step.occurredAt()),
+                traceparent));
     }
 
     ChallengeEvent event(String type, Challenge challenge, Instant occurredAt) {

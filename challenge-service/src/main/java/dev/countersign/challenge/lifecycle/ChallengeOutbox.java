@@ -143,9 +143,10 @@ public class ChallengeOutbox {
     }
 
     /**
-     * Publishes the snapshot's pending events in order, each removed from the hash once acknowledged;
-     * with none left, forgets the index entry if its score is still {@code entry} (a later transition
-     * rewrote it otherwise). Fails on the first event Kafka refuses. Answers how many were published.
+     * Publishes the snapshot's pending events in order and removes them from the hash once Kafka
+     * acknowledged all of them; with none left, forgets the index entry if its score is still
+     * {@code entry} (a later transition rewrote it otherwise). Fails if Kafka refuses any (all stay
+     * pending: the repair sends them again, under the same ids). Answers how many were published.
      * The records belong to the trace {@code traceparent} names.
      */
     public Uni<Integer> publish(Snapshot snapshot, String entry, Optional<String> traceparent) {
@@ -158,13 +159,14 @@ public class ChallengeOutbox {
         Duration retention = methods.of(challenge.kind()).map(VerificationMethod::retention)
                 .orElseThrow(() -> new IllegalStateException("Challenge " + challenge.challengeId()
                         + " is of no known verification method: " + challenge.kind()));
-        return Multi.createFrom().iterable(pending)
-                .onItem().transformToUniAndConcatenate(event -> events
-                        .publish(event.type(), asOf(challenge, event), event.occurredAt(), traceparent)
-                        .invoke(this::acknowledged)
-                        .flatMap(sent -> store.acknowledge(challenge.challengeId(), event, now(), retention)))
-                .collect().last()
-                .flatMap(left -> left != null && left > 0
+        List<ChallengeEventPublisher.Step> steps = pending.stream()
+                .map(event -> new ChallengeEventPublisher.Step(event.type(), asOf(challenge, event), event.occurredAt()))
+                .toList();
+        // All at once (one round trip to the broker, in order), then out of the hash in one script.
+        return events.publish(steps, traceparent)
+                .invoke(this::acknowledged)
+                .flatMap(sent -> store.acknowledge(challenge.challengeId(), pending, now(), retention))
+                .flatMap(left -> left > 0
                         ? Uni.createFrom().item(pending.size())
                         : store.forgetUnpublished(challenge.challengeId(), entry).replaceWith(pending.size()));
     }

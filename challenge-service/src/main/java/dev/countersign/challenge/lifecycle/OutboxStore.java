@@ -3,6 +3,7 @@ package dev.countersign.challenge.lifecycle;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,12 +45,17 @@ public class OutboxStore {
     }
 
     /**
-     * Removes a published event from the hash ({@code lifecycle/ack.lua}); with none left, the hash
-     * lives {@code retention} after its deadline. Answers how many are left, -1 if gone.
+     * Removes published events from the hash ({@code lifecycle/ack.lua}, one call for all of them);
+     * with none left, the hash lives {@code retention} after its deadline. Answers how many are left,
+     * -1 if gone.
      */
-    public Uni<Integer> acknowledge(String challengeId, PendingEvent event, Instant now, Duration retention) {
-        return scripts.run(ACK, ChallengeStore.key(challengeId), event.field(), ChallengeStore.millis(now),
-                Long.toString(retention.toMillis())).map(Response::toInteger);
+    public Uni<Integer> acknowledge(String challengeId, List<PendingEvent> published, Instant now,
+            Duration retention) {
+        List<String> args = new ArrayList<>(published.size() + 2);
+        args.add(ChallengeStore.millis(now));
+        args.add(Long.toString(retention.toMillis()));
+        published.forEach(event -> args.add(event.field()));
+        return scripts.run(ACK, List.of(ChallengeStore.key(challengeId)), args).map(Response::toInteger);
     }
 
     /**

@@ -386,16 +386,30 @@ class RedisScriptsTest {
 
     @Test
     void acknowledgementOfAGoneChallengeAnswersMinusOneAndKeepsTheTtlWhileEventsArePending() {
-        assertThat(run("lifecycle/ack", ChallengeStore.key(UUID.randomUUID().toString()), "evt:1:challenge.created",
-                Long.toString(NOW), "600000").toInteger()).isEqualTo(-1);
+        assertThat(run("lifecycle/ack", ChallengeStore.key(UUID.randomUUID().toString()), Long.toString(NOW),
+                "600000", "evt:1:challenge.created").toInteger()).isEqualTo(-1);
 
         String id = challenge(Map.of("evt:1:challenge.created", Long.toString(NOW), "evt:1:push.requested",
                 Long.toString(NOW)));
         long ttl = redis.key(String.class).pttl(ChallengeStore.key(id));
 
-        assertThat(run("lifecycle/ack", ChallengeStore.key(id), "evt:1:challenge.created", Long.toString(NOW),
-                "600000").toInteger()).isEqualTo(1);
+        assertThat(run("lifecycle/ack", ChallengeStore.key(id), Long.toString(NOW), "600000",
+                "evt:1:challenge.created").toInteger()).isEqualTo(1);
         assertThat(redis.key(String.class).pttl(ChallengeStore.key(id))).isBetween(ttl - 5000, ttl);
+    }
+
+    @Test
+    void acknowledgementOfASnapshotsEventsInOneCallEmptiesTheOutboxAndSetsTheRetention() {
+        String id = challenge(Map.of("evt:1:challenge.created", Long.toString(NOW), "evt:1:push.requested",
+                Long.toString(NOW)));
+
+        assertThat(run("lifecycle/ack", ChallengeStore.key(id), Long.toString(NOW), "600000",
+                "evt:1:challenge.created", "evt:1:push.requested").toInteger()).isZero();
+        assertThat(redis.hash(String.class).hgetall(ChallengeStore.key(id)).keySet())
+                .noneMatch(field -> field.startsWith("evt:"));
+        // The deadline (NOW + 60 s) plus the retention, no longer the minute the test hash had.
+        assertThat(redis.key(String.class).pttl(ChallengeStore.key(id)))
+                .isBetween(NOW + 660_000 - System.currentTimeMillis() - 5000, NOW + 660_000 - System.currentTimeMillis());
     }
 
     @Test

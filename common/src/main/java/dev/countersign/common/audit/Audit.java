@@ -197,6 +197,6 @@ public final class Audit {
                 }
             }
         }
-        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return ClientAddresses.peerOf(request);
     }
 }

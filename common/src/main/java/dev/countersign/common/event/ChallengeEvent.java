@@ -45,6 +45,8 @@ public record ChallengeEvent(
     /** A pending push challenge ended because a newer one for the same user replaced it. */
     public static final String SUPERSEDED = "challenge.superseded";
     public static final String PUSH_REQUESTED = "push.requested";
+    /** What the CloudEvents {@code type} attribute puts before the event type. */
+    public static final String TYPE_PREFIX = "dev.countersign.";
 
     /** Without push targets: every type but {@code push.requested}. */
     public ChallengeEvent(String eventId, String type, String tenantId, String challengeId, long version, String kind,
@@ -57,6 +59,6 @@ public record ChallengeEvent(
 
     /** The CloudEvents {@code type} attribute: {@code dev.countersign.challenge.approved} and so on. */
     public String cloudEventType() {
-        return "dev.countersign." + type;
+        return TYPE_PREFIX + type;
     }
 }

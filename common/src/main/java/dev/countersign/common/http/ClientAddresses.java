@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import dev.countersign.common.config.CountersignConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * The client address of a request ({@link ClientAddress}) with this deployment's
@@ -48,7 +49,7 @@ public class ClientAddresses {
 
     /** The client as {@link #of} resolves it, and whether it is the direct peer. */
     public ClientAddress.Client client(HttpServerRequest request) {
-        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        String peer = peerOf(request);
         List<String> lines = request.headers().getAll(X_FORWARDED_FOR);
         String forwardedFor = lines == null || lines.isEmpty() ? null : String.join(",", lines);
         return resolver.client(peer, forwardedFor);
@@ -83,13 +84,23 @@ public class ClientAddresses {
      * same-origin. Same-origin checks (REST CORS, the kiosk socket's {@code Origin}) read it here.
      */
     public Optional<String> forwardedHost(HttpServerRequest request) {
-        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        String peer = peerOf(request);
         String header = request.getHeader(X_FORWARDED_HOST);
         if (header == null || !resolver.isTrusted(peer)) {
             return Optional.empty();
         }
         String first = header.split(",", 2)[0].trim();
         return first.isEmpty() ? Optional.empty() : Optional.of(first);
+    }
+
+    /**
+     * The direct peer's address, read from the connection: {@code request.remoteAddress()} would
+     * first run Vert.x's forwarded-header parser (its own rules, and a quarter of the bytes a push
+     * request allocated), while the headers proxies add are judged here, by the trusted-proxy rule.
+     */
+    public static String peerOf(HttpServerRequest request) {
+        SocketAddress peer = request.connection() != null ? request.connection().remoteAddress() : request.remoteAddress();
+        return peer == null ? null : peer.hostAddress();
     }
 
     /** The same rule for a peer address and a header value obtained elsewhere (a WebSocket handshake, a test). */

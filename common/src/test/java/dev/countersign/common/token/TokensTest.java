@@ -92,6 +92,63 @@ class TokensTest {
     }
 
     @Test
+    void verifiedTokenUsedAgainAfterItsExpiryThenExpiredToken() {
+        MovableClock moving = new MovableClock(NOW);
+        TokenIssuer shortLived = new TokenIssuer("countersign", Duration.ofSeconds(30), Optional.of(keys.getPrivate()), moving);
+        TokenVerifier remembering = new TokenVerifier("countersign", List.of(keys.getPublic()), moving);
+        String token = shortLived.issue(TokenType.TRACK, "t", "u", "a", "k", Set.of(), null).token();
+
+        assertThat(remembering.verify(token).idempotencyKey()).isEqualTo("k");
+        assertThat(remembering.verify(token).idempotencyKey()).isEqualTo("k");
+        moving.now = NOW.plusSeconds(31);
+
+        assertThatThrownBy(() -> remembering.verify(token))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EXPIRED_TOKEN));
+    }
+
+    @Test
+    void verifiedTokenThenAnAlteredCopyIsStillRefused() {
+        String token = issuer.issue(TokenType.ACCESS, "t", "u", "a", "k", Set.of(), null).token();
+        assertThat(verifier.verify(token).type()).isEqualTo(TokenType.ACCESS);
+        String[] parts = token.split("\\.");
+        byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+        signature[10] ^= 1;
+        String forgedSignature = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        String forgedPayload = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(Base64.getUrlDecoder().decode(parts[1])).replace("\"u\"", "\"v\"").getBytes()) + "." + parts[2];
+
+        for (String forged : List.of(forgedSignature, forgedPayload, token + "x")) {
+            assertThatThrownBy(() -> verifier.verify(forged))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+        }
+        assertThat(verifier.verify(token).userId()).isEqualTo("u");
+    }
+
+    /** A clock a test moves by hand. */
+    private static final class MovableClock extends Clock {
+        Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void verifierAcceptsEveryConfiguredKeyDuringRotation() {
         KeyPair next = TestKeys.p256();
         TokenIssuer nextIssuer = new TokenIssuer("countersign", Duration.ofMinutes(10), Optional.of(next.getPrivate()), clock);

@@ -234,7 +234,7 @@ public class KioskHandshake {
      */
     private static String forwardedFor(HttpServerRequest request) {
         List<String> lines = request.headers().getAll("X-Forwarded-For");
-        String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        String peer = ClientAddresses.peerOf(request);
         List<String> hops = new ArrayList<>();
         if (lines != null) {
             lines.stream().filter(line -> !line.isBlank()).map(String::trim).forEach(hops::add);

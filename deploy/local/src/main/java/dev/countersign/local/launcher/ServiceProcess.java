@@ -23,6 +23,20 @@ final class ServiceProcess extends ChildProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
+    /**
+     * Each service's JVM options (docs/operations.md#jvm-settings: what each was measured to save);
+     * {@code COUNTERSIGN_SERVICE_JVM_OPTIONS}, space-separated, replaces them all.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
+    static final String JVM_OPTIONS_VARIABLE = "COUNTERSIGN_SERVICE_JVM_OPTIONS";
+
+    /** The services' JVM options: {@link #JVM_OPTIONS}, or what {@code COUNTERSIGN_SERVICE_JVM_OPTIONS} says. */
+    static List<String> jvmOptions(Map<String, String> environment) {
+        String given = environment.getOrDefault(JVM_OPTIONS_VARIABLE, "").strip();
+        return given.isEmpty() ? JVM_OPTIONS : List.of(given.split("\\s+"));
+    }
+
     private final CountersignService service;
     private final ProcessBuilder builder;
     private final int port;
@@ -56,9 +70,8 @@ final class ServiceProcess extends ChildProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -DskipTests)");
         }
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions(System.getenv()));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {
