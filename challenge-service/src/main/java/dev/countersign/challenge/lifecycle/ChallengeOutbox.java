@@ -3,8 +3,11 @@ package dev.countersign.challenge.lifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +47,12 @@ public class ChallengeOutbox {
     private final ChallengeConfig.Outbox config;
     /** Set when a request's wait for an acknowledgement ran out; cleared by the next acknowledgement. */
     private final AtomicBoolean kafkaStalled = new AtomicBoolean();
+    /** This process' publications for requests still in flight, by challenge (see {@link #publishForRequest}). */
+    private final ConcurrentHashMap<String, InFlight> inFlight = new ConcurrentHashMap<>();
+
+    /** A publication in flight: when it ends (never failing), and the hash fields of the events it has. */
+    private record InFlight(Uni<Void> done, Set<String> fields) {
+    }
 
     public ChallengeOutbox(ChallengeStore challenges, OutboxStore store, VerificationMethods methods,
             ChallengeEventPublisher events, Clock clock, ChallengeConfig config) {
@@ -75,21 +84,40 @@ public class ChallengeOutbox {
 
     /**
      * Publishes the pending events now, for a request: the answer waits for Kafka's acknowledgement
-     * up to {@code ack-wait}, then goes on anyway, and never fails for Kafka; the events are safe in
-     * Redis and the repair publishes whatever this attempt could not. Once a wait ran out (Kafka
-     * stalled or frozen), requests stop waiting at all until Kafka acknowledges an event again, so
-     * a stalled broker does not add {@code ack-wait} to every request of the outage.
+     * up to {@code ack-wait} (by default not at all), then goes on anyway, and never fails for
+     * Kafka; the events are safe in Redis and the repair publishes whatever this attempt could not.
+     * Once a wait ran out (Kafka stalled or frozen), requests stop waiting at all until Kafka
+     * acknowledges an event again, so a stalled broker does not add {@code ack-wait} to every
+     * request of the outage.
+     *
+     * <p>A transition that follows another of the same challenge before the earlier publication
+     * finished (a device answering right after the initiation answered) finds the earlier events
+     * still pending in its snapshot: it leaves those to the publication that has them and sends its
+     * own only after that one ended, so each event goes out once and in order. Should that
+     * publication fail, its events stay pending and listed for the repair.
      */
     public Uni<Void> publishForRequest(Snapshot snapshot, String entry) {
-        Uni<Void> publishing = publish(snapshot, entry, TraceContext.current()).replaceWithVoid()
-                .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s left for the repair: %s",
-                        snapshot.challenge().challengeId(), failure.getMessage()))
-                .onFailure().recoverWithNull()
-                .memoize().indefinitely();
-        // Started now and independent of the request: a timed-out wait does not cancel it.
-        publishing.subscribe().with(done -> {
-        }, failure -> {
+        String challengeId = snapshot.challenge().challengeId();
+        Optional<String> traceparent = TraceContext.current();
+        InFlight[] registered = new InFlight[1];
+        inFlight.compute(challengeId, (id, earlier) -> {
+            Snapshot own = earlier == null ? snapshot : snapshot.without(earlier.fields());
+            Uni<Void> after = earlier == null ? Uni.createFrom().voidItem() : earlier.done();
+            Uni<Void> done = after.flatMap(ended -> publish(own, entry, traceparent)).replaceWithVoid()
+                    .onFailure().invoke(failure -> LOG.warnf("Events of challenge %s left for the repair: %s",
+                            challengeId, failure.getMessage()))
+                    .onFailure().recoverWithNull()
+                    .memoize().indefinitely();
+            Set<String> fields = new HashSet<>(earlier == null ? Set.of() : earlier.fields());
+            snapshot.pending().forEach(event -> fields.add(event.field()));
+            registered[0] = new InFlight(done, Set.copyOf(fields));
+            return registered[0];
         });
+        InFlight current = registered[0];
+        Uni<Void> publishing = current.done();
+        // Started now and independent of the request: a timed-out wait does not cancel it.
+        publishing.subscribe().with(done -> inFlight.remove(challengeId, current),
+                failure -> inFlight.remove(challengeId, current));
         if (!waitsForAcks() || config.ackWait().isZero()) {
             return Uni.createFrom().voidItem();
         }
@@ -152,9 +180,6 @@ public class ChallengeOutbox {
     public Uni<Integer> publish(Snapshot snapshot, String entry, Optional<String> traceparent) {
         Challenge challenge = snapshot.challenge();
         List<PendingEvent> pending = snapshot.pending();
-        if (pending.isEmpty()) {
-            return store.forgetUnpublished(challenge.challengeId(), entry).replaceWith(0);
-        }
         // Once published, the hash lives its own method's retention after the deadline.
         Duration retention = methods.of(challenge.kind()).map(VerificationMethod::retention)
                 .orElseThrow(() -> new IllegalStateException("Challenge " + challenge.challengeId()
@@ -163,9 +188,12 @@ public class ChallengeOutbox {
                 .map(event -> new ChallengeEventPublisher.Step(event.type(), asOf(challenge, event), event.occurredAt()))
                 .toList();
         // All at once (one round trip to the broker, in order), then out of the hash in one script.
-        return events.publish(steps, traceparent)
-                .invoke(this::acknowledged)
-                .flatMap(sent -> store.acknowledge(challenge.challengeId(), pending, now(), retention))
+        // With none to send (another publisher has them, or nothing is left), the script only
+        // answers how many are still pending: the entry is forgotten only when none is.
+        Uni<Void> sent = pending.isEmpty() ? Uni.createFrom().voidItem()
+                : events.publish(steps, traceparent).invoke(this::acknowledged);
+        return sent
+                .flatMap(done -> store.acknowledge(challenge.challengeId(), pending, now(), retention))
                 .flatMap(left -> left > 0
                         ? Uni.createFrom().item(pending.size())
                         : store.forgetUnpublished(challenge.challengeId(), entry).replaceWith(pending.size()));

@@ -149,7 +149,7 @@ class HelmChartsTest {
         JsonNode jvmContainer = containers(deployment(jvm, "credential-service")).get(0);
         assertThat(jvmContainer.path("image").asText()).isEqualTo("ghcr.io/countersign/credential-service:0.1.0");
         // The heap is bounded well below the container's limit: class metadata, code and symbols
-        // take about 150-270 MB beside it (docs/operations.md#jvm-settings).
+        // take about 155-265 MiB beside it (docs/operations.md#jvm-settings).
         assertThat(env(jvmContainer).get("JAVA_OPTS_APPEND").path("value").asText())
                 .contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=40.0");
         assertThat(containers(deployment(nativeDigest, "credential-service")).get(0).path("image").asText())

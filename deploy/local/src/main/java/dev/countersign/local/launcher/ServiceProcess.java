@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import dev.countersign.local.infra.ChildProcess;
@@ -24,16 +25,21 @@ final class ServiceProcess extends ChildProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     /**
-     * Each service's JVM options (docs/operations.md#jvm-settings: what each was measured to save);
-     * {@code COUNTERSIGN_SERVICE_JVM_OPTIONS}, space-separated, replaces them all.
+     * Each service's JVM options (docs/operations.md#jvm-settings says why these): a small heap
+     * that grows only as needed, the serial collector (one core's worth of work per service), and
+     * an exit rather than a half-working service on OutOfMemoryError.
+     * {@code COUNTERSIGN_SERVICE_JVM_OPTIONS} ({@code countersign.service-jvm-options}),
+     * space-separated, replaces them all.
      */
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError");
     static final String JVM_OPTIONS_VARIABLE = "COUNTERSIGN_SERVICE_JVM_OPTIONS";
+    static final String JVM_OPTIONS_PROPERTY = "countersign.service-jvm-options";
 
-    /** The services' JVM options: {@link #JVM_OPTIONS}, or what {@code COUNTERSIGN_SERVICE_JVM_OPTIONS} says. */
-    static List<String> jvmOptions(Map<String, String> environment) {
-        String given = environment.getOrDefault(JVM_OPTIONS_VARIABLE, "").strip();
+    /** The services' JVM options: {@link #JVM_OPTIONS}, or what the variable (else the property) says. */
+    static List<String> jvmOptions(Map<String, String> environment, Properties properties) {
+        String given = environment.getOrDefault(JVM_OPTIONS_VARIABLE,
+                properties.getProperty(JVM_OPTIONS_PROPERTY, "")).strip();
         return given.isEmpty() ? JVM_OPTIONS : List.of(given.split("\\s+"));
     }
 
@@ -71,7 +77,7 @@ final class ServiceProcess extends ChildProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -DskipTests)");
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(jvmOptions(System.getenv()));
+        command.addAll(jvmOptions(System.getenv(), System.getProperties()));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {
