@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,18 +30,20 @@ final class ServiceProcess extends ChildProcess implements AutoCloseable {
      * that grows only as needed, the serial collector (one core's worth of work per service), and
      * an exit rather than a half-working service on OutOfMemoryError.
      * {@code COUNTERSIGN_SERVICE_JVM_OPTIONS} ({@code countersign.service-jvm-options}),
-     * space-separated, replaces them all.
+     * space-separated, replaces them all; {@code {service}} in them becomes the service's name, for
+     * files of its own (an AOT cache, a JFR recording).
      */
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError");
     static final String JVM_OPTIONS_VARIABLE = "COUNTERSIGN_SERVICE_JVM_OPTIONS";
     static final String JVM_OPTIONS_PROPERTY = "countersign.service-jvm-options";
 
-    /** The services' JVM options: {@link #JVM_OPTIONS}, or what the variable (else the property) says. */
-    static List<String> jvmOptions(Map<String, String> environment, Properties properties) {
+    /** A service's JVM options: {@link #JVM_OPTIONS}, or what the variable (else the property) says. */
+    static List<String> jvmOptions(String serviceName, Map<String, String> environment, Properties properties) {
         String given = environment.getOrDefault(JVM_OPTIONS_VARIABLE,
                 properties.getProperty(JVM_OPTIONS_PROPERTY, "")).strip();
-        return given.isEmpty() ? JVM_OPTIONS : List.of(given.split("\\s+"));
+        return given.isEmpty() ? JVM_OPTIONS
+                : Arrays.stream(given.split("\\s+")).map(option -> option.replace("{service}", serviceName)).toList();
     }
 
     private final CountersignService service;
@@ -77,7 +80,7 @@ final class ServiceProcess extends ChildProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -DskipTests)");
         }
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(jvmOptions(System.getenv(), System.getProperties()));
+        command.addAll(jvmOptions(logName, System.getenv(), System.getProperties()));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {

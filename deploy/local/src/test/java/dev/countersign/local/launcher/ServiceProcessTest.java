@@ -12,9 +12,9 @@ class ServiceProcessTest {
 
     @Test
     void nothingGivenThenTheDefaultsWithTheSerialCollectorAndABoundedHeap() {
-        assertThat(ServiceProcess.jvmOptions(Map.of(), new Properties()))
+        assertThat(ServiceProcess.jvmOptions("challenge-service", Map.of(), new Properties()))
                 .containsExactly("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
-        assertThat(ServiceProcess.jvmOptions(Map.of("COUNTERSIGN_SERVICE_JVM_OPTIONS", "  "), new Properties()))
+        assertThat(ServiceProcess.jvmOptions("challenge-service", Map.of("COUNTERSIGN_SERVICE_JVM_OPTIONS", "  "), new Properties()))
                 .isEqualTo(ServiceProcess.JVM_OPTIONS);
     }
 
@@ -23,8 +23,17 @@ class ServiceProcessTest {
         Properties properties = new Properties();
         properties.setProperty("countersign.service-jvm-options", "-Xmx200m -XX:+UseParallelGC");
 
-        assertThat(ServiceProcess.jvmOptions(Map.of(), properties)).containsExactly("-Xmx200m", "-XX:+UseParallelGC");
-        assertThat(ServiceProcess.jvmOptions(Map.of("COUNTERSIGN_SERVICE_JVM_OPTIONS", " -Xmx256m   -Xss512k "),
-                properties)).containsExactly("-Xmx256m", "-Xss512k");
+        assertThat(ServiceProcess.jvmOptions("challenge-service", Map.of(), properties)).containsExactly("-Xmx200m", "-XX:+UseParallelGC");
+        assertThat(ServiceProcess.jvmOptions("challenge-service",
+                Map.of("COUNTERSIGN_SERVICE_JVM_OPTIONS", " -Xmx256m   -Xss512k "), properties)).containsExactly("-Xmx256m", "-Xss512k");
+    }
+
+    @Test
+    void serviceNamedInTheOptionsThenEachServiceGetsItsOwnFile() {
+        Map<String, String> environment = Map.of("COUNTERSIGN_SERVICE_JVM_OPTIONS",
+                "-XX:+UseSerialGC -XX:AOTCache=/var/aot/{service}.aot");
+
+        assertThat(ServiceProcess.jvmOptions("notifier-service-2", environment, new Properties()))
+                .containsExactly("-XX:+UseSerialGC", "-XX:AOTCache=/var/aot/notifier-service-2.aot");
     }
 }
