@@ -99,8 +99,7 @@ public class ChallengeOutbox {
     public Uni<Void> publishForRequest(Snapshot snapshot, String entry) {
         String challengeId = snapshot.challenge().challengeId();
         Optional<String> traceparent = TraceContext.current();
-        InFlight[] registered = new InFlight[1];
-        inFlight.compute(challengeId, (id, earlier) -> {
+        InFlight current = inFlight.compute(challengeId, (id, earlier) -> {
             Snapshot own = earlier == null ? snapshot : snapshot.without(earlier.fields());
             Uni<Void> after = earlier == null ? Uni.createFrom().voidItem() : earlier.done();
             Uni<Void> done = after.flatMap(ended -> publish(own, entry, traceparent)).replaceWithVoid()
@@ -110,10 +109,8 @@ public class ChallengeOutbox {
                     .memoize().indefinitely();
             Set<String> fields = new HashSet<>(earlier == null ? Set.of() : earlier.fields());
             snapshot.pending().forEach(event -> fields.add(event.field()));
-            registered[0] = new InFlight(done, Set.copyOf(fields));
-            return registered[0];
+            return new InFlight(done, Set.copyOf(fields));
         });
-        InFlight current = registered[0];
         Uni<Void> publishing = current.done();
         // Started now and independent of the request: a timed-out wait does not cancel it.
         publishing.subscribe().with(done -> inFlight.remove(challengeId, current),

@@ -2,6 +2,7 @@ package dev.countersign.common.event;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -24,7 +25,8 @@ public class ChallengeEventDeserializer extends SkippingDeserializer<ChallengeEv
     /** Only events whose {@code ce_type} is one of {@code types} (challenge event types); empty: all. */
     protected ChallengeEventDeserializer(Set<String> types) {
         super(ChallengeEvent.class);
-        this.wantedTypes = Set.copyOf(types.stream().map(type -> ChallengeEvent.TYPE_PREFIX + type).toList());
+        this.wantedTypes = types.stream().map(type -> ChallengeEvent.TYPE_PREFIX + type)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
