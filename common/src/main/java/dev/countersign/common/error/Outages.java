@@ -41,7 +41,9 @@ public final class Outages {
 
     /** Redis replies of a server that cannot serve yet (loading, failing over, no master). */
     private static final Set<String> REDIS_ERRORS = Set.of("LOADING", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN",
-            "BUSY");
+            "BUSY",
+            // The Vert.x client's own answer to a command in flight when the server went away.
+            "CONNECTION_CLOSED");
 
     /** What the Vert.x clients (Redis, SQL, HTTP) say of a connection that went away or never came. */
     private static final String[] CONNECTION_MESSAGES = {"connection is closed", "connection was closed",
