@@ -18,14 +18,20 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where a service's time goes, from a JFR recording (JDK 17 has no {@code jfr view}):
  *
- * <pre>java -cp … dev.countersign.bench.sweep.JfrTop &lt;recording.jfr&gt; [rows]</pre>
+ * <pre>java -cp … dev.countersign.bench.sweep.JfrTop &lt;recording.jfr&gt; [rows] [prefix …]</pre>
  *
  * Prints the methods most often on top of the stack in {@code jdk.ExecutionSample} (self time), the
  * packages they belong to, the Countersign methods most often on a sampled stack at all (total
  * time), the top frames of {@code jdk.ObjectAllocationSample} weighted by the bytes they stand for,
- * and the garbage collector's pauses.
+ * and the garbage collector's pauses. For each prefix given (a package or class), the share of
+ * samples with a frame of it among the {@value #NEAR_TOP} topmost: what that code costs itself and
+ * in what it calls directly. Shares of the whole stack would say little for code that wraps every
+ * callback, such as context propagation.
  */
 public final class JfrTop {
+
+    /** How deep below the top a frame still counts as the sample's own cost for a prefix. */
+    static final int NEAR_TOP = 4;
 
     private JfrTop() {
     }
@@ -33,6 +39,8 @@ public final class JfrTop {
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        List<String> prefixes = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+        Map<String, Long> nearTop = new HashMap<>();
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> selfPackage = new HashMap<>();
         Map<String, Long> ownTotal = new HashMap<>();
@@ -57,6 +65,9 @@ public final class JfrTop {
                     stack.getFrames().stream().map(RecordedFrame::getMethod).map(JfrTop::name)
                             .filter(n -> n.startsWith("dev.countersign.")).distinct()
                             .forEach(n -> ownTotal.merge(n, 1L, Long::sum));
+                    List<String> topmost = stack.getFrames().stream().limit(NEAR_TOP).map(f -> name(f.getMethod())).toList();
+                    prefixes.stream().filter(p -> topmost.stream().anyMatch(n -> n.startsWith(p)))
+                            .forEach(p -> nearTop.merge(p, 1L, Long::sum));
                 }
                 case "jdk.ObjectAllocationSample" -> {
                     long weight = event.getLong("weight");
@@ -80,6 +91,9 @@ public final class JfrTop {
         print("Hot packages (self)", selfPackage, samples, rows, "%");
         print("Countersign methods on the stack (total)", ownTotal, samples, rows, "%");
         print("Allocation by top frame (← first Countersign frame)", allocation, allocated, rows, "% of bytes");
+        if (!prefixes.isEmpty()) {
+            print("Samples with a frame of … among the " + NEAR_TOP + " topmost", nearTop, samples, prefixes.size(), "%");
+        }
     }
 
     private static String firstFrame(List<RecordedFrame> frames, Predicate<String> accept) {
